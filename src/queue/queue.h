@@ -1,0 +1,109 @@
+// TaskQueue: the durable at-least-once task queue between the webhook and the workers.
+//
+// Contract (every backend — memory, SQLite, Redis Streams — passes one typed test suite):
+// - Enqueue(payload, {idempotency_key, delay}) → task id. A second Enqueue with the same key while
+//   the key is remembered (QueueOptions::idempotency_ttl) returns the first task's id, adds nothing.
+// - Lease(consumer, max, wait) → up to `max` leases, waiting up to `wait` for the first one. A lease
+//   is valid until its deadline (now + lease_duration); Extend() pushes the deadline (heartbeat).
+// - Ack removes the task. Retry puts it back after `delay` with a reason. Dead moves it to the
+//   dead-letter queue with a reason. Operations on a lease that expired (and may already belong
+//   to another consumer) fail with QUEUE_LEASE_LOST and change nothing.
+// - A lease that expires makes the task available again; Task::attempt counts deliveries. A task
+//   delivered max_attempts times whose last lease expired, or Retry()'d at its last attempt, goes to
+//   the dead-letter queue carrying the reason of every attempt.
+// - Dead letters are kept until purged; they can be listed and requeued (one or all).
+// Errors: QUEUE_UNAVAILABLE (transient: backend down; nothing acknowledged is lost),
+// QUEUE_LEASE_LOST, QUEUE_NOT_FOUND, QUEUE_INVALID_URL.
+// Thread-safety: every implementation is safe to call from many threads at once.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace worthit::queue {
+
+struct EnqueueOptions {
+  std::string idempotency_key;         // "" = no deduplication
+  std::chrono::milliseconds delay{0};  // first lease not before now + delay
+};
+
+struct Task {
+  std::string id;
+  std::string payload;               // versioned JSON, see docs/queue-format.md
+  int attempt = 0;                   // deliveries so far, this one included (1-based)
+  std::vector<std::string> reasons;  // why earlier attempts failed, oldest first
+  int64_t enqueued_at_ms = 0;
+};
+
+struct Lease {
+  Task task;
+  std::string token;  // identifies this delivery; stale tokens are rejected
+  std::string consumer;
+  int64_t deadline_ms = 0;
+};
+
+struct DeadLetter {
+  std::string id;
+  std::string payload;
+  int attempts = 0;
+  std::vector<std::string> reasons;
+  int64_t enqueued_at_ms = 0;
+  int64_t dead_at_ms = 0;
+};
+
+struct QueueStats {
+  int64_t ready = 0;
+  int64_t leased = 0;
+  int64_t delayed = 0;
+  int64_t dead = 0;
+  double oldest_ready_age_seconds = 0;  // 0 when nothing is ready
+  int64_t enqueued_total = 0;
+  int64_t acked_total = 0;
+  int64_t retried_total = 0;
+  int64_t dead_total = 0;
+};
+
+struct QueueOptions {
+  std::chrono::milliseconds lease_duration{60000};
+  int max_attempts = 5;
+  std::chrono::seconds idempotency_ttl{172800};
+  std::string redis_prefix = "worthit";
+  Backoff backoff;  // used by callers to pick Retry() delays
+};
+
+class TaskQueue {
+ public:
+  virtual ~TaskQueue() = default;
+
+  virtual Result<std::string> Enqueue(const std::string& payload, const EnqueueOptions& options) = 0;
+  virtual Result<std::vector<Lease>> LeaseTasks(const std::string& consumer, int max_tasks,
+                                                std::chrono::milliseconds wait) = 0;
+  virtual Status Extend(Lease& lease) = 0;  // updates lease.deadline_ms
+  virtual Status Ack(const Lease& lease) = 0;
+  virtual Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) = 0;
+  virtual Status Dead(const Lease& lease, const std::string& reason) = 0;
+
+  virtual Result<std::vector<DeadLetter>> ListDead(int limit) = 0;
+  // Requeue one dead letter (id) or all (nullopt); returns how many went back to ready.
+  virtual Result<int64_t> RequeueDead(const std::optional<std::string>& id) = 0;
+  virtual Result<int64_t> PurgeDead() = 0;
+  virtual Result<QueueStats> Stats() = 0;
+  // Cheap reachability check for /readyz.
+  virtual Status Ping() = 0;
+  // "sqlite", "redis", "memory".
+  virtual std::string Backend() const = 0;
+};
+
+// memory://, sqlite:///abs/path.db or sqlite://rel/path.db, redis://[:password@]host:port[/db].
+Result<std::unique_ptr<TaskQueue>> OpenQueue(const std::string& url, const QueueOptions& options,
+                                             Clock& clock = SystemClock::Instance());
+
+}  // namespace worthit::queue

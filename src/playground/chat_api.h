@@ -1,0 +1,29 @@
+// ChatApi: the user side of the embedded Telegram, as JSON over HTTP for the chat page.
+//
+//   GET  /chat/api/bot?lang=it           {"bot":{id,first_name,username},"connected":bool,
+//                                          "commands":[{command,description}],"token_hint":"…"}
+//   POST /chat/api/send    {"user":U,"text":"..."}                 → {"ok":true,"message":Message}
+//   POST /chat/api/press   {"user":U,"message_id":N,"data":"..."}  → {"ok":true,"callback_query_id":"…"}
+//   POST /chat/api/inline  {"user":U,"query":"..."}                → {"ok":true,"inline_query_id":"…"}
+//   GET  /chat/api/events?chat_id=N&after=SEQ&timeout=S             → {"events":[...],"last_seq":SEQ}
+// U = {"id":N,"first_name":"…","last_name":"…","username":"…","language_code":"it"}; each browser
+// tab picks its own user. Pressing a reply-keyboard button is /send with the button's text, as in
+// Telegram. Errors: 400 {"ok":false,"code":"TEXT_EMPTY","description":"…"}; events long-poll at
+// most kMaxEventWaitSeconds.
+// Event types: message (with "outgoing" for the user's own), edit, delete, chat_action,
+// callback_answer, inline_results; bot messages carry "keyboard" (the reply_markup as sent,
+// reply keyboards included) and "html" (the original parse_mode=HTML text).
+// Thread-safety: stateless; the core is thread-safe. Blocks up to the events timeout.
+#pragma once
+
+#include "playground/bot_api_core.h"
+#include "playground/http_types.h"
+
+namespace worthit::playground {
+
+// Whether `path` belongs to the chat API (starts with /chat/api/).
+bool IsChatApiPath(const std::string& path);
+
+HttpResponse HandleChatApi(BotApiCore& core, const HttpRequest& request);
+
+}  // namespace worthit::playground

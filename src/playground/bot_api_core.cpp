@@ -124,10 +124,9 @@ bool ValidateMarkup(const json::value& markup, std::string& error) {
           error = "BUTTON_TEXT_INVALID";
           return false;
         }
-        static const char* kKinds[] = {"url",           "callback_data", "switch_inline_query",
-                                       "switch_inline_query_current_chat", "web_app", "login_url",
-                                       "pay",           "copy_text",     "callback_game",
-                                       "switch_inline_query_chosen_chat"};
+        static const char* kKinds[] = {
+            "url", "callback_data", "switch_inline_query", "switch_inline_query_current_chat", "web_app", "login_url",
+            "pay", "copy_text",     "callback_game",       "switch_inline_query_chosen_chat"};
         int kinds = 0;
         for (const char* k : kKinds) kinds += button.contains(k) ? 1 : 0;
         if (kinds != 1) {
@@ -549,9 +548,8 @@ ApiReply BotApiCore::AnswerCallbackQuery(const Params& p) {
   it->second.answered = true;
   auto chat = chats_.find(it->second.chat_id);
   if (chat != chats_.end()) {
-    json::object event{{"callback_query_id", id},
-                       {"text", GetString(p, "text")},
-                       {"show_alert", GetBool(p, "show_alert")}};
+    json::object event{
+        {"callback_query_id", id}, {"text", GetString(p, "text")}, {"show_alert", GetBool(p, "show_alert")}};
     if (!url.empty()) event["url"] = url;
     PushEvent(chat->second, "callback_answer", std::move(event));
   }
@@ -585,9 +583,8 @@ ApiReply BotApiCore::SendChatAction(const Params& p) {
   Chat* chat = FindChat(p, error);
   if (!chat) return error;
   static const std::set<std::string> kActions = {
-      "typing",          "upload_photo",      "record_video",      "upload_video",
-      "record_voice",    "upload_voice",      "upload_document",   "choose_sticker",
-      "find_location",   "record_video_note", "upload_video_note"};
+      "typing",          "upload_photo",   "record_video",  "upload_video",      "record_voice",     "upload_voice",
+      "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"};
   const std::string action = GetString(p, "action");
   if (!kActions.count(action)) return BadRequest("wrong parameter action in request");
   PushEvent(*chat, "chat_action", {{"action", action}});
@@ -603,10 +600,10 @@ ApiReply BotApiCore::SetMyCommands(const Params& p) {
     if (!c.is_object()) return BadRequest("can't parse BotCommand JSON object");
     const std::string command = GetString(c.as_object(), "command");
     const std::string description = GetString(c.as_object(), "description");
-    const bool valid = !command.empty() && command.size() <= 32 &&
-                       std::all_of(command.begin(), command.end(), [](char ch) {
-                         return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-                       });
+    const bool valid =
+        !command.empty() && command.size() <= 32 && std::all_of(command.begin(), command.end(), [](char ch) {
+          return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+        });
     if (!valid) return BadRequest("BOT_COMMAND_INVALID");
     if (description.empty() || description.size() > 256) return BadRequest("BOT_COMMAND_DESCRIPTION_INVALID");
     clean.push_back(json::object{{"command", command}, {"description", description}});
@@ -627,8 +624,9 @@ ApiReply BotApiCore::DeleteMyCommands(const Params& p) {
 
 ApiReply BotApiCore::GetUpdates(const Params& p, std::unique_lock<std::mutex>& lock) {
   if (!webhook_url_.empty()) {
-    return Fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
-                     "the webhook first");
+    return Fail(409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete "
+                "the webhook first");
   }
   if (auto allowed = GetJson(p, "allowed_updates"); allowed && allowed->is_array()) {
     allowed_updates_.clear();
@@ -660,8 +658,9 @@ ApiReply BotApiCore::GetUpdates(const Params& p, std::unique_lock<std::mutex>& l
   }
   last_poll_millis_ = clock_.NowMillis();
   if (poll_generation_ != generation) {
-    return Fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
-                     "running");
+    return Fail(409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+                "running");
   }
   json::array result;
   for (const auto& u : updates_) {

@@ -83,7 +83,7 @@ struct ChatEvents {
 class BotApiCore {
  public:
   // Telegram's limits that the core enforces (the Bot API documents them).
-  static constexpr size_t kMaxTextUtf16 = 4096;       // sendMessage / editMessageText text
+  static constexpr size_t kMaxTextUtf16 = 4096;        // sendMessage / editMessageText text
   static constexpr size_t kMaxCallbackDataBytes = 64;  // InlineKeyboardButton.callback_data
   static constexpr int kMaxPollTimeoutSeconds = 50;    // longer long polls are cut to this
   // Memory bounds: the playground runs for hours; older items are dropped first.
@@ -207,7 +207,7 @@ class BotApiCore {
   uint64_t poll_generation_ = 0;           // a newer getUpdates terminates an older waiting one
   int64_t last_poll_millis_ = 0;
   std::map<std::string, CallbackQuery> callback_queries_;
-  std::map<std::string, int64_t> inline_queries_;  // id → user id
+  std::map<std::string, int64_t> inline_queries_;       // id → user id
   std::map<std::string, boost::json::array> commands_;  // language_code ("" = default) → commands
 
   // Webhook.

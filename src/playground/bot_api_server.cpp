@@ -61,8 +61,8 @@ Status BotApiServer::Start(uint16_t port) {
     const std::string prefix = "/bot";
     if (req.path.rfind(prefix, 0) == 0) {
       const size_t slash = req.path.find('/', prefix.size());
-      const std::string token = req.path.substr(prefix.size(), slash == std::string::npos ? std::string::npos
-                                                                                             : slash - prefix.size());
+      const std::string token =
+          req.path.substr(prefix.size(), slash == std::string::npos ? std::string::npos : slash - prefix.size());
       if (token != options_.token) return HttpResponse::Json(401, ErrorBody(401, "Unauthorized"));
       if (slash == std::string::npos || slash + 1 >= req.path.size()) {
         return HttpResponse::Json(404, ErrorBody(404, "Not Found"));
@@ -125,14 +125,14 @@ HttpResponse BotApiServer::HandleBotCall(const std::string& method, const json::
   HttpResponse out;
   if (fault && fault->kind == Fault::Kind::kTooManyRequests) {
     const int after = fault->retry_after_seconds;
-    out = HttpResponse::Json(429, json::serialize(json::object{
-                                      {"ok", false},
-                                      {"error_code", 429},
-                                      {"description", "Too Many Requests: retry after " + std::to_string(after)},
-                                      {"parameters", {{"retry_after", after}}}}));
+    out = HttpResponse::Json(
+        429, json::serialize(json::object{{"ok", false},
+                                          {"error_code", 429},
+                                          {"description", "Too Many Requests: retry after " + std::to_string(after)},
+                                          {"parameters", {{"retry_after", after}}}}));
   } else if (fault && fault->kind == Fault::Kind::kServerError) {
-    out = HttpResponse::Json(fault->status, ErrorBody(fault->status, fault->status == 502 ? "Bad Gateway"
-                                                                                           : "Internal Server Error"));
+    out = HttpResponse::Json(fault->status,
+                             ErrorBody(fault->status, fault->status == 502 ? "Bad Gateway" : "Internal Server Error"));
   } else {
     if (fault && fault->kind == Fault::Kind::kLatency) {
       std::unique_lock lock(impl_->mu);
@@ -178,8 +178,8 @@ void BotApiServer::WebhookLoop() {
       }
       continue;
     }
-    const std::string why = res.ok() ? "Wrong response from the webhook: " + std::to_string(res->status)
-                                     : res.error().message;
+    const std::string why =
+        res.ok() ? "Wrong response from the webhook: " + std::to_string(res->status) : res.error().message;
     core_->WebhookFailed(job->update_id, why);
     log::Warn("playground.webhook.failed", {{"update_id", job->update_id}, {"error", why}});
     std::unique_lock lock(impl_->mu);

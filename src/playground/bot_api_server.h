@@ -48,8 +48,8 @@ struct Fault {
   std::string method = "*";
   Kind kind = Kind::kTooManyRequests;
   int count = 1;
-  int retry_after_seconds = 1;  // kTooManyRequests
-  int status = 500;             // kServerError: 500, 502, ...
+  int retry_after_seconds = 1;           // kTooManyRequests
+  int status = 500;                      // kServerError: 500, 502, ...
   std::chrono::milliseconds latency{0};  // kLatency: delay before the call is handled normally
 };
 

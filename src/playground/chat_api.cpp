@@ -12,7 +12,9 @@ namespace {
 // The page re-polls right after an answer; 25 s stays under common proxy idle limits.
 constexpr int kMaxEventWaitSeconds = 25;
 
-HttpResponse JsonReply(int status, const json::object& body) { return HttpResponse::Json(status, json::serialize(body)); }
+HttpResponse JsonReply(int status, const json::object& body) {
+  return HttpResponse::Json(status, json::serialize(body));
+}
 
 HttpResponse ErrorReply(int status, const std::string& code, const std::string& description) {
   return JsonReply(status, {{"ok", false}, {"code", code}, {"description", description}});

@@ -13,10 +13,16 @@ namespace {
 std::vector<DemoProduct> BuildCatalog() {
   std::vector<DemoProduct> c;
 
-  c.push_back({"moka-aurora", "it", "Caffettiera Moka Aurora 6 tazze in alluminio", "Casa Brunelli",
+  c.push_back({"moka-aurora",
+               "it",
+               "Caffettiera Moka Aurora 6 tazze in alluminio",
+               "Casa Brunelli",
                "Moka classica in alluminio pressofuso per 6 tazze, valvola di sicurezza ispezionabile, manico in "
                "bachelite e guarnizione in silicone alimentare. Per fornelli a gas, elettrici e vetroceramica.",
-               "34.90", "EUR", "CB-AUR-6", "ottimo acquisto",
+               "34.90",
+               "EUR",
+               "CB-AUR-6",
+               "ottimo acquisto",
                {
                    {"Francesca R.", "2025-11-04", 5, "Il caffè come a casa della nonna",
                     "Uso la Aurora tutte le mattine da tre mesi: il caffè esce cremoso e senza sapore di bruciato. "
@@ -74,10 +80,16 @@ std::vector<DemoProduct> BuildCatalog() {
                     "migliori che abbia fatto in moka."},
                }});
 
-  c.push_back({"trailhead-30l", "en", "Trailhead 30L Hiking Backpack", "Northcairn",
+  c.push_back({"trailhead-30l",
+               "en",
+               "Trailhead 30L Hiking Backpack",
+               "Northcairn",
                "A 30-litre daypack with a ventilated mesh back panel, padded hip belt, integrated rain cover, "
                "hydration sleeve and side stretch pockets. 1.1 kg.",
-               "79.00", "EUR", "NC-TH30-GRN", "good buy",
+               "79.00",
+               "EUR",
+               "NC-TH30-GRN",
+               "good buy",
                {
                    {"Tom H.", "2025-09-12", 5, "Comfortable all day",
                     "Carried it for a 9-hour ridge walk with about 7 kg inside. The mesh back kept my shirt "
@@ -129,10 +141,16 @@ std::vector<DemoProduct> BuildCatalog() {
                     "euros cheaper."},
                }});
 
-  c.push_back({"cuffie-studiomax-pro", "it", "Cuffie wireless StudioMax Pro con cancellazione attiva del rumore",
-               "Sonora", "Cuffie over-ear Bluetooth 5.3 con cancellazione attiva del rumore, 30 ore di autonomia, "
+  c.push_back({"cuffie-studiomax-pro",
+               "it",
+               "Cuffie wireless StudioMax Pro con cancellazione attiva del rumore",
+               "Sonora",
+               "Cuffie over-ear Bluetooth 5.3 con cancellazione attiva del rumore, 30 ore di autonomia, "
                "custodia rigida e app di equalizzazione.",
-               "349.00", "EUR", "SON-SMP-BLK", "caro per quello che offre",
+               "349.00",
+               "EUR",
+               "SON-SMP-BLK",
+               "caro per quello che offre",
                {
                    {"Andrea C.", "2025-10-05", 3, "Buone, ma non a questo prezzo",
                     "Il suono è pulito e i bassi sono controllati, ma a 349 euro mi aspettavo una cancellazione del "
@@ -180,10 +198,16 @@ std::vector<DemoProduct> BuildCatalog() {
                     "Custodia compatta e rigida, si piegano bene. In aereo riducono il rombo dei motori. Costose."},
                }});
 
-  c.push_back({"friggitrice-turbocrisp", "it", "Friggitrice ad aria TurboCrisp XL 8 litri 2400 W", "TurboCrisp",
+  c.push_back({"friggitrice-turbocrisp",
+               "it",
+               "Friggitrice ad aria TurboCrisp XL 8 litri 2400 W",
+               "TurboCrisp",
                "Friggitrice ad aria da 8 litri con 12 programmi, finestra di controllo, cestello antiaderente "
                "lavabile in lavastoviglie e timer fino a 60 minuti.",
-               "89.99", "EUR", "TC-XL8-2400", "recensioni sospette",
+               "89.99",
+               "EUR",
+               "TC-XL8-2400",
+               "recensioni sospette",
                {
                    {"Mario R.", "2026-10-03", 5, "Ottimo prodotto", "Ottimo prodotto, consigliato!"},
                    {"Anna B.", "2026-10-03", 5, "Fantastica", "Prodotto fantastico, spedizione veloce."},
@@ -216,10 +240,16 @@ std::vector<DemoProduct> BuildCatalog() {
                     "estrarlo bisogna tirare con forza. Pessima."},
                }});
 
-  c.push_back({"lumen-smart-bulb", "en", "Lumen Smart LED Bulb E27, Wi-Fi, 9 W, dimmable", "Lumen Home",
+  c.push_back({"lumen-smart-bulb",
+               "en",
+               "Lumen Smart LED Bulb E27, Wi-Fi, 9 W, dimmable",
+               "Lumen Home",
                "A 9 W (60 W equivalent) E27 LED bulb with Wi-Fi control, 16 million colours and tunable white "
                "from 2700 K to 6500 K. Works with the Lumen app.",
-               "14.99", "EUR", "LH-E27-9W", "too few reviews",
+               "14.99",
+               "EUR",
+               "LH-E27-9W",
+               "too few reviews",
                {
                    {"Kate J.", "2026-10-27", 5, "Easy setup",
                     "Paired with the app in under a minute and the warm white looks like a normal bulb."},
@@ -280,14 +310,14 @@ std::string JsonLd(const DemoProduct& p, const std::string& base_url) {
   const std::string url = base_url + "/p/" + p.slug;
   json::array reviews;
   for (const auto& r : p.reviews) {
-    reviews.push_back(json::object{{"@type", "Review"},
-                                   {"author", {{"@type", "Person"}, {"name", r.author}}},
-                                   {"datePublished", r.date},
-                                   {"name", r.title},
-                                   {"reviewBody", r.body},
-                                   {"inLanguage", p.language},
-                                   {"reviewRating", {{"@type", "Rating"}, {"ratingValue", r.stars}, {"bestRating", 5},
-                                                     {"worstRating", 1}}}});
+    reviews.push_back(json::object{
+        {"@type", "Review"},
+        {"author", {{"@type", "Person"}, {"name", r.author}}},
+        {"datePublished", r.date},
+        {"name", r.title},
+        {"reviewBody", r.body},
+        {"inLanguage", p.language},
+        {"reviewRating", {{"@type", "Rating"}, {"ratingValue", r.stars}, {"bestRating", 5}, {"worstRating", 1}}}});
   }
   char avg[16];
   std::snprintf(avg, sizeof avg, "%.2f", AverageStars(p));
@@ -350,10 +380,10 @@ std::string RenderProduct(const DemoProduct& p, const std::string& base_url) {
   h += "<div id=\"dp\" data-asin=\"" + Escape(p.sku) + "\">";
   h += "<h1 id=\"title\"><span id=\"productTitle\">" + Escape(p.name) + "</span></h1>";
   h += "<a id=\"bylineInfo\">" + std::string(it ? "Marca: " : "Brand: ") + Escape(p.brand) + "</a>";
-  h += "<div id=\"averageCustomerReviews\"><span class=\"stars\" id=\"acrPopover\" title=\"" +
-       FormatRating(avg, it) + (it ? " su 5 stelle" : " out of 5 stars") + "\">" +
-       Stars(static_cast<int>(avg + 0.5)) + "</span> <span id=\"acrCustomerReviewText\">" +
-       std::to_string(p.reviews.size()) + (it ? " voti" : " ratings") + "</span></div>";
+  h += "<div id=\"averageCustomerReviews\"><span class=\"stars\" id=\"acrPopover\" title=\"" + FormatRating(avg, it) +
+       (it ? " su 5 stelle" : " out of 5 stars") + "\">" + Stars(static_cast<int>(avg + 0.5)) +
+       "</span> <span id=\"acrCustomerReviewText\">" + std::to_string(p.reviews.size()) + (it ? " voti" : " ratings") +
+       "</span></div>";
   h += "<div id=\"corePrice_feature_div\"><span class=\"a-price\"><span class=\"a-offscreen\">" +
        Escape(DisplayPrice(p)) + "</span></span></div>";
   h += "<div id=\"feature-bullets\"><p>" + Escape(p.description) + "</p></div>";
@@ -361,8 +391,8 @@ std::string RenderProduct(const DemoProduct& p, const std::string& base_url) {
   h += "<div id=\"cm-cr-dp-review-list\">";
   for (const auto& r : p.reviews) {
     h += "<div class=\"review\" data-hook=\"review\">";
-    h += "<div class=\"who\"><span class=\"a-profile-name\">" + Escape(r.author) + "</span> · <span data-hook=\"review-date\">" +
-         Escape(r.date) + "</span></div>";
+    h += "<div class=\"who\"><span class=\"a-profile-name\">" + Escape(r.author) +
+         "</span> · <span data-hook=\"review-date\">" + Escape(r.date) + "</span></div>";
     h += "<div><span class=\"stars\" data-hook=\"review-star-rating\" title=\"" + std::to_string(r.stars) +
          (it ? ",0 su 5 stelle" : ".0 out of 5 stars") + "\">" + Stars(r.stars) +
          "</span> <span class=\"review-title\" data-hook=\"review-title\">" + Escape(r.title) + "</span></div>";

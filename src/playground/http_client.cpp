@@ -33,8 +33,8 @@ Result<ClientResponse> HttpCall(const std::string& method, const std::string& ur
   beast::error_code ec;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   auto remaining = [&] {
-    return std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                      deadline - std::chrono::steady_clock::now()));
+    return std::max(std::chrono::milliseconds(1),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
   };
   // Runs the queued async operation to completion (or to the stream's deadline).
   auto run = [&] {

@@ -63,7 +63,22 @@ struct HttpServer::Impl {
       ++live;
       open_fds.insert(socket.native_handle());
       lock.unlock();
-      std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
+      // The socket lives on the heap so that it is destroyed before the thread reports itself
+      // finished: after `live` drops to 0, Stop() may destroy the io_context it belongs to.
+      std::thread([this, s = std::make_unique<tcp::socket>(std::move(socket))]() mutable {
+        const int fd = s->native_handle();
+        Serve(*s);
+        {
+          std::lock_guard guard(mu);
+          open_fds.erase(fd);  // before close(): the number may be reused by the next accept
+          beast::error_code ignored;
+          s->close(ignored);
+        }
+        s.reset();
+        std::lock_guard guard(mu);
+        --live;
+        cv.notify_all();
+      }).detach();
     }
   }
 
@@ -78,7 +93,7 @@ struct HttpServer::Impl {
     return false;
   }
 
-  void Serve(tcp::socket socket) {
+  void Serve(tcp::socket& socket) {
     const int fd = socket.native_handle();
     beast::flat_buffer buffer;
     beast::error_code ec;
@@ -128,11 +143,6 @@ struct HttpServer::Impl {
       if (ec || !res.keep_alive()) break;
     }
     socket.shutdown(tcp::socket::shutdown_both, ec);
-    std::lock_guard lock(mu);
-    open_fds.erase(fd);
-    socket.close(ec);
-    --live;
-    cv.notify_all();
   }
 };
 

@@ -14,10 +14,10 @@
 namespace worthit::playground {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // as sent: path plus optional ?query
-  std::string path;    // target without the query, percent-encoding kept
-  std::string query;   // after '?', without it; "" when absent
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // as sent: path plus optional ?query
+  std::string path;                            // target without the query, percent-encoding kept
+  std::string query;                           // after '?', without it; "" when absent
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 

@@ -54,8 +54,8 @@ struct OpenTag {
 
 // Decodes one HTML entity at html[i] == '&'; returns the bytes consumed or 0 when not an entity.
 size_t DecodeEntity(std::string_view html, size_t i, std::string& out) {
-  static const std::map<std::string, uint32_t, std::less<>> kNamed = {
-      {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0}};
+  static const std::map<std::string, uint32_t, std::less<>> kNamed = {{"lt", '<'},   {"gt", '>'},    {"amp", '&'},
+                                                                      {"quot", '"'}, {"apos", '\''}, {"nbsp", 0xA0}};
   const size_t semi = html.find(';', i);
   if (semi == std::string_view::npos || semi - i > 12) return 0;
   const std::string_view name = html.substr(i + 1, semi - i - 1);
@@ -66,9 +66,12 @@ size_t DecodeEntity(std::string_view html, size_t i, std::string& out) {
     if (digits.empty()) return 0;
     for (char c : digits) {
       int v = -1;
-      if (c >= '0' && c <= '9') v = c - '0';
-      else if (hex && c >= 'a' && c <= 'f') v = c - 'a' + 10;
-      else if (hex && c >= 'A' && c <= 'F') v = c - 'A' + 10;
+      if (c >= '0' && c <= '9')
+        v = c - '0';
+      else if (hex && c >= 'a' && c <= 'f')
+        v = c - 'a' + 10;
+      else if (hex && c >= 'A' && c <= 'F')
+        v = c - 'A' + 10;
       if (v < 0) return 0;
       cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(v);
       if (cp > 0x10FFFF) return 0;
@@ -153,8 +156,7 @@ bool ParseTelegramHtml(std::string_view html, ParsedText& out, std::string& erro
       }
       stack.pop_back();
       if (!top.entity_type.empty() && utf16 > top.start_utf16) {
-        MessageEntity e{top.entity_type, top.start_utf16, utf16 - top.start_utf16, top.url, top.language,
-                        top.emoji_id};
+        MessageEntity e{top.entity_type, top.start_utf16, utf16 - top.start_utf16, top.url, top.language, top.emoji_id};
         out.entities.push_back(std::move(e));
       }
       // <pre><code class="language-x"> sets the language of the enclosing pre.
@@ -205,14 +207,22 @@ bool ParseTelegramHtml(std::string_view html, ParsedText& out, std::string& erro
       attrs[attr] = value;
     }
     OpenTag tag{name, "", utf16, "", "", ""};
-    if (name == "b" || name == "strong") tag.entity_type = "bold";
-    else if (name == "i" || name == "em") tag.entity_type = "italic";
-    else if (name == "u" || name == "ins") tag.entity_type = "underline";
-    else if (name == "s" || name == "strike" || name == "del") tag.entity_type = "strikethrough";
-    else if (name == "tg-spoiler") tag.entity_type = "spoiler";
-    else if (name == "span" && attrs["class"] == "tg-spoiler") tag.entity_type = "spoiler";
-    else if (name == "blockquote") tag.entity_type = attrs.count("expandable") ? "expandable_blockquote" : "blockquote";
-    else if (name == "pre") tag.entity_type = "pre";
+    if (name == "b" || name == "strong")
+      tag.entity_type = "bold";
+    else if (name == "i" || name == "em")
+      tag.entity_type = "italic";
+    else if (name == "u" || name == "ins")
+      tag.entity_type = "underline";
+    else if (name == "s" || name == "strike" || name == "del")
+      tag.entity_type = "strikethrough";
+    else if (name == "tg-spoiler")
+      tag.entity_type = "spoiler";
+    else if (name == "span" && attrs["class"] == "tg-spoiler")
+      tag.entity_type = "spoiler";
+    else if (name == "blockquote")
+      tag.entity_type = attrs.count("expandable") ? "expandable_blockquote" : "blockquote";
+    else if (name == "pre")
+      tag.entity_type = "pre";
     else if (name == "tg-emoji") {
       tag.entity_type = "custom_emoji";
       tag.emoji_id = attrs["emoji-id"];
@@ -300,7 +310,8 @@ std::vector<MessageEntity> DetectUserEntities(std::string_view text) {
     const std::string lower = Lower(token);
     std::string type;
     if (!token.empty()) {
-      if ((lower.rfind("http://", 0) == 0 && token.size() > 7) || (lower.rfind("https://", 0) == 0 && token.size() > 8)) {
+      if ((lower.rfind("http://", 0) == 0 && token.size() > 7) ||
+          (lower.rfind("https://", 0) == 0 && token.size() > 8)) {
         type = "url";
       } else if (token[0] == '/' && token.size() > 1 && std::isalpha(static_cast<unsigned char>(token[1]))) {
         size_t k = 1;

@@ -20,9 +20,9 @@
 namespace worthit::playground {
 
 struct MessageEntity {
-  std::string type;  // "bold", "italic", "url", "text_link", "pre", ...
-  size_t offset = 0;  // UTF-16 code units
-  size_t length = 0;  // UTF-16 code units
+  std::string type;      // "bold", "italic", "url", "text_link", "pre", ...
+  size_t offset = 0;     // UTF-16 code units
+  size_t length = 0;     // UTF-16 code units
   std::string url;       // text_link
   std::string language;  // pre
   std::string custom_emoji_id;

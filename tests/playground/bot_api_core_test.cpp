@@ -81,7 +81,8 @@ TEST_F(BotApiCoreTest, SendMessageToUnknownChatFails) {
 
 TEST_F(BotApiCoreTest, TextLimitsAreTelegrams) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "hi").ok());
-  EXPECT_EQ(Call("sendMessage", R"({"chat_id":1001,"text":"   "})").description(), "Bad Request: message text is empty");
+  EXPECT_EQ(Call("sendMessage", R"({"chat_id":1001,"text":"   "})").description(),
+            "Bad Request: message text is empty");
   const std::string ok_text(4096, 'a');
   EXPECT_TRUE(Call("sendMessage", R"({"chat_id":1001,"text":")" + ok_text + "\"}").ok());
   EXPECT_EQ(Call("sendMessage", R"({"chat_id":1001,"text":")" + ok_text + "a\"}").description(),
@@ -101,16 +102,18 @@ TEST_F(BotApiCoreTest, HtmlErrorsAreWordedLikeTelegram) {
 TEST_F(BotApiCoreTest, EditInPlaceNotModifiedAndNotFound) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "https://shop.it/p/1").ok());
   const int64_t ack = SendBot(R"({"chat_id":1001,"text":"Sto analizzando il prodotto..."})");
-  auto edit = Call("editMessageText",
-                   R"({"chat_id":1001,"message_id":)" + std::to_string(ack) +
-                       R"(,"parse_mode":"HTML","text":"<b>Moka</b> 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:abc"}]]}})");
+  auto edit = Call(
+      "editMessageText",
+      R"({"chat_id":1001,"message_id":)" + std::to_string(ack) +
+          R"(,"parse_mode":"HTML","text":"<b>Moka</b> 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:abc"}]]}})");
   ASSERT_TRUE(edit.ok()) << edit.description();
   EXPECT_EQ(edit.result().at("text").as_string(), "Moka 8,1/10");
   EXPECT_TRUE(edit.result().as_object().contains("edit_date"));
   // The same content again: Telegram's "not modified".
-  auto same = Call("editMessageText",
-                   R"({"chat_id":1001,"message_id":)" + std::to_string(ack) +
-                       R"(,"parse_mode":"HTML","text":"<b>Moka</b> 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:abc"}]]}})");
+  auto same = Call(
+      "editMessageText",
+      R"({"chat_id":1001,"message_id":)" + std::to_string(ack) +
+          R"(,"parse_mode":"HTML","text":"<b>Moka</b> 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:abc"}]]}})");
   EXPECT_EQ(same.http_status, 400);
   EXPECT_EQ(same.description().rfind("Bad Request: message is not modified: ", 0), 0u);
   // Same text without the keyboard is a modification (it removes the keyboard).
@@ -139,19 +142,22 @@ TEST_F(BotApiCoreTest, DeleteMessage) {
 TEST_F(BotApiCoreTest, KeyboardsAreValidated) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "x").ok());
   const std::string long_data(65, 'd');
-  EXPECT_EQ(Call("sendMessage", R"({"chat_id":1001,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","callback_data":")" +
-                                    long_data + "\"}]]}}")
+  EXPECT_EQ(Call("sendMessage",
+                 R"({"chat_id":1001,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","callback_data":")" +
+                     long_data + "\"}]]}}")
                 .description(),
             "Bad Request: BUTTON_DATA_INVALID");
-  EXPECT_EQ(Call("sendMessage",
-                 R"({"chat_id":1001,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","url":"javascript:x"}]]}})")
-                .http_status,
-            400);
+  EXPECT_EQ(
+      Call("sendMessage",
+           R"({"chat_id":1001,"text":"x","reply_markup":{"inline_keyboard":[[{"text":"a","url":"javascript:x"}]]}})")
+          .http_status,
+      400);
   EXPECT_EQ(Call("sendMessage", R"({"chat_id":1001,"text":"x","reply_markup":"{not json"})").description(),
             "Bad Request: can't parse reply keyboard markup JSON object");
   // Reply keyboard given as a JSON string (form-encoded bots do that), strings normalised to objects.
-  auto ok = Call("sendMessage",
-                 R"({"chat_id":1001,"text":"menu","reply_markup":"{\"keyboard\":[[\"🔍 Cerca prodotto\"]],\"resize_keyboard\":true}"})");
+  auto ok = Call(
+      "sendMessage",
+      R"({"chat_id":1001,"text":"menu","reply_markup":"{\"keyboard\":[[\"🔍 Cerca prodotto\"]],\"resize_keyboard\":true}"})");
   ASSERT_TRUE(ok.ok()) << ok.description();
   EXPECT_FALSE(ok.result().as_object().contains("reply_markup"));  // Message objects carry inline keyboards only
   auto events = core_.WaitEvents(1001, 0, std::chrono::milliseconds(0));
@@ -160,8 +166,8 @@ TEST_F(BotApiCoreTest, KeyboardsAreValidated) {
 
 TEST_F(BotApiCoreTest, CallbackQueryRoundTrip) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "x").ok());
-  const int64_t id =
-      SendBot(R"({"chat_id":1001,"text":"card","reply_markup":{"inline_keyboard":[[{"text":"🔄","callback_data":"r:1"}]]}})");
+  const int64_t id = SendBot(
+      R"({"chat_id":1001,"text":"card","reply_markup":{"inline_keyboard":[[{"text":"🔄","callback_data":"r:1"}]]}})");
   EXPECT_EQ(core_.UserPressButton(giulia_, id, "nope").error().code, "BUTTON_NOT_FOUND");
   EXPECT_EQ(core_.UserPressButton(giulia_, 999, "r:1").error().code, "MESSAGE_NOT_FOUND");
   auto query_id = core_.UserPressButton(giulia_, id, "r:1");
@@ -184,9 +190,12 @@ TEST_F(BotApiCoreTest, InlineQueryRoundTrip) {
   ASSERT_TRUE(id.ok());
   auto updates = Call("getUpdates", "{}").result().as_array();
   EXPECT_EQ(updates.back().at("inline_query").at("query").as_string(), "moka");
-  EXPECT_TRUE(Call("answerInlineQuery", R"({"inline_query_id":")" + *id +
-                                            R"(","results":[{"type":"article","id":"1","title":"Moka","input_message_content":{"message_text":"x"}}]})")
-                  .ok());
+  EXPECT_TRUE(
+      Call(
+          "answerInlineQuery",
+          R"({"inline_query_id":")" + *id +
+              R"(","results":[{"type":"article","id":"1","title":"Moka","input_message_content":{"message_text":"x"}}]})")
+          .ok());
   EXPECT_FALSE(Call("answerInlineQuery", R"({"inline_query_id":")" + *id + R"(","results":[]})").ok());
 }
 
@@ -196,7 +205,8 @@ TEST_F(BotApiCoreTest, ChatActionAndCommands) {
   EXPECT_EQ(Call("sendChatAction", R"({"chat_id":1001,"action":"dancing"})").description(),
             "Bad Request: wrong parameter action in request");
   EXPECT_TRUE(Call("setMyCommands", R"({"commands":[{"command":"start","description":"Avvia"}]})").ok());
-  EXPECT_TRUE(Call("setMyCommands", R"({"commands":[{"command":"start","description":"Start"}],"language_code":"en"})").ok());
+  EXPECT_TRUE(
+      Call("setMyCommands", R"({"commands":[{"command":"start","description":"Start"}],"language_code":"en"})").ok());
   EXPECT_EQ(Call("setMyCommands", R"({"commands":[{"command":"Bad-Cmd","description":"x"}]})").description(),
             "Bad Request: BOT_COMMAND_INVALID");
   EXPECT_EQ(core_.Commands("en").at(0).at("description").as_string(), "Start");

@@ -29,7 +29,9 @@ class BotApiServerTest : public ::testing::Test {
   void SetUp() override { ASSERT_TRUE(server_.Start(0).ok()); }
   void TearDown() override { server_.Stop(); }
 
-  std::string Url(const std::string& method) const { return server_.BaseUrl() + "/bot" + server_.token() + "/" + method; }
+  std::string Url(const std::string& method) const {
+    return server_.BaseUrl() + "/bot" + server_.token() + "/" + method;
+  }
 
   // A Bot API call with a JSON body; returns (status, body).
   std::pair<int, json::value> Bot(const std::string& method, const std::string& body = "{}") {
@@ -47,8 +49,8 @@ class BotApiServerTest : public ::testing::Test {
   }
   json::value Events(int64_t chat, int64_t after, int timeout) {
     auto r = HttpCall("GET",
-                      server_.BaseUrl() + "/chat/api/events?chat_id=" + std::to_string(chat) + "&after=" +
-                          std::to_string(after) + "&timeout=" + std::to_string(timeout),
+                      server_.BaseUrl() + "/chat/api/events?chat_id=" + std::to_string(chat) +
+                          "&after=" + std::to_string(after) + "&timeout=" + std::to_string(timeout),
                       "", {}, milliseconds(60000));
     EXPECT_TRUE(r.ok());
     return r.ok() ? json::parse(r->body) : json::value();
@@ -69,9 +71,10 @@ TEST_F(BotApiServerTest, WrongTokenIsUnauthorized) {
 
 TEST_F(BotApiServerTest, FormEncodedAndQueryParametersWork) {
   ASSERT_EQ(User("send", std::string(R"({"user":)") + kGiulia + R"(,"text":"ciao"})").first, 200);
-  auto r = HttpCall("POST", Url("sendMessage") + "?chat_id=1001",
-                    "text=%3Cb%3ECiao%3C%2Fb%3E&parse_mode=HTML&reply_markup=%7B%22keyboard%22%3A%5B%5B%22A%22%5D%5D%7D",
-                    {{"Content-Type", "application/x-www-form-urlencoded"}}, milliseconds(10000));
+  auto r =
+      HttpCall("POST", Url("sendMessage") + "?chat_id=1001",
+               "text=%3Cb%3ECiao%3C%2Fb%3E&parse_mode=HTML&reply_markup=%7B%22keyboard%22%3A%5B%5B%22A%22%5D%5D%7D",
+               {{"Content-Type", "application/x-www-form-urlencoded"}}, milliseconds(10000));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
   auto body = json::parse(r->body);
@@ -109,12 +112,16 @@ TEST_F(BotApiServerTest, SecondGetUpdatesTerminatesTheFirstWith409) {
 
 TEST_F(BotApiServerTest, ConversationSeenByTheUserPage) {
   ASSERT_EQ(User("send", std::string(R"({"user":)") + kGiulia + R"(,"text":"/start"})").first, 200);
-  auto [s1, sent] = Bot("sendMessage", R"({"chat_id":1001,"text":"Benvenuto!","reply_markup":{"keyboard":[[{"text":"🔍 Cerca prodotto"}],[{"text":"📊 Le mie analisi"},{"text":"ℹ️ Aiuto"}]],"resize_keyboard":true}})");
+  auto [s1, sent] = Bot(
+      "sendMessage",
+      R"({"chat_id":1001,"text":"Benvenuto!","reply_markup":{"keyboard":[[{"text":"🔍 Cerca prodotto"}],[{"text":"📊 Le mie analisi"},{"text":"ℹ️ Aiuto"}]],"resize_keyboard":true}})");
   ASSERT_EQ(s1, 200);
   auto [s2, ack] = Bot("sendMessage", R"({"chat_id":1001,"text":"Sto analizzando il prodotto... ⏳"})");
   const int64_t ack_id = ack.at("result").at("message_id").as_int64();
-  auto [s3, edited] = Bot("editMessageText", R"({"chat_id":1001,"message_id":)" + std::to_string(ack_id) +
-                                                 R"(,"parse_mode":"HTML","text":"<b>Moka Aurora</b>\n🟢 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:1"},{"text":"🛒 Apri prodotto","url":"http://127.0.0.1:8081/p/moka-aurora"}]]}})");
+  auto [s3, edited] = Bot(
+      "editMessageText",
+      R"({"chat_id":1001,"message_id":)" + std::to_string(ack_id) +
+          R"(,"parse_mode":"HTML","text":"<b>Moka Aurora</b>\n🟢 8,1/10","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:1"},{"text":"🛒 Apri prodotto","url":"http://127.0.0.1:8081/p/moka-aurora"}]]}})");
   ASSERT_EQ(s3, 200) << json::serialize(edited);
   auto events = Events(1001, 0, 0);
   const auto& list = events.at("events").as_array();
@@ -141,21 +148,23 @@ TEST_F(BotApiServerTest, EventsLongPollWakesOnBotMessage) {
 
 TEST_F(BotApiServerTest, InlineButtonPressReachesTheBotAsCallbackQuery) {
   ASSERT_EQ(User("send", std::string(R"({"user":)") + kGiulia + R"(,"text":"x"})").first, 200);
-  auto [s, card] = Bot("sendMessage", R"({"chat_id":1001,"text":"card","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:42"}]]}})");
+  auto [s, card] = Bot(
+      "sendMessage",
+      R"({"chat_id":1001,"text":"card","reply_markup":{"inline_keyboard":[[{"text":"🔄 Aggiorna analisi","callback_data":"r:42"}]]}})");
   const int64_t id = card.at("result").at("message_id").as_int64();
   auto [bad, err] = User("press", std::string(R"({"user":)") + kGiulia + R"(,"message_id":)" + std::to_string(id) +
                                       R"(,"data":"forged"})");
   EXPECT_EQ(bad, 400);
   EXPECT_EQ(err.at("code").as_string(), "BUTTON_NOT_FOUND");
-  auto [ok, pressed] = User("press", std::string(R"({"user":)") + kGiulia + R"(,"message_id":)" + std::to_string(id) +
-                                         R"(,"data":"r:42"})");
+  auto [ok, pressed] = User(
+      "press", std::string(R"({"user":)") + kGiulia + R"(,"message_id":)" + std::to_string(id) + R"(,"data":"r:42"})");
   ASSERT_EQ(ok, 200);
   auto updates = Bot("getUpdates").second.at("result").as_array();
   const auto& cq = updates.back().at("callback_query");
   EXPECT_EQ(cq.at("data").as_string(), "r:42");
   EXPECT_EQ(cq.at("id").as_string(), pressed.at("callback_query_id").as_string());
-  auto [a, answered] = Bot("answerCallbackQuery", R"({"callback_query_id":")" +
-                                                      std::string(cq.at("id").as_string()) + R"(","text":"Aggiorno…"})");
+  auto [a, answered] = Bot("answerCallbackQuery", R"({"callback_query_id":")" + std::string(cq.at("id").as_string()) +
+                                                      R"(","text":"Aggiorno…"})");
   EXPECT_EQ(a, 200);
 }
 
@@ -286,12 +295,14 @@ TEST_F(BotApiServerTest, WebhookDeliveryWithSecretRetriedAndInOrder) {
 
 TEST_F(BotApiServerTest, MethodInWebhookAnswerIsExecuted) {
   HttpServer hook;
-  ASSERT_TRUE(hook.Start("127.0.0.1", 0, [](const HttpRequest& req) {
-                    auto update = json::parse(req.body);
-                    const int64_t chat = update.at("message").at("chat").at("id").as_int64();
-                    return HttpResponse::Json(200, json::serialize(json::object{
-                                                       {"method", "sendMessage"}, {"chat_id", chat}, {"text", "pong"}}));
-                  })
+  ASSERT_TRUE(hook.Start("127.0.0.1", 0,
+                         [](const HttpRequest& req) {
+                           auto update = json::parse(req.body);
+                           const int64_t chat = update.at("message").at("chat").at("id").as_int64();
+                           return HttpResponse::Json(
+                               200, json::serialize(
+                                        json::object{{"method", "sendMessage"}, {"chat_id", chat}, {"text", "pong"}}));
+                         })
                   .ok());
   ASSERT_EQ(Bot("setWebhook", R"({"url":"http://127.0.0.1:)" + std::to_string(hook.port()) + R"(/h"})").first, 200);
   ASSERT_EQ(User("send", std::string(R"({"user":)") + kTom + R"(,"text":"ping"})").first, 200);

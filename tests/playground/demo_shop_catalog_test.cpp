@@ -33,8 +33,10 @@ TEST(DemoShopCatalog, ProductsCoverTheVerdictsInBothLanguages) {
   }
   EXPECT_EQ(languages, (std::set<std::string>{"it", "en"}));
   for (const auto& p : catalog) {
-    if (std::string(p.slug) == "lumen-smart-bulb") EXPECT_LT(p.reviews.size(), 5u);
-    else EXPECT_GE(p.reviews.size(), 12u) << p.slug;
+    if (std::string(p.slug) == "lumen-smart-bulb")
+      EXPECT_LT(p.reviews.size(), 5u);
+    else
+      EXPECT_GE(p.reviews.size(), 12u) << p.slug;
   }
 }
 

@@ -7,9 +7,9 @@ namespace {
 
 TEST(Utf16Length, CountsSurrogatePairsAsTwo) {
   EXPECT_EQ(Utf16Length("abc"), 3u);
-  EXPECT_EQ(Utf16Length("è"), 1u);      // 2 UTF-8 bytes, 1 unit
-  EXPECT_EQ(Utf16Length("€"), 1u);      // 3 bytes, 1 unit
-  EXPECT_EQ(Utf16Length("😀"), 2u);     // 4 bytes, surrogate pair
+  EXPECT_EQ(Utf16Length("è"), 1u);  // 2 UTF-8 bytes, 1 unit
+  EXPECT_EQ(Utf16Length("€"), 1u);  // 3 bytes, 1 unit
+  EXPECT_EQ(Utf16Length("😀"), 2u);  // 4 bytes, surrogate pair
   EXPECT_EQ(Utf16Length("🔍 Cerca"), 8u);
 }
 
@@ -32,8 +32,8 @@ TEST(ParseTelegramHtml, TagsBecomeEntitiesWithUtf16Offsets) {
 TEST(ParseTelegramHtml, DecodesEntitiesAndKeepsLinks) {
   ParsedText out;
   std::string error;
-  ASSERT_TRUE(ParseTelegramHtml("&lt;b&gt; &amp; &quot;q&quot; &#8364; <a href=\"https://shop.it/p?a=1&amp;b=2\">apri</a>",
-                                out, error))
+  ASSERT_TRUE(ParseTelegramHtml(
+      "&lt;b&gt; &amp; &quot;q&quot; &#8364; <a href=\"https://shop.it/p?a=1&amp;b=2\">apri</a>", out, error))
       << error;
   EXPECT_EQ(out.text, "<b> & \"q\" € apri");
   ASSERT_EQ(out.entities.size(), 1u);

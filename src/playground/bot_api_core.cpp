@@ -20,12 +20,12 @@ ApiReply Ok(json::value result, std::string description = "") {
   return r;
 }
 
-ApiReply Fail(int code, std::string description) {
+ApiReply Fail(int code, const std::string& description) {
   ApiReply r;
   r.http_status = code;
   r.body["ok"] = false;
   r.body["error_code"] = code;
-  r.body["description"] = std::move(description);
+  r.body["description"] = description;
   return r;
 }
 
@@ -296,9 +296,9 @@ json::object BotApiCore::MessageJson(const Chat& chat, const StoredMessage& m) c
   return o;
 }
 
-void BotApiCore::PushEvent(Chat& chat, std::string type, json::object fields) {
+void BotApiCore::PushEvent(Chat& chat, const std::string& type, json::object fields) {
   fields["seq"] = next_event_seq_++;
-  fields["type"] = std::move(type);
+  fields["type"] = type;
   fields["chat_id"] = chat.id;
   chat.events.push_back(std::move(fields));
   while (chat.events.size() > kMaxEventsPerChat) chat.events.pop_front();

@@ -184,7 +184,7 @@ class BotApiCore {
   boost::json::object BotUserJson() const;
   boost::json::object ChatJson(const Chat& chat) const;
   boost::json::object MessageJson(const Chat& chat, const StoredMessage& m) const;
-  void PushEvent(Chat& chat, std::string type, boost::json::object fields);
+  void PushEvent(Chat& chat, const std::string& type, boost::json::object fields);
   void PushUpdate(std::string type, boost::json::object payload);
   bool UpdateAllowed(const std::string& type) const;
   // Parses text + parse_mode into `out`; false with a Telegram error in `error`.

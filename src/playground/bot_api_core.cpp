@@ -230,7 +230,11 @@ std::string ApiReply::description() const {
   return v && v->is_string() ? std::string(v->as_string()) : "";
 }
 
-BotApiCore::BotApiCore(BotIdentity bot, const Clock& clock) : bot_(std::move(bot)), clock_(clock) {}
+BotApiCore::BotApiCore(BotIdentity bot, const Clock& clock) : bot_(std::move(bot)), clock_(clock) {
+  Chat& group = chats_[kDemoGroupId];
+  group.id = kDemoGroupId;
+  group.group = true;
+}
 
 int64_t BotApiCore::NowSeconds() const { return clock_.NowMillis() / 1000; }
 
@@ -270,6 +274,7 @@ json::object BotApiCore::BotUserJson() const {
 }
 
 json::object BotApiCore::ChatJson(const Chat& chat) const {
+  if (chat.group) return {{"id", chat.id}, {"title", kDemoGroupTitle}, {"type", "supergroup"}};
   json::object o{{"id", chat.id}, {"first_name", chat.user.first_name}, {"type", "private"}};
   if (!chat.user.last_name.empty()) o["last_name"] = chat.user.last_name;
   if (!chat.user.username.empty()) o["username"] = chat.user.username;
@@ -278,7 +283,7 @@ json::object BotApiCore::ChatJson(const Chat& chat) const {
 
 json::object BotApiCore::MessageJson(const Chat& chat, const StoredMessage& m) const {
   json::object o{{"message_id", m.message_id}};
-  o["from"] = m.from_bot ? BotUserJson() : UserJson(chat.user);
+  o["from"] = m.from_bot ? BotUserJson() : UserJson(Sender(chat, m.user_id));
   o["chat"] = ChatJson(chat);
   o["date"] = m.date;
   if (m.edit_date) o["edit_date"] = m.edit_date;
@@ -338,6 +343,22 @@ BotApiCore::Chat* BotApiCore::FindChat(const Params& p, ApiReply& error) {
     return nullptr;
   }
   return &it->second;
+}
+
+const UserProfile& BotApiCore::Sender(const Chat& chat, int64_t user_id) const {
+  if (!chat.group) return chat.user;
+  auto it = chat.members.find(user_id);
+  return it == chat.members.end() ? chat.user : it->second;
+}
+
+BotApiCore::Chat* BotApiCore::UserChat(const UserProfile& user, int64_t chat_id) {
+  if (chat_id == 0 || chat_id == user.id) return &TouchChat(user);
+  if (chat_id != kDemoGroupId) return nullptr;
+  Chat& group = chats_[kDemoGroupId];
+  group.members[user.id] = user;
+  // Bounded: the group remembers its last 1000 posters' profiles.
+  if (group.members.size() > 1000) group.members.erase(group.members.begin());
+  return &group;
 }
 
 BotApiCore::Chat& BotApiCore::TouchChat(const UserProfile& user) {
@@ -550,6 +571,7 @@ ApiReply BotApiCore::AnswerCallbackQuery(const Params& p) {
   if (chat != chats_.end()) {
     json::object event{
         {"callback_query_id", id}, {"text", GetString(p, "text")}, {"show_alert", GetBool(p, "show_alert")}};
+    event["user_id"] = it->second.user_id;
     if (!url.empty()) event["url"] = url;
     PushEvent(chat->second, "callback_answer", std::move(event));
   }
@@ -763,7 +785,7 @@ void BotApiCore::WebhookFailed(int64_t update_id, const std::string& message) {
   webhook_last_error_ = message;
 }
 
-Result<json::object> BotApiCore::UserSendText(const UserProfile& user, const std::string& text) {
+Result<json::object> BotApiCore::UserSendText(const UserProfile& user, const std::string& text, int64_t chat_id) {
   if (user.id <= 0) return Error::Invalid("USER_INVALID", "user id must be positive");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::Invalid("TEXT_EMPTY", "empty messages are not sent");
@@ -773,7 +795,9 @@ Result<json::object> BotApiCore::UserSendText(const UserProfile& user, const std
   }
   std::lock_guard lock(mu_);
   if (stopped_) return Error::Transient("STOPPED", "the playground is stopping");
-  Chat& chat = TouchChat(user);
+  Chat* target = UserChat(user, chat_id);
+  if (!target) return Error::Invalid("CHAT_NOT_FOUND", "no such chat");
+  Chat& chat = *target;
   StoredMessage m;
   m.message_id = chat.next_message_id++;
   m.user_id = user.id;
@@ -783,17 +807,31 @@ Result<json::object> BotApiCore::UserSendText(const UserProfile& user, const std
   auto& stored = chat.messages[m.message_id] = std::move(m);
   json::object message = MessageJson(chat, stored);
   PushEvent(chat, "message", {{"message", message}, {"outgoing", true}});
-  PushUpdate("message", message);
+  // Privacy mode in groups: a command, or a message that mentions the bot.
+  bool addressed = !chat.group;
+  if (chat.group) {
+    const std::string mention = Lower("@" + bot_.username);
+    const std::string lower = Lower(text);
+    for (const auto& e : stored.entities) {
+      if (e.type == "bot_command" && e.offset == 0) addressed = true;
+    }
+    if (lower.find(mention) != std::string::npos) addressed = true;
+  }
+  if (addressed) PushUpdate("message", message);
   return message;
 }
 
-Result<std::string> BotApiCore::UserPressButton(const UserProfile& user, int64_t message_id, const std::string& data) {
+Result<std::string> BotApiCore::UserPressButton(const UserProfile& user, int64_t message_id, const std::string& data,
+                                                int64_t chat_id) {
   std::lock_guard lock(mu_);
   if (stopped_) return Error::Transient("STOPPED", "the playground is stopping");
-  auto chat_it = chats_.find(user.id);
-  if (chat_it == chats_.end()) return Error::Invalid("MESSAGE_NOT_FOUND", "no chat with this user");
-  Chat& chat = chat_it->second;
-  chat.user = user;
+  if (chat_id != 0 && chat_id != user.id && chat_id != kDemoGroupId) {
+    return Error::Invalid("CHAT_NOT_FOUND", "no such chat");
+  }
+  if ((chat_id == 0 || chat_id == user.id) && !chats_.count(user.id)) {
+    return Error::Invalid("MESSAGE_NOT_FOUND", "no chat with this user");
+  }
+  Chat& chat = *UserChat(user, chat_id);
   auto it = chat.messages.find(message_id);
   if (it == chat.messages.end()) return Error::Invalid("MESSAGE_NOT_FOUND", "message not found");
   bool found = false;
@@ -807,13 +845,13 @@ Result<std::string> BotApiCore::UserPressButton(const UserProfile& user, int64_t
   }
   if (!found) return Error::Invalid("BUTTON_NOT_FOUND", "the message has no callback button with this data");
   const std::string id = std::to_string(next_query_id_++);
-  callback_queries_[id] = {chat.id, false};
+  callback_queries_[id] = {chat.id, user.id, false};
   // Bounded: unanswered queries older than the newest 10000 are forgotten (Telegram expires them too).
   while (callback_queries_.size() > 10000) callback_queries_.erase(callback_queries_.begin());
   json::object query{{"id", id},
                      {"from", UserJson(user)},
                      {"message", MessageJson(chat, it->second)},
-                     {"chat_instance", std::to_string(chat.id * 7 + 3)},
+                     {"chat_instance", std::to_string(chat.id < 0 ? -chat.id * 7 + 1 : chat.id * 7 + 3)},
                      {"data", data}};
   PushUpdate("callback_query", std::move(query));
   return id;

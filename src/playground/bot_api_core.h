@@ -14,7 +14,9 @@
 // Messages carry Telegram's per-chat message ids (shared by both sides of a private chat); a
 // bot's parse_mode=HTML text is parsed and validated like Telegram does (message_entities.h) and
 // stored as text + entities, and the original HTML is kept in the page's events as well.
-// Private chats only: a chat's id is its user's id, as in Telegram.
+// Chats: each user's private chat with the bot (its id is the user's id, as in Telegram) and one
+// demo supergroup (kDemoGroupId) that every user can post in. The bot sits in the group with
+// Telegram's default privacy mode: it receives only commands and messages that mention it.
 //
 // Thread-safety: every public function may be called from any thread; one mutex guards the state.
 // getUpdates and WaitEvents block up to their timeout (or until Shutdown()).
@@ -90,6 +92,9 @@ class BotApiCore {
   static constexpr size_t kMaxPendingUpdates = 10000;
   static constexpr size_t kMaxEventsPerChat = 2000;
   static constexpr size_t kMaxEventsPerWait = 500;
+  // The demo group: a supergroup id in Telegram's -100… form.
+  static constexpr int64_t kDemoGroupId = -1001000000001;
+  static constexpr const char* kDemoGroupTitle = "WorthIt! · gruppo demo";
 
   explicit BotApiCore(BotIdentity bot = {}, const Clock& clock = SystemClock::Instance());
 
@@ -107,12 +112,16 @@ class BotApiCore {
   void WebhookFailed(int64_t update_id, const std::string& message);
 
   // ---- user side ----
-  // The user's text as a message in their private chat with the bot (creates the chat);
-  // Telegram's server-side entities (url, bot_command, mention, email) are added.
-  Result<boost::json::object> UserSendText(const UserProfile& user, const std::string& text);
-  // Presses the inline callback button carrying `data` on message `message_id` of the user's chat;
+  // `chat_id` 0 means the user's private chat with the bot; kDemoGroupId the demo group (anything
+  // else fails with CHAT_NOT_FOUND).
+  // The user's text as a message in that chat (creates the private chat); Telegram's server-side
+  // entities (url, bot_command, mention, email) are added. In the group, only commands and
+  // mentions of the bot become updates (privacy mode); every message is shown to the page.
+  Result<boost::json::object> UserSendText(const UserProfile& user, const std::string& text, int64_t chat_id = 0);
+  // Presses the inline callback button carrying `data` on message `message_id` of that chat;
   // returns the callback query id.
-  Result<std::string> UserPressButton(const UserProfile& user, int64_t message_id, const std::string& data);
+  Result<std::string> UserPressButton(const UserProfile& user, int64_t message_id, const std::string& data,
+                                      int64_t chat_id = 0);
   // Types "@bot query" (inline mode); returns the inline query id.
   Result<std::string> UserInlineQuery(const UserProfile& user, const std::string& query);
   // Events of the user's chat with seq > after; waits up to `timeout` when there are none.
@@ -144,7 +153,9 @@ class BotApiCore {
   };
   struct Chat {
     int64_t id = 0;
-    UserProfile user;
+    bool group = false;
+    UserProfile user;                        // private chats: the user
+    std::map<int64_t, UserProfile> members;  // group: users who posted, by id
     int64_t next_message_id = 1;
     std::map<int64_t, StoredMessage> messages;
     std::deque<boost::json::object> events;
@@ -156,6 +167,7 @@ class BotApiCore {
   };
   struct CallbackQuery {
     int64_t chat_id = 0;
+    int64_t user_id = 0;  // who pressed: only their page shows the answer
     bool answered = false;
   };
 
@@ -180,6 +192,9 @@ class BotApiCore {
   int64_t NowSeconds() const;
   Chat* FindChat(const Params& p, ApiReply& error);
   Chat& TouchChat(const UserProfile& user);
+  // The chat a user acts in (0 = private, kDemoGroupId = group), or nullptr.
+  Chat* UserChat(const UserProfile& user, int64_t chat_id);
+  const UserProfile& Sender(const Chat& chat, int64_t user_id) const;
   boost::json::object UserJson(const UserProfile& u) const;
   boost::json::object BotUserJson() const;
   boost::json::object ChatJson(const Chat& chat) const;

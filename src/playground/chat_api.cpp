@@ -92,6 +92,7 @@ HttpResponse HandleChatApi(BotApiCore& core, const HttpRequest& req) {
     return JsonReply(200, {{"ok", true},
                            {"bot", {{"id", bot.id}, {"first_name", bot.first_name}, {"username", bot.username}}},
                            {"connected", core.BotConnected()},
+                           {"group", {{"id", BotApiCore::kDemoGroupId}, {"title", BotApiCore::kDemoGroupTitle}}},
                            {"pending_updates", static_cast<int64_t>(core.PendingUpdates())},
                            {"commands", core.Commands(q("lang"))}});
   }
@@ -118,12 +119,12 @@ HttpResponse HandleChatApi(BotApiCore& core, const HttpRequest& req) {
   if (!ParseUser(*body, user, why)) return ErrorReply(400, "USER_INVALID", why);
 
   if (route == "send") {
-    auto sent = core.UserSendText(user, Str(*body, "text"));
+    auto sent = core.UserSendText(user, Str(*body, "text"), Int(*body, "chat_id"));
     if (!sent.ok()) return ErrorReply(sent.error());
     return JsonReply(200, {{"ok", true}, {"message", *sent}});
   }
   if (route == "press") {
-    auto id = core.UserPressButton(user, Int(*body, "message_id"), Str(*body, "data"));
+    auto id = core.UserPressButton(user, Int(*body, "message_id"), Str(*body, "data"), Int(*body, "chat_id"));
     if (!id.ok()) return ErrorReply(id.error());
     return JsonReply(200, {{"ok", true}, {"callback_query_id", *id}});
   }

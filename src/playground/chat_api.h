@@ -1,11 +1,12 @@
 // ChatApi: the user side of the embedded Telegram, as JSON over HTTP for the chat page.
 //
 //   GET  /chat/api/bot?lang=it           {"bot":{id,first_name,username},"connected":bool,
-//                                          "commands":[{command,description}],"token_hint":"…"}
-//   POST /chat/api/send    {"user":U,"text":"..."}                 → {"ok":true,"message":Message}
-//   POST /chat/api/press   {"user":U,"message_id":N,"data":"..."}  → {"ok":true,"callback_query_id":"…"}
+//                                          "group":{id,title},"commands":[{command,description}]}
+//   POST /chat/api/send    {"user":U,"text":"...","chat_id":C}                 → {"ok":true,"message":Message}
+//   POST /chat/api/press   {"user":U,"message_id":N,"data":"...","chat_id":C}  → {"ok":true,"callback_query_id":"…"}
 //   POST /chat/api/inline  {"user":U,"query":"..."}                → {"ok":true,"inline_query_id":"…"}
 //   GET  /chat/api/events?chat_id=N&after=SEQ&timeout=S             → {"events":[...],"last_seq":SEQ}
+// C is optional: absent/0 = the user's private chat with the bot, or the demo group's id.
 // U = {"id":N,"first_name":"…","last_name":"…","username":"…","language_code":"it"}; each browser
 // tab picks its own user. Pressing a reply-keyboard button is /send with the button's text, as in
 // Telegram. Errors: 400 {"ok":false,"code":"TEXT_EMPTY","description":"…"}; events long-poll at

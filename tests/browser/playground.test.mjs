@@ -11,7 +11,8 @@
 // "<b>x</b>" stays literal; a message is edited in place into an HTML card with an inline
 // keyboard; an inline press reaches the bot as callback_query and its answer shows; empty text is
 // not sent; 5,000 characters are split into 4096 + 904 like Telegram's clients; markup in bot text
-// cannot inject anything; two tabs are two users; the language selector switches to English.
+// cannot inject anything; two tabs are two users; in the demo group both post and the bot sees
+// only commands; the language selector switches to English.
 // Saves <artifacts>/playground.png. Exit codes: 0 pass, 1 fail, 77 skip (chromium or
 // node_modules missing).
 import { spawn } from "node:child_process";
@@ -133,7 +134,7 @@ class TestBot {
     this.messages.push(m);
     const chat_id = m.chat.id;
     const text = m.text || "";
-    if (text === "/start") {
+    if (text.split("@")[0] === "/start") {
       await this.call("sendMessage", { chat_id, text: "Benvenuto in WorthIt! Inviami il link di un prodotto.",
         reply_markup: { keyboard: [[{ text: "🔍 Cerca prodotto" }], [{ text: "📊 Le mie analisi" }, { text: "ℹ️ Aiuto" }],
                                    [{ text: "⭐️ Prodotti popolari" }]], resize_keyboard: true } });
@@ -289,6 +290,22 @@ try {
     assert(await tab2.evaluate(() => window.__pwned === undefined), "no script ran");
     assert((await tab2.$$(".row.in img, .row.in script")).length === 0, "no element injected");
     assert((await tab2.$$(".row.in a[href^='javascript']")).length === 0, "no javascript: link");
+  });
+
+  await step("demo group: both users post, the bot sees only commands", async () => {
+    await tab1.selectOption("#chat-select", "group");
+    await tab2.selectOption("#chat-select", "group");
+    await send(tab1, "ciao a tutti");
+    await tab2.waitForSelector(".row.in:has-text('ciao a tutti') .sender");
+    await send(tab2, "/start@WorthItPlaygroundBot");
+    const m = await botGot((x) => x.chat.type === "supergroup" && x.text === "/start@WorthItPlaygroundBot", "group command");
+    assert(m.from.id === user2, "command from tab 2's user");
+    assert(!bot.messages.some((x) => x.text === "ciao a tutti"), "privacy mode: plain chatter not delivered");
+    await tab1.waitForSelector(".row.in:has-text('Benvenuto in WorthIt!')");
+    await tab2.waitForSelector(".row.in:has-text('Benvenuto in WorthIt!')");
+    await tab1.selectOption("#chat-select", "private");
+    await tab1.waitForSelector(".row:has-text('Punteggio WorthIt')");   // the private chat is back
+    await tab2.selectOption("#chat-select", "private");
   });
 
   await step("language selector switches to English", async () => {

@@ -237,6 +237,31 @@ TEST_F(BotApiCoreTest, WebhookExcludesGetUpdatesAndQueuesJobs) {
   EXPECT_TRUE(Call("getUpdates", "{}").ok());
 }
 
+TEST_F(BotApiCoreTest, DemoGroupDeliversOnlyCommandsAndMentions) {
+  const int64_t group = BotApiCore::kDemoGroupId;
+  UserProfile tom{2002, "Tom", "", "", "en"};
+  ASSERT_TRUE(core_.UserSendText(giulia_, "ciao a tutti", group).ok());
+  ASSERT_TRUE(core_.UserSendText(tom, "/start@WorthItPlaygroundBot", group).ok());
+  ASSERT_TRUE(core_.UserSendText(giulia_, "guarda @worthitplaygroundbot amazon.it/dp/X", group).ok());
+  EXPECT_EQ(core_.UserSendText(giulia_, "x", 999).error().code, "CHAT_NOT_FOUND");
+  auto updates = Call("getUpdates", "{}").result().as_array();
+  ASSERT_EQ(updates.size(), 2u);
+  const auto& first = updates[0].at("message");
+  EXPECT_EQ(first.at("chat").at("type").as_string(), "supergroup");
+  EXPECT_EQ(first.at("chat").at("id").as_int64(), group);
+  EXPECT_EQ(first.at("from").at("first_name").as_string(), "Tom");
+  EXPECT_EQ(updates[1].at("message").at("from").at("id").as_int64(), 1001);
+  // Every message is on the group's page, the bot's replies too.
+  const int64_t reply = SendBot(
+      R"({"chat_id":-1001000000001,"text":"Ciao gruppo","reply_markup":{"inline_keyboard":[[{"text":"ok","callback_data":"g"}]]}})");
+  EXPECT_EQ(core_.WaitEvents(group, 0, std::chrono::milliseconds(0)).events.size(), 4u);
+  // A press in the group: the answer event names the presser.
+  auto q = core_.UserPressButton(tom, reply, "g", group);
+  ASSERT_TRUE(q.ok());
+  ASSERT_TRUE(Call("answerCallbackQuery", R"({"callback_query_id":")" + *q + R"(","text":"fatto"})").ok());
+  EXPECT_EQ(core_.WaitEvents(group, 0, std::chrono::milliseconds(0)).events.back().at("user_id").as_int64(), 2002);
+}
+
 TEST_F(BotApiCoreTest, WaitEventsReturnsOnlyNewerEvents) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "one").ok());
   auto first = core_.WaitEvents(1001, 0, std::chrono::milliseconds(0));

@@ -287,6 +287,7 @@ json::object BotApiCore::MessageJson(const Chat& chat, const StoredMessage& m) c
   o["chat"] = ChatJson(chat);
   o["date"] = m.date;
   if (m.edit_date) o["edit_date"] = m.edit_date;
+  if (m.via_bot) o["via_bot"] = BotUserJson();
   if (m.reply_to) {
     auto it = chat.messages.find(m.reply_to);
     if (it != chat.messages.end() && it->second.message_id != m.message_id) {
@@ -472,17 +473,53 @@ ApiReply BotApiCore::SendMessage(const Params& p) {
   return Ok(message);
 }
 
+BotApiCore::StoredMessage* BotApiCore::FindEditable(const Params& p, Chat*& chat, bool& inline_message,
+                                                    ApiReply& error) {
+  inline_message = Has(p, "inline_message_id");
+  int64_t message_id = 0;
+  if (inline_message) {
+    // The playground's inline_message_id is "pg<chat_id>.<message_id>" (opaque to bots).
+    const std::string raw = GetString(p, "inline_message_id");
+    const size_t dot = raw.find('.');
+    int64_t chat_id = 0;
+    if (raw.rfind("pg", 0) != 0 || dot == std::string::npos ||
+        std::from_chars(raw.data() + 2, raw.data() + dot, chat_id).ec != std::errc() ||
+        std::from_chars(raw.data() + dot + 1, raw.data() + raw.size(), message_id).ec != std::errc()) {
+      error = BadRequest("MESSAGE_ID_INVALID");
+      return nullptr;
+    }
+    auto c = chats_.find(chat_id);
+    chat = c == chats_.end() ? nullptr : &c->second;
+  } else {
+    chat = FindChat(p, error);
+    if (!chat) return nullptr;
+    auto id = GetInt(p, "message_id");
+    if (!id) {
+      error = BadRequest("message identifier is not specified");
+      return nullptr;
+    }
+    message_id = *id;
+  }
+  auto it = chat ? chat->messages.find(message_id) : decltype(chat->messages.end()){};
+  if (!chat || it == chat->messages.end()) {
+    error = BadRequest(inline_message ? "MESSAGE_ID_INVALID" : "message to edit not found");
+    return nullptr;
+  }
+  // A bot edits its own messages, and the messages users posted through its inline mode.
+  if (inline_message ? !it->second.via_bot : !it->second.from_bot) {
+    error = BadRequest("message can't be edited");
+    return nullptr;
+  }
+  return &it->second;
+}
+
 ApiReply BotApiCore::EditMessageText(const Params& p) {
-  if (Has(p, "inline_message_id")) return BadRequest("MESSAGE_ID_INVALID");
   ApiReply error;
-  Chat* chat = FindChat(p, error);
-  if (!chat) return error;
-  auto id = GetInt(p, "message_id");
-  if (!id) return BadRequest("message identifier is not specified");
-  auto it = chat->messages.find(*id);
-  if (it == chat->messages.end()) return BadRequest("message to edit not found");
-  StoredMessage& m = it->second;
-  if (!m.from_bot) return BadRequest("message can't be edited");
+  Chat* chat = nullptr;
+  bool inline_message = false;
+  StoredMessage* found = FindEditable(p, chat, inline_message, error);
+  if (!found) return error;
+  StoredMessage& m = *found;
   if (!Has(p, "text")) return BadRequest("text must be non-empty");
   ParsedText parsed;
   std::string html;
@@ -510,20 +547,17 @@ ApiReply BotApiCore::EditMessageText(const Params& p) {
   json::object event{{"message", message}};
   if (!m.html.empty()) event["html"] = m.html;
   PushEvent(*chat, "edit", std::move(event));
-  return Ok(message);
+  // Edits of inline messages answer true, as in Telegram.
+  return inline_message ? Ok(true) : Ok(message);
 }
 
 ApiReply BotApiCore::EditMessageReplyMarkup(const Params& p) {
-  if (Has(p, "inline_message_id")) return BadRequest("MESSAGE_ID_INVALID");
   ApiReply error;
-  Chat* chat = FindChat(p, error);
-  if (!chat) return error;
-  auto id = GetInt(p, "message_id");
-  if (!id) return BadRequest("message identifier is not specified");
-  auto it = chat->messages.find(*id);
-  if (it == chat->messages.end()) return BadRequest("message to edit not found");
-  StoredMessage& m = it->second;
-  if (!m.from_bot) return BadRequest("message can't be edited");
+  Chat* chat = nullptr;
+  bool inline_message = false;
+  StoredMessage* found = FindEditable(p, chat, inline_message, error);
+  if (!found) return error;
+  StoredMessage& m = *found;
   json::value markup;
   if (auto mk = GetJson(p, "reply_markup")) {
     std::string why;
@@ -543,7 +577,8 @@ ApiReply BotApiCore::EditMessageReplyMarkup(const Params& p) {
   json::object event{{"message", message}};
   if (!m.html.empty()) event["html"] = m.html;
   PushEvent(*chat, "edit", std::move(event));
-  return Ok(message);
+  // Edits of inline messages answer true, as in Telegram.
+  return inline_message ? Ok(true) : Ok(message);
 }
 
 ApiReply BotApiCore::DeleteMessage(const Params& p) {
@@ -591,11 +626,14 @@ ApiReply BotApiCore::AnswerInlineQuery(const Params& p) {
       return BadRequest("can't parse InlineQueryResult JSON object");
     }
   }
-  const int64_t user_id = it->second;
-  inline_queries_.erase(it);
-  auto chat = chats_.find(user_id);
+  if (!it->second.results.is_null()) {
+    return BadRequest("query is too old and response timeout expired or query ID is invalid");
+  }
+  it->second.results = *results;
+  auto chat = chats_.find(it->second.chat_id);
   if (chat != chats_.end()) {
-    PushEvent(chat->second, "inline_results", {{"inline_query_id", id}, {"results", *results}});
+    PushEvent(chat->second, "inline_results",
+              {{"inline_query_id", id}, {"user_id", it->second.user_id}, {"results", *results}});
   }
   return Ok(true);
 }
@@ -853,21 +891,84 @@ Result<std::string> BotApiCore::UserPressButton(const UserProfile& user, int64_t
                      {"message", MessageJson(chat, it->second)},
                      {"chat_instance", std::to_string(chat.id < 0 ? -chat.id * 7 + 1 : chat.id * 7 + 3)},
                      {"data", data}};
+  if (it->second.via_bot) {
+    // A button on a message posted through inline mode: Telegram gives the bot only its
+    // inline_message_id, never the message.
+    query.erase("message");
+    query["inline_message_id"] = "pg" + std::to_string(chat.id) + "." + std::to_string(message_id);
+  }
   PushUpdate("callback_query", std::move(query));
   return id;
 }
 
-Result<std::string> BotApiCore::UserInlineQuery(const UserProfile& user, const std::string& query) {
+Result<std::string> BotApiCore::UserInlineQuery(const UserProfile& user, const std::string& query, int64_t chat_id) {
   if (query.size() > 256) return Error::Invalid("TEXT_TOO_LONG", "inline queries hold at most 256 characters");
   std::lock_guard lock(mu_);
   if (stopped_) return Error::Transient("STOPPED", "the playground is stopping");
-  TouchChat(user);
+  Chat* chat = UserChat(user, chat_id);
+  if (!chat) return Error::Invalid("CHAT_NOT_FOUND", "no such chat");
   const std::string id = std::to_string(next_query_id_++);
-  inline_queries_[id] = user.id;
+  inline_queries_[id] = {user.id, chat->id, json::value()};
   while (inline_queries_.size() > 10000) inline_queries_.erase(inline_queries_.begin());
-  PushUpdate("inline_query",
-             {{"id", id}, {"from", UserJson(user)}, {"query", query}, {"offset", ""}, {"chat_type", "private"}});
+  PushUpdate("inline_query", {{"id", id},
+                              {"from", UserJson(user)},
+                              {"query", query},
+                              {"offset", ""},
+                              {"chat_type", chat->group ? "supergroup" : "sender"}});
   return id;
+}
+
+Result<json::object> BotApiCore::UserChooseInlineResult(const UserProfile& user, const std::string& inline_query_id,
+                                                        const std::string& result_id) {
+  std::lock_guard lock(mu_);
+  if (stopped_) return Error::Transient("STOPPED", "the playground is stopping");
+  auto q = inline_queries_.find(inline_query_id);
+  if (q == inline_queries_.end() || q->second.user_id != user.id || !q->second.results.is_array()) {
+    return Error::Invalid("QUERY_NOT_FOUND", "no answered inline query with this id for this user");
+  }
+  const json::object* result = nullptr;
+  for (const auto& r : q->second.results.as_array()) {
+    if (GetString(r.as_object(), "id") == result_id) result = &r.as_object();
+  }
+  if (!result) return Error::Invalid("RESULT_NOT_FOUND", "no such result");
+  const auto* content = result->if_contains("input_message_content");
+  if (!content || !content->is_object() || !content->as_object().contains("message_text")) {
+    return Error::Invalid("RESULT_UNSUPPORTED", "the playground posts only InputTextMessageContent results");
+  }
+  Params params{{"text", content->as_object().at("message_text")}};
+  if (auto* mode = content->as_object().if_contains("parse_mode")) params["parse_mode"] = *mode;
+  ParsedText parsed;
+  std::string html;
+  ApiReply error;
+  if (!PrepareText(params, parsed, html, error)) return Error::Invalid("RESULT_INVALID", error.description());
+  json::value markup;
+  if (auto* mk = result->if_contains("reply_markup")) {
+    std::string why;
+    if (!ValidateMarkup(*mk, why) || !mk->as_object().contains("inline_keyboard")) {
+      return Error::Invalid("RESULT_INVALID", "Bad Request: " + why);
+    }
+    markup = *mk;
+  }
+  Chat* chat = UserChat(user, q->second.chat_id == user.id ? 0 : q->second.chat_id);
+  if (!chat) return Error::Invalid("CHAT_NOT_FOUND", "no such chat");
+  StoredMessage m;
+  m.message_id = chat->next_message_id++;
+  m.user_id = user.id;
+  m.via_bot = true;
+  m.date = NowSeconds();
+  m.text = parsed.text;
+  m.html = html;
+  m.entities = parsed.entities;
+  m.inline_markup = markup;
+  m.sent_markup = markup;
+  auto& stored = chat->messages[m.message_id] = std::move(m);
+  json::object message = MessageJson(*chat, stored);
+  json::object event{{"message", message}, {"outgoing", true}};
+  if (!stored.html.empty()) event["html"] = stored.html;
+  PushEvent(*chat, "message", std::move(event));
+  // In the bot's own private chat the bot receives it as a message; in the group privacy mode hides it.
+  if (!chat->group) PushUpdate("message", message);
+  return message;
 }
 
 ChatEvents BotApiCore::WaitEvents(int64_t chat_id, int64_t after, std::chrono::milliseconds timeout) {

@@ -122,8 +122,15 @@ class BotApiCore {
   // returns the callback query id.
   Result<std::string> UserPressButton(const UserProfile& user, int64_t message_id, const std::string& data,
                                       int64_t chat_id = 0);
-  // Types "@bot query" (inline mode); returns the inline query id.
-  Result<std::string> UserInlineQuery(const UserProfile& user, const std::string& query);
+  // Types "@bot query" (inline mode) in a chat; returns the inline query id. The bot's
+  // answerInlineQuery results reach that user's page as an "inline_results" event.
+  Result<std::string> UserInlineQuery(const UserProfile& user, const std::string& query, int64_t chat_id = 0);
+  // Picks result `result_id` of an answered inline query: the user posts the result's
+  // input_message_content (text, parse_mode HTML, reply_markup) "via @bot" into the chat where the
+  // query was typed — how "📤 Condividi" posts a card. Errors: QUERY_NOT_FOUND, RESULT_NOT_FOUND,
+  // RESULT_UNSUPPORTED (only InputTextMessageContent), or the text's parse error (RESULT_INVALID).
+  Result<boost::json::object> UserChooseInlineResult(const UserProfile& user, const std::string& inline_query_id,
+                                                     const std::string& result_id);
   // Events of the user's chat with seq > after; waits up to `timeout` when there are none.
   ChatEvents WaitEvents(int64_t chat_id, int64_t after, std::chrono::milliseconds timeout);
 
@@ -141,6 +148,7 @@ class BotApiCore {
   struct StoredMessage {
     int64_t message_id = 0;
     bool from_bot = false;
+    bool via_bot = false;  // posted by the user through inline mode
     int64_t user_id = 0;
     int64_t date = 0;
     int64_t edit_date = 0;
@@ -191,6 +199,8 @@ class BotApiCore {
   // Helpers; all expect mu_ held.
   int64_t NowSeconds() const;
   Chat* FindChat(const Params& p, ApiReply& error);
+  // The message an edit targets (chat_id + message_id, or inline_message_id), or nullptr + error.
+  StoredMessage* FindEditable(const Params& p, Chat*& chat, bool& inline_message, ApiReply& error);
   Chat& TouchChat(const UserProfile& user);
   // The chat a user acts in (0 = private, kDemoGroupId = group), or nullptr.
   Chat* UserChat(const UserProfile& user, int64_t chat_id);
@@ -222,7 +232,12 @@ class BotApiCore {
   uint64_t poll_generation_ = 0;           // a newer getUpdates terminates an older waiting one
   int64_t last_poll_millis_ = 0;
   std::map<std::string, CallbackQuery> callback_queries_;
-  std::map<std::string, int64_t> inline_queries_;       // id → user id
+  struct InlineQuery {
+    int64_t user_id = 0;
+    int64_t chat_id = 0;         // where it was typed
+    boost::json::value results;  // null until answered
+  };
+  std::map<std::string, InlineQuery> inline_queries_;
   std::map<std::string, boost::json::array> commands_;  // language_code ("" = default) → commands
 
   // Webhook.

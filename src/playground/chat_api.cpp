@@ -129,9 +129,14 @@ HttpResponse HandleChatApi(BotApiCore& core, const HttpRequest& req) {
     return JsonReply(200, {{"ok", true}, {"callback_query_id", *id}});
   }
   if (route == "inline") {
-    auto id = core.UserInlineQuery(user, Str(*body, "query"));
+    auto id = core.UserInlineQuery(user, Str(*body, "query"), Int(*body, "chat_id"));
     if (!id.ok()) return ErrorReply(id.error());
     return JsonReply(200, {{"ok", true}, {"inline_query_id", *id}});
+  }
+  if (route == "inline_choose") {
+    auto sent = core.UserChooseInlineResult(user, Str(*body, "inline_query_id"), Str(*body, "result_id"));
+    if (!sent.ok()) return ErrorReply(sent.error());
+    return JsonReply(200, {{"ok", true}, {"message", *sent}});
   }
   return ErrorReply(404, "NOT_FOUND", "unknown chat API route");
 }

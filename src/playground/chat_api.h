@@ -4,7 +4,9 @@
 //                                          "group":{id,title},"commands":[{command,description}]}
 //   POST /chat/api/send    {"user":U,"text":"...","chat_id":C}                 → {"ok":true,"message":Message}
 //   POST /chat/api/press   {"user":U,"message_id":N,"data":"...","chat_id":C}  → {"ok":true,"callback_query_id":"…"}
-//   POST /chat/api/inline  {"user":U,"query":"..."}                → {"ok":true,"inline_query_id":"…"}
+//   POST /chat/api/inline  {"user":U,"query":"...","chat_id":C}     → {"ok":true,"inline_query_id":"…"}
+//   POST /chat/api/inline_choose {"user":U,"inline_query_id":"…","result_id":"…"}
+//                                                                  → {"ok":true,"message":Message}
 //   GET  /chat/api/events?chat_id=N&after=SEQ&timeout=S             → {"events":[...],"last_seq":SEQ}
 // C is optional: absent/0 = the user's private chat with the bot, or the demo group's id.
 // U = {"id":N,"first_name":"…","last_name":"…","username":"…","language_code":"it"}; each browser

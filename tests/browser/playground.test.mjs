@@ -12,7 +12,9 @@
 // keyboard; an inline press reaches the bot as callback_query and its answer shows; empty text is
 // not sent; 5,000 characters are split into 4096 + 904 like Telegram's clients; markup in bot text
 // cannot inject anything; two tabs are two users; in the demo group both post and the bot sees
-// only commands; the language selector switches to English.
+// only commands; "📤 Condividi" (switch_inline_query) shares the card into the group via inline
+// mode and a press on it reaches the bot with inline_message_id; the language selector switches
+// to English.
 // Saves <artifacts>/playground.png. Exit codes: 0 pass, 1 fail, 77 skip (chromium or
 // node_modules missing).
 import { spawn } from "node:child_process";
@@ -93,6 +95,7 @@ class TestBot {
     this.base = `${apiUrl}/bot${token}/`;
     this.messages = [];       // every message update received
     this.callbacks = [];      // every callback_query received
+    this.inlineQueries = [];  // every inline_query received
     this.errors = [];
     this.running = true;
     this.offset = 0;
@@ -124,6 +127,14 @@ class TestBot {
     }
   }
   async handle(u) {
+    if (u.inline_query) {
+      this.inlineQueries.push(u.inline_query);
+      await this.call("answerInlineQuery", { inline_query_id: u.inline_query.id, cache_time: 0, results: [{
+        type: "article", id: "moka", title: "Caffettiera Moka Aurora 6 tazze", description: "🟢 8,1/10 — Ottimo acquisto",
+        input_message_content: { message_text: "<b>Caffettiera Moka Aurora 6 tazze</b>\n🟢 Punteggio WorthIt: 8,1/10", parse_mode: "HTML" },
+        reply_markup: { inline_keyboard: [[{ text: "🔄 Aggiorna analisi", callback_data: "r:moka" }]] } }] });
+      return;
+    }
     if (u.callback_query) {
       this.callbacks.push(u.callback_query);
       await this.call("answerCallbackQuery", { callback_query_id: u.callback_query.id, text: "🔄 Aggiornamento in corso…" });
@@ -149,7 +160,8 @@ class TestBot {
         text: "<b>Caffettiera Moka Aurora 6 tazze</b>\n💰 Prezzo: 34,90 €\n⭐ Valutazione: 4,6/5 (18 recensioni)\n" +
               "🟢 Punteggio WorthIt: 8,1/10 — Ottimo acquisto\n💡 <i>Solida, caffè cremoso, manico che non scotta.</i>",
         reply_markup: { inline_keyboard: [[{ text: "🔄 Aggiorna analisi", callback_data: "r:moka" },
-                                           { text: "🛒 Apri prodotto", url: text.trim() }]] } });
+                                           { text: "🛒 Apri prodotto", url: text.trim() }],
+                                         [{ text: "📤 Condividi", switch_inline_query: "moka" }]] } });
       this.edited = true;
     } else if (text.startsWith("inject")) {
       await this.call("sendMessage", { chat_id, parse_mode: "HTML",
@@ -293,8 +305,8 @@ try {
   });
 
   await step("demo group: both users post, the bot sees only commands", async () => {
-    await tab1.selectOption("#chat-select", "group");
     await tab2.selectOption("#chat-select", "group");
+    await tab1.selectOption("#chat-select", "group");
     await send(tab1, "ciao a tutti");
     await tab2.waitForSelector(".row.in:has-text('ciao a tutti') .sender");
     await send(tab2, "/start@WorthItPlaygroundBot");
@@ -303,6 +315,22 @@ try {
     assert(!bot.messages.some((x) => x.text === "ciao a tutti"), "privacy mode: plain chatter not delivered");
     await tab1.waitForSelector(".row.in:has-text('Benvenuto in WorthIt!')");
     await tab2.waitForSelector(".row.in:has-text('Benvenuto in WorthIt!')");
+  });
+
+  await step("📤 Condividi shares the card into the group through inline mode", async () => {
+    await tab1.selectOption("#chat-select", "private");
+    const card = await tab1.waitForSelector(`.row.in[data-message-id="${bot.ackId}"]`);
+    await card.$eval(".ikb button:has-text('Condividi')", (b) => b.click());
+    await waitFor("tab 1 in the group", async () => (await tab1.$eval("#chat-select", (s) => s.value)) === "group");
+    assert((await tab1.inputValue("#input")) === "@WorthItPlaygroundBot moka", "input prefilled");
+    const q = await waitFor("inline_query", () => bot.inlineQueries.find((x) => x.from.id === user1 && x.query === "moka"));
+    assert(q.chat_type === "supergroup", "typed in the group");
+    await tab1.click("#inline-results .result[data-result-id='moka']");
+    const shared = await tab2.waitForSelector(".row.in:has-text('via @WorthItPlaygroundBot')");
+    assert(await shared.$eval(".text b", (b) => b.textContent) === "Caffettiera Moka Aurora 6 tazze", "card bold in the group");
+    await shared.$eval(".ikb button[data-callback-data='r:moka']", (b) => b.click());
+    const cq = await waitFor("callback on the shared card", () => bot.callbacks.find((c) => c.inline_message_id));
+    assert(cq.from.id === user2 && !cq.message, "inline message: inline_message_id only");
     await tab1.selectOption("#chat-select", "private");
     await tab1.waitForSelector(".row:has-text('Punteggio WorthIt')");   // the private chat is back
     await tab2.selectOption("#chat-select", "private");

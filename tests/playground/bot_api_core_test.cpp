@@ -199,6 +199,42 @@ TEST_F(BotApiCoreTest, InlineQueryRoundTrip) {
   EXPECT_FALSE(Call("answerInlineQuery", R"({"inline_query_id":")" + *id + R"(","results":[]})").ok());
 }
 
+TEST_F(BotApiCoreTest, SharingThroughInlineModePostsViaBotAndEditsByInlineMessageId) {
+  const int64_t group = BotApiCore::kDemoGroupId;
+  auto id = core_.UserInlineQuery(giulia_, "moka", group);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(core_.UserChooseInlineResult(giulia_, *id, "1").error().code, "QUERY_NOT_FOUND");  // not answered yet
+  ASSERT_TRUE(
+      Call(
+          "answerInlineQuery",
+          R"({"inline_query_id":")" + *id +
+              R"(","results":[{"type":"article","id":"1","title":"Moka","input_message_content":{"message_text":"<b>Moka</b> 8,1/10","parse_mode":"HTML"},"reply_markup":{"inline_keyboard":[[{"text":"🔄","callback_data":"r:1"}]]}}]})")
+          .ok());
+  EXPECT_EQ(core_.UserChooseInlineResult(giulia_, *id, "nope").error().code, "RESULT_NOT_FOUND");
+  auto posted = core_.UserChooseInlineResult(giulia_, *id, "1");
+  ASSERT_TRUE(posted.ok());
+  EXPECT_EQ(posted->at("text").as_string(), "Moka 8,1/10");
+  EXPECT_EQ(posted->at("via_bot").at("username").as_string(), "WorthItPlaygroundBot");
+  EXPECT_EQ(posted->at("chat").at("id").as_int64(), group);
+  const int64_t mid = posted->at("message_id").as_int64();
+  UserProfile tom{2002, "Tom", "", "", "en"};
+  ASSERT_TRUE(core_.UserPressButton(tom, mid, "r:1", group).ok());
+  auto updates = Call("getUpdates", "{}").result().as_array();
+  const auto& cq = updates.back().at("callback_query").as_object();
+  EXPECT_FALSE(cq.contains("message"));
+  const std::string inline_id(cq.at("inline_message_id").as_string());
+  // The bot cannot edit it by chat and message id, only by inline_message_id (answer: true).
+  EXPECT_EQ(
+      Call("editMessageText", R"({"chat_id":-1001000000001,"message_id":)" + std::to_string(mid) + R"(,"text":"x"})")
+          .description(),
+      "Bad Request: message can't be edited");
+  auto edit = Call("editMessageText", R"({"inline_message_id":")" + inline_id + R"(","text":"Moka 8,3/10"})");
+  ASSERT_TRUE(edit.ok()) << edit.description();
+  EXPECT_TRUE(edit.result().as_bool());
+  EXPECT_EQ(Call("editMessageText", R"({"inline_message_id":"garbage","text":"x"})").description(),
+            "Bad Request: MESSAGE_ID_INVALID");
+}
+
 TEST_F(BotApiCoreTest, ChatActionAndCommands) {
   ASSERT_TRUE(core_.UserSendText(giulia_, "x").ok());
   EXPECT_TRUE(Call("sendChatAction", R"({"chat_id":1001,"action":"typing"})").ok());

@@ -15,7 +15,7 @@
 // only commands; "📤 Condividi" (switch_inline_query) shares the card into the group via inline
 // mode and a press on it reaches the bot with inline_message_id; the language selector switches
 // to English.
-// Saves <artifacts>/playground.png. Exit codes: 0 pass, 1 fail, 77 skip (chromium or
+// Saves <artifacts>/playground.png (private chat) and playground-group.png (the demo group). Exit codes: 0 pass, 1 fail, 77 skip (chromium or
 // node_modules missing).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -331,6 +331,7 @@ try {
     await shared.$eval(".ikb button[data-callback-data='r:moka']", (b) => b.click());
     const cq = await waitFor("callback on the shared card", () => bot.callbacks.find((c) => c.inline_message_id));
     assert(cq.from.id === user2 && !cq.message, "inline message: inline_message_id only");
+    await tab2.screenshot({ path: path.join(artifactsDir, "playground-group.png") });
     await tab1.selectOption("#chat-select", "private");
     await tab1.waitForSelector(".row:has-text('Punteggio WorthIt')");   // the private chat is back
     await tab2.selectOption("#chat-select", "private");

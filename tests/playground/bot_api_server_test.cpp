@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "playground/demo_shop.h"
 #include "playground/http_client.h"
 #include "playground/http_server.h"
 
@@ -313,13 +314,69 @@ TEST_F(BotApiServerTest, MethodInWebhookAnswerIsExecuted) {
 }
 
 TEST_F(BotApiServerTest, StopWakesWaitingLongPolls) {
-  auto poll = std::async(std::launch::async, [&] { return Bot("getUpdates", R"({"timeout":50})"); });
-  auto events = std::async(std::launch::async, [&] { return Events(1001, 0, 25); });
+  // Raw calls: after Stop() a client may see the answer or a closed connection; either is fine.
+  auto poll = std::async(std::launch::async, [&] {
+    return HttpCall("POST", Url("getUpdates"), R"({"timeout":50})", {{"Content-Type", "application/json"}},
+                    milliseconds(60000));
+  });
+  auto events = std::async(std::launch::async, [&] {
+    return HttpCall("GET", server_.BaseUrl() + "/chat/api/events?chat_id=1001&after=0&timeout=25", "", {},
+                    milliseconds(60000));
+  });
   std::this_thread::sleep_for(milliseconds(300));
   server_.Stop();
-  // Both return (whatever they answer) instead of hanging for their full timeouts.
+  // Both return instead of hanging for their full timeouts (50 s and 25 s).
   EXPECT_EQ(poll.wait_for(seconds(20)), std::future_status::ready);
   EXPECT_EQ(events.wait_for(seconds(20)), std::future_status::ready);
+}
+
+}  // namespace
+}  // namespace worthit::playground
+
+namespace worthit::playground {
+namespace {
+
+TEST(DemoShopServer, ServesTheCatalogueOnLoopback) {
+  DemoShop shop;
+  ASSERT_TRUE(shop.Start(0).ok());
+  const auto links = shop.Links();
+  ASSERT_EQ(links.size(), 5u);
+  for (const auto& link : links) {
+    auto page = HttpCall("GET", link.url, "", {}, std::chrono::milliseconds(10000));
+    ASSERT_TRUE(page.ok()) << link.url;
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->content_type.find("text/html"), std::string::npos);
+    EXPECT_NE(page->body.find("application/ld+json"), std::string::npos);
+    // JSON-LD URLs point back at this shop, so the bot can follow them.
+    EXPECT_NE(page->body.find(link.url), std::string::npos);
+  }
+  auto missing = HttpCall("GET", shop.BaseUrl() + "/p/none", "", {}, std::chrono::milliseconds(10000));
+  ASSERT_TRUE(missing.ok());
+  EXPECT_EQ(missing->status, 404);
+  auto post = HttpCall("POST", shop.BaseUrl() + "/", "x", {}, std::chrono::milliseconds(10000));
+  ASSERT_TRUE(post.ok());
+  EXPECT_EQ(post->status, 405);
+  shop.Stop();
+}
+
+TEST(HttpServerLimits, OversizedBodyGets413) {
+  HttpServer server;
+  ASSERT_TRUE(server.Start("127.0.0.1", 0, [](const HttpRequest&) { return HttpResponse::Text(200, "ok"); }).ok());
+  const std::string big(HttpServer::kMaxBodyBytes + 1, 'x');
+  auto r = HttpCall("POST", "http://127.0.0.1:" + std::to_string(server.port()) + "/", big, {},
+                    std::chrono::milliseconds(30000));
+  // The server answers 413 and closes; depending on timing the client sees the answer or a reset,
+  // but never a 200, and the server keeps serving.
+  if (r.ok()) {
+    EXPECT_EQ(r->status, 413);
+  } else {
+    EXPECT_TRUE(r.error().code == "HTTP_IO") << r.error().ToString();
+  }
+  auto small = HttpCall("POST", "http://127.0.0.1:" + std::to_string(server.port()) + "/", "tiny", {},
+                        std::chrono::milliseconds(10000));
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->status, 200);
+  server.Stop();
 }
 
 }  // namespace

@@ -18,8 +18,7 @@ std::unique_ptr<TaskQueue> NewMemoryQueue(const QueueOptions& options, Clock& cl
 
 // SQLite file queue (WAL); creates the file and its directory, runs pending migrations.
 // Fails with QUEUE_UNAVAILABLE when the file cannot be opened or migrated.
-Result<std::unique_ptr<TaskQueue>> OpenSqliteQueue(const std::string& path, const QueueOptions& options,
-                                                   Clock& clock);
+Result<std::unique_ptr<TaskQueue>> OpenSqliteQueue(const std::string& path, const QueueOptions& options, Clock& clock);
 
 // Redis Streams queue. Connects lazily: a Redis that is down at start yields a queue whose calls
 // fail with QUEUE_UNAVAILABLE until it comes back (so `worthit serve` can start and report not-ready).

@@ -229,7 +229,8 @@ class MemoryQueue final : public TaskQueue {
     tasks_.emplace(id, std::move(rec));
     ++enqueued_total_;
     if (!options.idempotency_key.empty()) {
-      const int64_t expires = now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_ttl).count();
+      const int64_t expires =
+          now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_ttl).count();
       keys_[options.idempotency_key] = {id, expires};
       key_order_.emplace_back(expires, options.idempotency_key);
     }
@@ -288,8 +289,12 @@ class MemoryQueue final : public TaskQueue {
   void ToDeadLocked(const std::string& id, int64_t now) {
     auto node = tasks_.extract(id);
     Record& rec = node.mapped();
-    DeadLetter letter{rec.task.id,      std::move(rec.task.payload), rec.task.attempt, std::move(rec.task.reasons),
-                      rec.task.enqueued_at_ms, now};
+    DeadLetter letter{rec.task.id,
+                      std::move(rec.task.payload),
+                      rec.task.attempt,
+                      std::move(rec.task.reasons),
+                      rec.task.enqueued_at_ms,
+                      now};
     dead_.emplace(std::make_pair(now, ++seq_), std::move(letter));
     ++dead_total_;
   }
@@ -302,7 +307,7 @@ class MemoryQueue final : public TaskQueue {
   uint64_t token_seq_ = 0;
   std::unordered_map<std::string, Record> tasks_;
   std::map<std::pair<int64_t, uint64_t>, std::string> due_;
-  std::map<std::pair<int64_t, uint64_t>, DeadLetter> dead_;  // by (dead_at, seq): oldest first
+  std::map<std::pair<int64_t, uint64_t>, DeadLetter> dead_;                // by (dead_at, seq): oldest first
   std::unordered_map<std::string, std::pair<std::string, int64_t>> keys_;  // key → (task id, expires)
   std::deque<std::pair<int64_t, std::string>> key_order_;
   int64_t enqueued_total_ = 0;

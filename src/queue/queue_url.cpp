@@ -59,8 +59,7 @@ Result<QueueEndpoint> ParseRedis(std::string_view rest) {
     host = authority.substr(1, close - 1);
     const auto after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':' || !ParseInt(after.substr(1), endpoint.port))
-        return Invalid("bad port in redis URL");
+      if (after.front() != ':' || !ParseInt(after.substr(1), endpoint.port)) return Invalid("bad port in redis URL");
     }
   } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
@@ -90,10 +89,9 @@ Result<QueueEndpoint> ParseQueueUrl(const std::string& url) {
   if (text.starts_with(kRedis)) return ParseRedis(text.substr(kRedis.size()));
   if (text.starts_with("rediss://")) return Invalid("TLS (rediss://) is not supported; use a local TLS proxy");
   auto scheme_end = text.find("://");
-  return Invalid(scheme_end == std::string_view::npos
-                     ? "expected memory://, sqlite://PATH or redis://HOST:PORT/DB"
-                     : "unknown scheme \"" + std::string(text.substr(0, scheme_end)) +
-                           "\" (expected memory, sqlite or redis)");
+  return Invalid(scheme_end == std::string_view::npos ? "expected memory://, sqlite://PATH or redis://HOST:PORT/DB"
+                                                      : "unknown scheme \"" + std::string(text.substr(0, scheme_end)) +
+                                                            "\" (expected memory, sqlite or redis)");
 }
 
 }  // namespace worthit::queue

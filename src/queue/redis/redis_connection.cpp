@@ -53,8 +53,7 @@ Reply Convert(const redisReply* r) {
       out.elements.reserve(r->elements);
       for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
       break;
-    default:
-      break;
+    default: break;
   }
   return out;
 }
@@ -100,8 +99,8 @@ Result<std::unique_ptr<RedisClient::Connection>> RedisClient::Connect() {
       argv.push_back(a.data());
       lens.push_back(a.size());
     }
-    auto* raw = static_cast<redisReply*>(
-        redisCommandArgv(conn->ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    auto* raw =
+        static_cast<redisReply*>(redisCommandArgv(conn->ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
     if (!raw) return Unavailable(std::string("connection to ") + where + " failed: " + conn->ctx->errstr);
     Reply reply = Convert(raw);
     freeReplyObject(raw);
@@ -232,7 +231,8 @@ Result<std::string> RedisClient::LoadScript(const std::string& source) {
   return reply->str;
 }
 
-Result<std::vector<Reply>> RedisClient::EvalMany(Script& script, const std::vector<std::pair<Command, Command>>& calls) {
+Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
+                                                 const std::vector<std::pair<Command, Command>>& calls) {
   std::string sha;
   {
     std::lock_guard lock(mu_);

@@ -94,8 +94,9 @@ class RedisQueue final : public TaskQueue {
     for (const auto& r : requests) {
       Command keys{stream_, delayed_, stats_};
       if (!r.options.idempotency_key.empty()) keys.push_back(base_ + ":idem:" + r.options.idempotency_key);
-      calls.emplace_back(std::move(keys), Command{kGroup, r.payload, std::to_string(std::max<int64_t>(0, r.options.delay.count())),
-                                                  ttl, RandomId(16)});
+      calls.emplace_back(
+          std::move(keys),
+          Command{kGroup, r.payload, std::to_string(std::max<int64_t>(0, r.options.delay.count())), ttl, RandomId(16)});
     }
     auto replies = client_.EvalMany(enqueue_, calls);
     if (!replies.ok()) return replies.error();
@@ -191,12 +192,18 @@ class RedisQueue final : public TaskQueue {
       for (size_t i = 0; i + 1 < f.size(); i += 2) {
         const auto& k = f[i].str;
         const auto& v = f[i + 1];
-        if (k == "id") d.id = v.str;
-        else if (k == "p") d.payload = v.str;
-        else if (k == "a") d.attempts = static_cast<int>(v.AsInt());
-        else if (k == "r") d.reasons = DecodeReasons(v.str);
-        else if (k == "e") d.enqueued_at_ms = v.AsInt();
-        else if (k == "d") d.dead_at_ms = v.AsInt();
+        if (k == "id")
+          d.id = v.str;
+        else if (k == "p")
+          d.payload = v.str;
+        else if (k == "a")
+          d.attempts = static_cast<int>(v.AsInt());
+        else if (k == "r")
+          d.reasons = DecodeReasons(v.str);
+        else if (k == "e")
+          d.enqueued_at_ms = v.AsInt();
+        else if (k == "d")
+          d.dead_at_ms = v.AsInt();
       }
       if (limit > 0 && static_cast<int>(out.size()) >= limit) break;
       out.push_back(std::move(d));
@@ -257,9 +264,9 @@ class RedisQueue final : public TaskQueue {
 
  private:
   Status LeaseOnce(const std::string& consumer, int max_tasks, std::vector<Lease>& out, int64_t& next_due) {
-    auto reply = client_.Eval(lease_, {stream_, delayed_, dead_, stats_},
-                              {kGroup, consumer, std::to_string(max_tasks), lease_ms_,
-                               std::to_string(options_.max_attempts)});
+    auto reply =
+        client_.Eval(lease_, {stream_, delayed_, dead_, stats_},
+                     {kGroup, consumer, std::to_string(max_tasks), lease_ms_, std::to_string(options_.max_attempts)});
     if (!reply.ok()) return reply.error();
     if (reply->type != Reply::Type::kArray || reply->elements.size() != 3) return Unexpected(*reply);
     const int64_t now = reply->elements[0].AsInt();
@@ -304,11 +311,16 @@ class RedisQueue final : public TaskQueue {
         for (size_t i = 0; i + 1 < f.size(); i += 2) {
           const auto& k = f[i].str;
           const auto& v = f[i + 1];
-          if (k == "id") lease.task.id = v.str;
-          else if (k == "p") lease.task.payload = v.str;
-          else if (k == "e") lease.task.enqueued_at_ms = v.AsInt();
-          else if (k == "a") before = v.AsInt();
-          else if (k == "r") lease.task.reasons = DecodeReasons(v.str);
+          if (k == "id")
+            lease.task.id = v.str;
+          else if (k == "p")
+            lease.task.payload = v.str;
+          else if (k == "e")
+            lease.task.enqueued_at_ms = v.AsInt();
+          else if (k == "a")
+            before = v.AsInt();
+          else if (k == "r")
+            lease.task.reasons = DecodeReasons(v.str);
         }
         lease.task.attempt = static_cast<int>(before) + 1;
         lease.token = e.elements[0].str + ":1";
@@ -323,10 +335,10 @@ class RedisQueue final : public TaskQueue {
   Status Settle(const Lease& lease, const char* mode, std::chrono::milliseconds delay, const std::string& reason) {
     std::string eid, delivered;
     if (!SplitToken(lease.token, eid, delivered)) return LeaseLost(lease.task.id);
-    auto reply = client_.Eval(settle_, {stream_, delayed_, dead_, stats_},
-                              {kGroup, lease_ms_, eid, lease.consumer, delivered, mode,
-                               std::to_string(std::max<int64_t>(0, delay.count())), reason,
-                               std::to_string(options_.max_attempts)});
+    auto reply = client_.Eval(
+        settle_, {stream_, delayed_, dead_, stats_},
+        {kGroup, lease_ms_, eid, lease.consumer, delivered, mode, std::to_string(std::max<int64_t>(0, delay.count())),
+         reason, std::to_string(options_.max_attempts)});
     if (!reply.ok()) return reply.error();
     if (reply->IsError()) return Unexpected(*reply);
     if (reply->str == "lost") return LeaseLost(lease.task.id);

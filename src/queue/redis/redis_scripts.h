@@ -101,7 +101,7 @@ for _, e in ipairs(claimed[2]) do
   local attempt = tonumber(f.a) + delivered
   if attempt > max then
     redis.call('XADD', KEYS[3], '*', 'id', f.id, 'p', f.p, 'e', f.e, 'a', fmt(attempt - 1),
-               'r', reasons_with(f.r, delivered, nil), 'd', fmt(now))
+               'r', reasons_with(f.r, delivered - 1, nil), 'd', fmt(now))
     redis.call('XACK', KEYS[1], group, eid)
     redis.call('XDEL', KEYS[1], eid)
     redis.call('HINCRBY', KEYS[4], 'dead', 1)

@@ -201,7 +201,10 @@ class SqliteQueue final : public TaskQueue {
         std::string id = RandomId(16);
         {
           Use insert(Stmt("INSERT INTO tasks(id, payload, state, available_at, enqueued_at) VALUES (?, ?, 0, ?, ?)"));
-          insert->Bind(1, id).Bind(2, r.payload).Bind(3, now + std::max<int64_t>(0, r.options.delay.count())).Bind(4, now);
+          insert->Bind(1, id)
+              .Bind(2, r.payload)
+              .Bind(3, now + std::max<int64_t>(0, r.options.delay.count()))
+              .Bind(4, now);
           insert->Run();
         }
         if (!r.options.idempotency_key.empty()) {
@@ -294,8 +297,9 @@ class SqliteQueue final : public TaskQueue {
         ToDead(lease.task.id, reasons, now);
         return;
       }
-      Use s(Stmt("UPDATE tasks SET state = 0, available_at = ?, reasons = ?, token = NULL, consumer = NULL "
-                 "WHERE id = ?"));
+      Use s(
+          Stmt("UPDATE tasks SET state = 0, available_at = ?, reasons = ?, token = NULL, consumer = NULL "
+               "WHERE id = ?"));
       s->Bind(1, now + std::max<int64_t>(0, delay.count())).Bind(2, EncodeReasons(reasons)).Bind(3, lease.task.id);
       s->Run();
       AddCounter("retried", 1);
@@ -334,8 +338,10 @@ class SqliteQueue final : public TaskQueue {
       const int64_t now = clock_.NowMillis();
       const std::string where = id ? " WHERE id = ?" : "";
       {
-        Use s(Stmt("INSERT INTO tasks(id, payload, state, available_at, attempt, reasons, enqueued_at) "
-                   "SELECT id, payload, 0, ?, 0, reasons, enqueued_at FROM dead" + where + " ORDER BY seq"));
+        Use s(
+            Stmt("INSERT INTO tasks(id, payload, state, available_at, attempt, reasons, enqueued_at) "
+                 "SELECT id, payload, 0, ?, 0, reasons, enqueued_at FROM dead" +
+                 where + " ORDER BY seq"));
         s->Bind(1, now);
         if (id) s->Bind(2, *id);
         s->Run();
@@ -370,17 +376,17 @@ class SqliteQueue final : public TaskQueue {
       // One read transaction so the figures are a consistent snapshot.
       Exec("BEGIN");
       try {
-        Use s(Stmt(
-            "SELECT "
-            "(SELECT COUNT(*) FROM tasks WHERE available_at <= ?1), "
-            "(SELECT COUNT(*) FROM tasks WHERE state = 1 AND available_at > ?1), "
-            "(SELECT COUNT(*) FROM tasks WHERE state = 0 AND available_at > ?1), "
-            "(SELECT COUNT(*) FROM dead), "
-            "(SELECT MIN(available_at) FROM tasks WHERE available_at <= ?1), "
-            "(SELECT value FROM counters WHERE name = 'enqueued'), "
-            "(SELECT value FROM counters WHERE name = 'acked'), "
-            "(SELECT value FROM counters WHERE name = 'retried'), "
-            "(SELECT value FROM counters WHERE name = 'dead')"));
+        Use s(
+            Stmt("SELECT "
+                 "(SELECT COUNT(*) FROM tasks WHERE available_at <= ?1), "
+                 "(SELECT COUNT(*) FROM tasks WHERE state = 1 AND available_at > ?1), "
+                 "(SELECT COUNT(*) FROM tasks WHERE state = 0 AND available_at > ?1), "
+                 "(SELECT COUNT(*) FROM dead), "
+                 "(SELECT MIN(available_at) FROM tasks WHERE available_at <= ?1), "
+                 "(SELECT value FROM counters WHERE name = 'enqueued'), "
+                 "(SELECT value FROM counters WHERE name = 'acked'), "
+                 "(SELECT value FROM counters WHERE name = 'retried'), "
+                 "(SELECT value FROM counters WHERE name = 'dead')"));
         s->Bind(1, now);
         if (s->Step()) {
           st.ready = s->Int(0);
@@ -482,8 +488,9 @@ class SqliteQueue final : public TaskQueue {
 
   void ToDead(const std::string& id, const std::vector<std::string>& reasons, int64_t now) {
     {
-      Use s(Stmt("INSERT OR REPLACE INTO dead(id, payload, attempts, reasons, enqueued_at, dead_at) "
-                 "SELECT id, payload, attempt, ?, enqueued_at, ? FROM tasks WHERE id = ?"));
+      Use s(
+          Stmt("INSERT OR REPLACE INTO dead(id, payload, attempts, reasons, enqueued_at, dead_at) "
+               "SELECT id, payload, attempt, ?, enqueued_at, ? FROM tasks WHERE id = ?"));
       s->Bind(1, EncodeReasons(reasons)).Bind(2, now).Bind(3, id);
       s->Run();
     }
@@ -505,8 +512,9 @@ class SqliteQueue final : public TaskQueue {
       };
       std::vector<Row> rows;
       {
-        Use s(Stmt("SELECT id, payload, state, attempt, reasons, enqueued_at, consumer FROM tasks "
-                   "WHERE available_at <= ? ORDER BY available_at, seq LIMIT ?"));
+        Use s(
+            Stmt("SELECT id, payload, state, attempt, reasons, enqueued_at, consumer FROM tasks "
+                 "WHERE available_at <= ? ORDER BY available_at, seq LIMIT ?"));
         s->Bind(1, now).Bind(2, static_cast<int64_t>(max_tasks - static_cast<int>(out.size())));
         while (s->Step()) {
           rows.push_back(Row{s->Text(0), s->Text(1), s->Text(4), s->Text(6), s->Int(2), s->Int(3), s->Int(5)});
@@ -525,8 +533,9 @@ class SqliteQueue final : public TaskQueue {
           }
         }
         std::string token = RandomId(16);
-        Use u(Stmt("UPDATE tasks SET state = 1, attempt = attempt + 1, available_at = ?, token = ?, consumer = ?, "
-                   "reasons = ? WHERE id = ?"));
+        Use u(
+            Stmt("UPDATE tasks SET state = 1, attempt = attempt + 1, available_at = ?, token = ?, consumer = ?, "
+                 "reasons = ? WHERE id = ?"));
         u->Bind(1, deadline).Bind(2, token).Bind(3, consumer);
         u->Bind(4, reasons_changed ? EncodeReasons(reasons) : row.reasons).Bind(5, row.id);
         u->Run();
@@ -553,14 +562,13 @@ class SqliteQueue final : public TaskQueue {
 
 }  // namespace
 
-Result<std::unique_ptr<TaskQueue>> OpenSqliteQueue(const std::string& path, const QueueOptions& options,
-                                                   Clock& clock) {
+Result<std::unique_ptr<TaskQueue>> OpenSqliteQueue(const std::string& path, const QueueOptions& options, Clock& clock) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
     sqlite3_close_v2(db);

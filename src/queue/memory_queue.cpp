@@ -1,17 +1,23 @@
 // MemoryQueue: the in-process TaskQueue (tests, dry runs, the playground).
 //
 // One mutex guards everything; a condition variable wakes LeaseTasks waiters on Enqueue/Retry.
-// Tasks live in `tasks_` (by id); `due_` orders every live task by the instant it next needs
-// attention: a ready task by when it becomes available, a leased one by its lease deadline, so a
-// single ordered scan finds both due work and expired leases. Time comes from the injected Clock;
-// waiting in LeaseTasks is real time, re-checking the Clock every kWaitSlice so a ManualClock
-// advanced by another thread is noticed.
+// Records live in `tasks_` keyed by an internal sequence number, which the lease token carries
+// ("<seq>.<delivery>"), so Ack/Extend/Retry find their record without a string lookup.
+// Three queues of sequence numbers say what needs attention next:
+//   ready_    FIFO of tasks leasable now;
+//   delayed_  ordered by due time (delayed enqueues and retries);
+//   leases_   FIFO of (deadline, seq, delivery): deadlines grow with time because the lease
+//             duration is fixed, so the front is the next to expire. Entries are never removed
+//             on Ack/Extend; a stale one (record gone, or delivery/deadline changed) is skipped.
+//             If the Clock jumps backwards an expiry may be noticed late, never early.
+// Time comes from the injected Clock; waiting in LeaseTasks is real time, re-checking the Clock
+// every kWaitSlice so a ManualClock advanced by another thread is noticed.
 #include <algorithm>
+#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 
 #include "common/ids.h"
@@ -26,20 +32,36 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(50);
 
 struct Record {
   Task task;
-  uint64_t seq = 0;
   bool leased = false;
-  int64_t due_ms = 0;  // available at (ready/delayed) or lease deadline (leased)
-  std::string token;
+  int64_t due_ms = 0;     // available at (ready/delayed) or lease deadline (leased)
+  uint64_t delivery = 0;  // which delivery the live lease is (0: not leased)
   std::string consumer;
+};
+
+struct LeaseEntry {
+  int64_t deadline_ms;
+  uint64_t seq;
+  uint64_t delivery;
 };
 
 Error LeaseLost(const std::string& id) {
   return Error::Permanent("QUEUE_LEASE_LOST", "lease on task " + id + " expired or was taken over");
 }
 
+std::string TokenOf(uint64_t seq, uint64_t delivery) { return std::to_string(seq) + "." + std::to_string(delivery); }
+
+bool ParseToken(const std::string& token, uint64_t& seq, uint64_t& delivery) {
+  const auto dot = token.find('.');
+  if (dot == std::string::npos) return false;
+  const char* b = token.data();
+  auto [p1, e1] = std::from_chars(b, b + dot, seq);
+  auto [p2, e2] = std::from_chars(b + dot + 1, b + token.size(), delivery);
+  return e1 == std::errc() && e2 == std::errc() && p1 == b + dot && p2 == b + token.size();
+}
+
 class MemoryQueue final : public TaskQueue {
  public:
-  MemoryQueue(const QueueOptions& options, Clock& clock) : options_(options), clock_(clock) {}
+  MemoryQueue(const QueueOptions& options, Clock& clock) : options_(options), clock_(clock), id_prefix_(RandomId(8)) {}
 
   Result<std::string> Enqueue(const std::string& payload, const EnqueueOptions& options) override {
     std::string id;
@@ -81,11 +103,11 @@ class MemoryQueue final : public TaskQueue {
   Status Extend(Lease& lease) override {
     std::lock_guard lock(mu_);
     const int64_t now = clock_.NowMillis();
-    auto* rec = Valid(lease, now);
+    uint64_t seq = 0;
+    auto* rec = Valid(lease, now, seq);
     if (!rec) return LeaseLost(lease.task.id);
-    due_.erase({rec->due_ms, rec->seq});
     rec->due_ms = now + options_.lease_duration.count();
-    due_.emplace(std::make_pair(rec->due_ms, rec->seq), rec->task.id);
+    leases_.push_back({rec->due_ms, seq, rec->delivery});
     lease.deadline_ms = rec->due_ms;
     return OkStatus();
   }
@@ -108,20 +130,19 @@ class MemoryQueue final : public TaskQueue {
     {
       std::lock_guard lock(mu_);
       const int64_t now = clock_.NowMillis();
-      auto* rec = Valid(lease, now);
+      uint64_t seq = 0;
+      auto* rec = Valid(lease, now, seq);
       if (!rec) return LeaseLost(lease.task.id);
       rec->task.reasons.push_back(reason);
-      due_.erase({rec->due_ms, rec->seq});
       if (rec->task.attempt >= options_.max_attempts) {
-        ToDeadLocked(rec->task.id, now);
+        ToDeadLocked(seq, now);
         return OkStatus();
       }
       ++retried_total_;
       rec->leased = false;
-      rec->token.clear();
+      rec->delivery = 0;
       rec->consumer.clear();
-      rec->due_ms = now + std::max<int64_t>(0, delay.count());
-      due_.emplace(std::make_pair(rec->due_ms, rec->seq), rec->task.id);
+      MakeAvailableLocked(seq, *rec, now + std::max<int64_t>(0, delay.count()), now);
     }
     cv_.notify_one();
     return OkStatus();
@@ -130,11 +151,11 @@ class MemoryQueue final : public TaskQueue {
   Status Dead(const Lease& lease, const std::string& reason) override {
     std::lock_guard lock(mu_);
     const int64_t now = clock_.NowMillis();
-    auto* rec = Valid(lease, now);
+    uint64_t seq = 0;
+    auto* rec = Valid(lease, now, seq);
     if (!rec) return LeaseLost(lease.task.id);
     rec->task.reasons.push_back(reason);
-    due_.erase({rec->due_ms, rec->seq});
-    ToDeadLocked(rec->task.id, now);
+    ToDeadLocked(seq, now);
     return OkStatus();
   }
 
@@ -163,10 +184,9 @@ class MemoryQueue final : public TaskQueue {
         rec.task.payload = std::move(it->second.payload);
         rec.task.reasons = std::move(it->second.reasons);
         rec.task.enqueued_at_ms = it->second.enqueued_at_ms;
-        rec.seq = ++seq_;
-        rec.due_ms = now;
-        due_.emplace(std::make_pair(rec.due_ms, rec.seq), rec.task.id);
-        tasks_.emplace(rec.task.id, std::move(rec));
+        const uint64_t seq = ++seq_;
+        auto& stored = tasks_.emplace(seq, std::move(rec)).first->second;
+        MakeAvailableLocked(seq, stored, now, now);
         it = dead_.erase(it);
         ++moved;
       }
@@ -188,8 +208,7 @@ class MemoryQueue final : public TaskQueue {
     const int64_t now = clock_.NowMillis();
     QueueStats s;
     int64_t oldest = -1;
-    for (const auto& [key, id] : due_) {
-      const auto& rec = tasks_.at(id);
+    for (const auto& [seq, rec] : tasks_) {
       if (rec.leased && rec.due_ms > now) {
         ++s.leased;
       } else if (!rec.leased && rec.due_ms > now) {
@@ -218,23 +237,31 @@ class MemoryQueue final : public TaskQueue {
       auto it = keys_.find(options.idempotency_key);
       if (it != keys_.end() && it->second.second > now) return it->second.first;
     }
+    const uint64_t seq = ++seq_;
     Record rec;
-    rec.seq = ++seq_;
-    rec.task.id = RandomId(16);
+    // Unique per queue object: a random prefix (this queue) and the sequence number.
+    rec.task.id = id_prefix_ + std::to_string(seq);
     rec.task.payload = payload;
     rec.task.enqueued_at_ms = now;
-    rec.due_ms = now + std::max<int64_t>(0, options.delay.count());
-    const std::string id = rec.task.id;
-    due_.emplace(std::make_pair(rec.due_ms, rec.seq), id);
-    tasks_.emplace(id, std::move(rec));
+    auto& stored = tasks_.emplace(seq, std::move(rec)).first->second;
+    MakeAvailableLocked(seq, stored, now + std::max<int64_t>(0, options.delay.count()), now);
     ++enqueued_total_;
     if (!options.idempotency_key.empty()) {
       const int64_t expires =
           now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_ttl).count();
-      keys_[options.idempotency_key] = {id, expires};
+      keys_[options.idempotency_key] = {stored.task.id, expires};
       key_order_.emplace_back(expires, options.idempotency_key);
     }
-    return id;
+    return stored.task.id;
+  }
+
+  void MakeAvailableLocked(uint64_t seq, Record& rec, int64_t due, int64_t now) {
+    rec.due_ms = due;
+    if (due <= now) {
+      ready_.push_back(seq);
+    } else {
+      delayed_.emplace(std::make_pair(due, seq), seq);
+    }
   }
 
   // Keys expire in insertion order (one TTL for all), so pruning pops from the front.
@@ -247,47 +274,63 @@ class MemoryQueue final : public TaskQueue {
   }
 
   void LeaseLocked(const std::string& consumer, int max_tasks, int64_t now, std::vector<Lease>& out) {
-    while (static_cast<int>(out.size()) < max_tasks && !due_.empty() && due_.begin()->first.first <= now) {
-      const std::string id = due_.begin()->second;
-      due_.erase(due_.begin());
-      Record& rec = tasks_.at(id);
-      if (rec.leased) {  // the lease expired: the consumer died or hung
-        rec.task.reasons.push_back("lease expired (consumer " + rec.consumer + ")");
-        if (rec.task.attempt >= options_.max_attempts) {
-          ToDeadLocked(id, now);
-          continue;
-        }
+    // Expired leases first: the consumer died or hung; their tasks have waited longest.
+    while (!leases_.empty() && leases_.front().deadline_ms <= now) {
+      const LeaseEntry e = leases_.front();
+      leases_.pop_front();
+      auto it = tasks_.find(e.seq);
+      if (it == tasks_.end()) continue;
+      Record& rec = it->second;
+      if (!rec.leased || rec.delivery != e.delivery || rec.due_ms != e.deadline_ms) continue;  // stale entry
+      rec.task.reasons.push_back("lease expired (consumer " + rec.consumer + ")");
+      rec.leased = false;
+      rec.delivery = 0;
+      if (rec.task.attempt >= options_.max_attempts) {
+        ToDeadLocked(e.seq, now);
+        continue;
       }
+      rec.due_ms = e.deadline_ms;
+      ready_.push_front(e.seq);
+    }
+    while (!delayed_.empty() && delayed_.begin()->first.first <= now) {
+      ready_.push_back(delayed_.begin()->second);
+      delayed_.erase(delayed_.begin());
+    }
+    while (static_cast<int>(out.size()) < max_tasks && !ready_.empty()) {
+      const uint64_t seq = ready_.front();
+      ready_.pop_front();
+      Record& rec = tasks_.at(seq);
       ++rec.task.attempt;
       rec.leased = true;
-      rec.token = std::to_string(++token_seq_);
+      rec.delivery = ++delivery_seq_;
       rec.consumer = consumer;
       rec.due_ms = now + options_.lease_duration.count();
-      due_.emplace(std::make_pair(rec.due_ms, rec.seq), id);
-      out.push_back(Lease{rec.task, rec.token, consumer, rec.due_ms});
+      leases_.push_back({rec.due_ms, seq, rec.delivery});
+      out.push_back(Lease{rec.task, TokenOf(seq, rec.delivery), consumer, rec.due_ms});
     }
   }
 
-  Record* Valid(const Lease& lease, int64_t now) {
-    auto it = tasks_.find(lease.task.id);
+  Record* Valid(const Lease& lease, int64_t now, uint64_t& seq) {
+    uint64_t delivery = 0;
+    if (!ParseToken(lease.token, seq, delivery)) return nullptr;
+    auto it = tasks_.find(seq);
     if (it == tasks_.end()) return nullptr;
     Record& rec = it->second;
-    if (!rec.leased || rec.token != lease.token || rec.due_ms <= now) return nullptr;
+    if (!rec.leased || rec.delivery != delivery || rec.due_ms <= now) return nullptr;
     return &rec;
   }
 
   Status AckLocked(const Lease& lease, int64_t now) {
-    auto* rec = Valid(lease, now);
-    if (!rec) return LeaseLost(lease.task.id);
-    due_.erase({rec->due_ms, rec->seq});
-    tasks_.erase(lease.task.id);
+    uint64_t seq = 0;
+    if (!Valid(lease, now, seq)) return LeaseLost(lease.task.id);
+    tasks_.erase(seq);
     ++acked_total_;
     return OkStatus();
   }
 
-  // The caller already removed the record from due_.
-  void ToDeadLocked(const std::string& id, int64_t now) {
-    auto node = tasks_.extract(id);
+  // The record must not be in ready_ or delayed_ (it is leased, or its lease just expired).
+  void ToDeadLocked(uint64_t seq, int64_t now) {
+    auto node = tasks_.extract(seq);
     Record& rec = node.mapped();
     DeadLetter letter{rec.task.id,
                       std::move(rec.task.payload),
@@ -301,12 +344,15 @@ class MemoryQueue final : public TaskQueue {
 
   const QueueOptions options_;
   Clock& clock_;
+  const std::string id_prefix_;
   std::mutex mu_;
   std::condition_variable cv_;
   uint64_t seq_ = 0;
-  uint64_t token_seq_ = 0;
-  std::unordered_map<std::string, Record> tasks_;
-  std::map<std::pair<int64_t, uint64_t>, std::string> due_;
+  uint64_t delivery_seq_ = 0;
+  std::unordered_map<uint64_t, Record> tasks_;
+  std::deque<uint64_t> ready_;
+  std::map<std::pair<int64_t, uint64_t>, uint64_t> delayed_;
+  std::deque<LeaseEntry> leases_;
   std::map<std::pair<int64_t, uint64_t>, DeadLetter> dead_;                // by (dead_at, seq): oldest first
   std::unordered_map<std::string, std::pair<std::string, int64_t>> keys_;  // key → (task id, expires)
   std::deque<std::pair<int64_t, std::string>> key_order_;

@@ -13,6 +13,8 @@
 // Redis persistence does (appendonly yes + appendfsync always: every acknowledged write; the
 // Debian default everysec: all but the last second on a power cut, everything on a clean restart).
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <thread>
 
 #include "common/ids.h"
@@ -32,6 +34,10 @@ using redis::Script;
 // retry is noticed by an idle worker (the lease script runs again after each slice).
 constexpr auto kBlockSlice = std::chrono::milliseconds(1000);
 constexpr const char* kGroup = "workers";
+// Expired leases are looked for at most this often per queue object (and on every call while
+// waiting): XAUTOCLAIM scans the pending list, which costs the busy path for nothing most of the
+// time. Adds at most this much to how late an expired lease is noticed.
+constexpr auto kReclaimEvery = std::chrono::milliseconds(250);
 // Dead letters requeued per script call (keeps each call short; the client loops).
 constexpr int kRequeueBatch = 500;
 
@@ -115,9 +121,9 @@ class RedisQueue final : public TaskQueue {
     if (max_tasks < 1) return out;
     const auto give_up = std::chrono::steady_clock::now() + wait;
     // Bounded: each pass either returns or blocks for up to kBlockSlice until give_up.
-    while (true) {
+    for (bool first = true;; first = false) {
       int64_t next_due = -1;
-      auto status = LeaseOnce(consumer, max_tasks, out, next_due);
+      auto status = LeaseOnce(consumer, max_tasks, !first, out, next_due);
       if (!status.ok()) return status.error();
       if (!out.empty()) return out;
       const auto now = std::chrono::steady_clock::now();
@@ -263,10 +269,15 @@ class RedisQueue final : public TaskQueue {
   std::string Backend() const override { return "redis"; }
 
  private:
-  Status LeaseOnce(const std::string& consumer, int max_tasks, std::vector<Lease>& out, int64_t& next_due) {
-    auto reply =
-        client_.Eval(lease_, {stream_, delayed_, dead_, stats_},
-                     {kGroup, consumer, std::to_string(max_tasks), lease_ms_, std::to_string(options_.max_attempts)});
+  Status LeaseOnce(const std::string& consumer, int max_tasks, bool force_reclaim, std::vector<Lease>& out,
+                   int64_t& next_due) {
+    const int64_t mono = std::chrono::steady_clock::now().time_since_epoch().count();
+    int64_t last = last_reclaim_.load();
+    const int64_t every = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kReclaimEvery).count();
+    const bool reclaim = force_reclaim || (mono - last >= every && last_reclaim_.compare_exchange_strong(last, mono));
+    auto reply = client_.Eval(lease_, {stream_, delayed_, dead_, stats_},
+                              {kGroup, consumer, std::to_string(max_tasks), lease_ms_,
+                               std::to_string(options_.max_attempts), reclaim ? "1" : "0"});
     if (!reply.ok()) return reply.error();
     if (reply->type != Reply::Type::kArray || reply->elements.size() != 3) return Unexpected(*reply);
     const int64_t now = reply->elements[0].AsInt();
@@ -346,6 +357,7 @@ class RedisQueue final : public TaskQueue {
   }
 
   redis::RedisClient client_;
+  std::atomic<int64_t> last_reclaim_{std::numeric_limits<int64_t>::min() / 2};
   const QueueOptions options_;
   const std::string base_, stream_, delayed_, dead_, stats_;
   const std::string lease_ms_;

@@ -77,7 +77,9 @@ redis.call('HINCRBY', KEYS[3], 'enqueued', 1)
 return id
 )lua";
 
-// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts
+// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
+// (1: also take over expired leases; the client asks for it at most every few hundred ms,
+// because XAUTOCLAIM scans the pending list and most calls would find nothing)
 // Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons, delivered}...}
 inline constexpr const char* kLease = R"lua(
 local group, consumer = ARGV[1], ARGV[2]
@@ -93,7 +95,10 @@ for _, m in ipairs(due) do
 end
 local out = {}
 -- 2. Expired leases: reclaim, or dead-letter those whose last attempt expired.
-local claimed = redis.call('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
+local claimed = {'0-0', {}}
+if ARGV[6] == '1' then
+  claimed = redis.call('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
+end
 for _, e in ipairs(claimed[2]) do
   local eid, f = e[1], fields(e[2])
   local p = redis.call('XPENDING', KEYS[1], group, eid, eid, 1)

@@ -77,6 +77,41 @@ redis.call('HINCRBY', KEYS[3], 'enqueued', 1)
 return id
 )lua";
 
+// Many enqueues in one call (EnqueueBatch): one script run instead of one per task.
+// KEYS: stream, delayed, stats, then the idempotency keys in use
+// ARGV: group, ttl_s, then per task: payload, delay_ms, task_id, key index into KEYS (0 = none)
+// Returns the task ids in order (the existing id for a key already taken, also within the batch).
+inline constexpr const char* kEnqueueBatch = R"lua(
+local now = now_ms()
+local group, ttl = ARGV[1], ARGV[2]
+local ids = {}
+local added = 0
+local grouped = false
+for i = 3, #ARGV, 4 do
+  local payload, delay, id, k = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
+  local existing = false
+  if k > 0 then existing = redis.call('GET', KEYS[k]) end
+  if existing then
+    table.insert(ids, existing)
+  else
+    if delay > 0 then
+      redis.call('ZADD', KEYS[2], now + delay, cjson.encode({id = id, p = payload, e = fmt(now), a = '0', r = '[]'}))
+    else
+      if not grouped then
+        ensure_group(KEYS[1], group)
+        grouped = true
+      end
+      redis.call('XADD', KEYS[1], '*', 'id', id, 'p', payload, 'e', fmt(now), 'a', '0', 'r', '[]')
+    end
+    if k > 0 then redis.call('SET', KEYS[k], id, 'EX', ttl) end
+    added = added + 1
+    table.insert(ids, id)
+  end
+end
+if added > 0 then redis.call('HINCRBY', KEYS[3], 'enqueued', added) end
+return ids
+)lua";
+
 // KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
 // (1: also take over expired leases; the client asks for it at most every few hundred ms,
 // because XAUTOCLAIM scans the pending list and most calls would find nothing)

@@ -76,7 +76,7 @@ class RedisHarness {
   }
   // Long enough that a loaded machine never loses a lease between two calls of one test,
   // short enough that tests letting a lease expire stay quick.
-  std::chrono::milliseconds LeaseDuration() const { return std::chrono::milliseconds(1500); }
+  std::chrono::milliseconds LeaseDuration() const { return std::chrono::milliseconds(2500); }
   std::unique_ptr<TaskQueue> Open(const QueueOptions& options) {
     if (!server_) return nullptr;
     auto q = OpenQueue(server_->Url(), options);

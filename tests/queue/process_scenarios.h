@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "queue/options.h"
 #include "queue/queue.h"
 
 namespace worthit::queue::testing {
@@ -131,7 +132,7 @@ class ProcessScenarios {
     auto q = Open(o);
     ASSERT_NE(q, nullptr);
     const auto id = q->Enqueue("poison", {}).value();
-    ASSERT_TRUE(q->Enqueue("fine", {.delay = 600s}).ok());
+    ASSERT_TRUE(q->Enqueue("fine", DelayOpt(600s)).ok());
     for (int worker = 0; worker < o.max_attempts; ++worker) {
       const auto path = (dir_ / ("poisoned-" + std::to_string(worker) + ".txt")).string();
       const pid_t child = ForkChild(

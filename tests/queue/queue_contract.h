@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "queue/options.h"
 #include "queue/queue.h"
 #include "queue/queue_harness.h"
 
@@ -97,9 +98,9 @@ TYPED_TEST_P(QueueContract, LeasesInEnqueueOrderUpToMax) {
 }
 
 TYPED_TEST_P(QueueContract, IdempotencyKeyReturnsFirstIdAndAddsNothing) {
-  const auto a = this->Add("first", {.idempotency_key = "update:42"});
-  const auto b = this->Add("second", {.idempotency_key = "update:42"});
-  const auto c = this->Add("other", {.idempotency_key = "update:43"});
+  const auto a = this->Add("first", KeyOpt("update:42"));
+  const auto b = this->Add("second", KeyOpt("update:42"));
+  const auto c = this->Add("other", KeyOpt("update:43"));
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
   const auto s = this->StatsNow();
@@ -110,7 +111,7 @@ TYPED_TEST_P(QueueContract, IdempotencyKeyReturnsFirstIdAndAddsNothing) {
   EXPECT_EQ(leases[0].task.payload, "first");
   // The key outlives the task: a redelivered update after the task was done adds nothing.
   ASSERT_TRUE(this->q_->Ack(leases[0]).ok());
-  EXPECT_EQ(this->Add("third", {.idempotency_key = "update:42"}), a);
+  EXPECT_EQ(this->Add("third", KeyOpt("update:42")), a);
   EXPECT_TRUE(this->Take().empty());
 }
 
@@ -118,16 +119,16 @@ TYPED_TEST_P(QueueContract, IdempotencyKeyIsForgottenAfterItsTtl) {
   auto o = this->options_;
   o.idempotency_ttl = 1s;
   this->Reopen(o);
-  const auto a = this->Add("first", {.idempotency_key = "k"});
+  const auto a = this->Add("first", KeyOpt("k"));
   this->harness_.Advance(1500ms);
-  const auto b = this->Add("again", {.idempotency_key = "k"});
+  const auto b = this->Add("again", KeyOpt("k"));
   EXPECT_NE(a, b);
   EXPECT_EQ(this->StatsNow().enqueued_total, 2);
 }
 
 TYPED_TEST_P(QueueContract, DelayedTaskIsNotLeasedBeforeItsDelay) {
   const auto delay = this->L() / 2;
-  const auto id = this->Add("later", {.delay = delay});
+  const auto id = this->Add("later", DelayOpt(delay));
   EXPECT_TRUE(this->Take().empty());
   auto s = this->StatsNow();
   EXPECT_EQ(s.delayed, 1);
@@ -304,7 +305,7 @@ TYPED_TEST_P(QueueContract, StatsCountEveryState) {
   this->Add("ready1");
   this->Add("ready2");
   this->Add("leased");
-  this->Add("delayed", {.delay = this->L() * 100});
+  this->Add("delayed", DelayOpt(this->L() * 100));
   auto dead_lease = this->Take(1);
   ASSERT_EQ(dead_lease.size(), 1u);
   ASSERT_TRUE(this->q_->Dead(dead_lease[0], "x").ok());
@@ -357,8 +358,8 @@ TYPED_TEST_P(QueueContract, LeaseWithWaitReturnsEmptyWhenNothingArrives) {
 TYPED_TEST_P(QueueContract, BatchEnqueueAndAck) {
   std::vector<EnqueueRequest> requests;
   for (int i = 0; i < 20; ++i) requests.push_back({"b" + std::to_string(i), {}});
-  requests.push_back({"keyed", {.idempotency_key = "dup"}});
-  requests.push_back({"keyed-again", {.idempotency_key = "dup"}});
+  requests.push_back({"keyed", KeyOpt("dup")});
+  requests.push_back({"keyed-again", KeyOpt("dup")});
   auto ids = this->q_->EnqueueBatch(requests);
   ASSERT_TRUE(ids.ok());
   ASSERT_EQ(ids->size(), 22u);

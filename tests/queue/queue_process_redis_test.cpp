@@ -19,7 +19,7 @@ class RedisProcessTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
   ProcessScenarios Scenarios() { return ProcessScenarios(server_.Url(), dir_); }
-  worthit::testing::RedisServer server_{{.appendonly = true}};
+  worthit::testing::RedisServer server_{AppendOnly()};
   std::filesystem::path dir_;
 };
 
@@ -44,7 +44,7 @@ TEST_F(RedisProcessTest, NoAcknowledgedEnqueueIsLostAcrossARestart) {
   std::thread producer([&] {
     const auto give_up = std::chrono::steady_clock::now() + 120s;
     for (int i = 0; i < kTasks && std::chrono::steady_clock::now() < give_up;) {
-      auto id = q->Enqueue(std::to_string(i), {.idempotency_key = "update:" + std::to_string(i)});
+      auto id = q->Enqueue(std::to_string(i), KeyOpt("update:" + std::to_string(i)));
       if (id.ok()) {
         ++acknowledged;
         ++i;

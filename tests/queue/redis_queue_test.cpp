@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "queue/options.h"
 #include "queue/queue.h"
 #include "support/redis_server.h"
 
@@ -20,8 +21,8 @@ TEST(RedisQueue, KeysCarryThePrefixAndAHashTag) {
   QueueOptions o;
   o.redis_prefix = "bot7";
   auto q = std::move(OpenQueue(server.Url(), o).value());
-  ASSERT_TRUE(q->Enqueue("x", {.idempotency_key = "u1"}).ok());
-  ASSERT_TRUE(q->Enqueue("y", {.delay = 60s}).ok());
+  ASSERT_TRUE(q->Enqueue("x", KeyOpt("u1")).ok());
+  ASSERT_TRUE(q->Enqueue("y", DelayOpt(60s)).ok());
   const auto keys = server.Command({"KEYS", "*"});
   EXPECT_NE(keys.find("{bot7}:queue:stream"), std::string::npos) << keys;
   EXPECT_NE(keys.find("{bot7}:queue:delayed"), std::string::npos) << keys;
@@ -38,7 +39,7 @@ TEST(RedisQueue, KeysCarryThePrefixAndAHashTag) {
 }
 
 TEST(RedisQueue, FailsFastWhileDownAndRecoversWithoutLosingAcknowledgedTasks) {
-  RedisServer server({.appendonly = true});
+  RedisServer server(AppendOnly());
   ASSERT_TRUE(server.Start()) << server.error();
   auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
   ASSERT_TRUE(q->Enqueue("before", {}).ok());
@@ -76,7 +77,7 @@ TEST(RedisQueue, UnreachableAtStartIsUnavailableNotAnError) {
 }
 
 TEST(RedisQueue, AuthenticatesWithThePasswordFromTheUrl) {
-  RedisServer server({.password = "pa55"});
+  RedisServer server(WithPassword("pa55"));
   ASSERT_TRUE(server.Start()) << server.error();
   auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
   EXPECT_TRUE(q->Ping().ok());

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "queue/options.h"
 #include "queue/queue.h"
 
 namespace worthit::queue {
@@ -55,8 +56,8 @@ TEST_F(SqliteQueueTest, CreatesTheFileInWalModeAtTheLatestSchemaVersion) {
 TEST_F(SqliteQueueTest, TwoHandlesShareOneQueueAndReopeningKeepsTasks) {
   auto a = std::move(OpenQueue("sqlite://" + path_, QueueOptions{}, clock_).value());
   auto b = std::move(OpenQueue("sqlite://" + path_, QueueOptions{}, clock_).value());
-  const auto id = a->Enqueue("shared", {.idempotency_key = "k"}).value();
-  EXPECT_EQ(b->Enqueue("dup", {.idempotency_key = "k"}).value(), id);
+  const auto id = a->Enqueue("shared", KeyOpt("k")).value();
+  EXPECT_EQ(b->Enqueue("dup", KeyOpt("k")).value(), id);
   auto leases = b->LeaseTasks("b", 5, std::chrono::milliseconds(0));
   ASSERT_TRUE(leases.ok());
   ASSERT_EQ(leases->size(), 1u);

@@ -8,7 +8,7 @@
 //   K:delayed       sorted set of delayed / retried tasks, score = due time (ms), member = JSON
 //   K:dead          stream of dead letters
 //   K:stats         hash of lifetime totals: enqueued, acked, retried, dead
-//   K:idem:<key>    idempotency key → task id, SET NX with a TTL
+//   K:idem:<key>    idempotency key → task id, SET NX EX in the enqueue script (atomic with the XADD)
 // Stream entry fields: id (task id), p (payload), e (enqueued at, ms), a (deliveries before this
 // entry), r (JSON array of reasons so far). A lease's attempt is a + the PEL delivery count; each
 // redelivery by XAUTOCLAIM means the previous lease expired, which adds a "lease expired" reason.
@@ -59,12 +59,12 @@ end
 
 // KEYS: stream, delayed, stats[, idem]  ARGV: group, payload, delay_ms, ttl_s, task_id
 inline constexpr const char* kEnqueue = R"lua(
-if #KEYS >= 4 then
-  local existing = redis.call('GET', KEYS[4])
-  if existing then return existing end
+local id = ARGV[5]
+-- Claim the idempotency key first (SET NX with its TTL); if it is taken, the first task's id.
+if #KEYS >= 4 and not redis.call('SET', KEYS[4], id, 'NX', 'EX', ARGV[4]) then
+  return redis.call('GET', KEYS[4])
 end
 local now = now_ms()
-local id = ARGV[5]
 local delay = tonumber(ARGV[3])
 if delay > 0 then
   redis.call('ZADD', KEYS[2], now + delay, cjson.encode({id = id, p = ARGV[2], e = fmt(now), a = '0', r = '[]'}))
@@ -72,7 +72,6 @@ else
   ensure_group(KEYS[1], ARGV[1])
   redis.call('XADD', KEYS[1], '*', 'id', id, 'p', ARGV[2], 'e', fmt(now), 'a', '0', 'r', '[]')
 end
-if #KEYS >= 4 then redis.call('SET', KEYS[4], id, 'EX', ARGV[4]) end
 redis.call('HINCRBY', KEYS[3], 'enqueued', 1)
 return id
 )lua";
@@ -89,10 +88,8 @@ local added = 0
 local grouped = false
 for i = 3, #ARGV, 4 do
   local payload, delay, id, k = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
-  local existing = false
-  if k > 0 then existing = redis.call('GET', KEYS[k]) end
-  if existing then
-    table.insert(ids, existing)
+  if k > 0 and not redis.call('SET', KEYS[k], id, 'NX', 'EX', ttl) then
+    table.insert(ids, redis.call('GET', KEYS[k]))
   else
     if delay > 0 then
       redis.call('ZADD', KEYS[2], now + delay, cjson.encode({id = id, p = payload, e = fmt(now), a = '0', r = '[]'}))
@@ -103,7 +100,6 @@ for i = 3, #ARGV, 4 do
       end
       redis.call('XADD', KEYS[1], '*', 'id', id, 'p', payload, 'e', fmt(now), 'a', '0', 'r', '[]')
     end
-    if k > 0 then redis.call('SET', KEYS[k], id, 'EX', ttl) end
     added = added + 1
     table.insert(ids, id)
   end

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <unordered_map>
 
@@ -30,12 +31,31 @@ namespace {
 // lease expired) is picked up promptly, long enough that idle workers cost nothing measurable.
 constexpr auto kWaitSlice = std::chrono::milliseconds(50);
 
+// Payloads are immutable and shared, so leasing copies them after the lock is released.
+using Payload = std::shared_ptr<const std::string>;
+
 struct Record {
-  Task task;
+  std::string id;
+  Payload payload;
+  int attempt = 0;
+  std::vector<std::string> reasons;
+  int64_t enqueued_at_ms = 0;
   bool leased = false;
   int64_t due_ms = 0;     // available at (ready/delayed) or lease deadline (leased)
   uint64_t delivery = 0;  // which delivery the live lease is (0: not leased)
   std::string consumer;
+};
+
+// A lease decided under the lock, turned into a Lease (payload copied) after it.
+struct Granted {
+  std::string id;
+  Payload payload;
+  int attempt;
+  std::vector<std::string> reasons;
+  int64_t enqueued_at_ms;
+  uint64_t seq;
+  uint64_t delivery;
+  int64_t deadline_ms;
 };
 
 struct LeaseEntry {
@@ -65,9 +85,10 @@ class MemoryQueue final : public TaskQueue {
 
   Result<std::string> Enqueue(const std::string& payload, const EnqueueOptions& options) override {
     std::string id;
+    auto shared = std::make_shared<const std::string>(payload);
     {
       std::lock_guard lock(mu_);
-      id = EnqueueLocked(payload, options, clock_.NowMillis());
+      id = EnqueueLocked(std::move(shared), options, clock_.NowMillis());
     }
     cv_.notify_one();
     return id;
@@ -76,10 +97,15 @@ class MemoryQueue final : public TaskQueue {
   Result<std::vector<std::string>> EnqueueBatch(const std::vector<EnqueueRequest>& requests) override {
     std::vector<std::string> ids;
     ids.reserve(requests.size());
+    std::vector<Payload> payloads;
+    payloads.reserve(requests.size());
+    for (const auto& r : requests) payloads.push_back(std::make_shared<const std::string>(r.payload));
     {
       std::lock_guard lock(mu_);
       const int64_t now = clock_.NowMillis();
-      for (const auto& r : requests) ids.push_back(EnqueueLocked(r.payload, r.options, now));
+      for (size_t i = 0; i < requests.size(); ++i) {
+        ids.push_back(EnqueueLocked(std::move(payloads[i]), requests[i].options, now));
+      }
     }
     cv_.notify_all();
     return ids;
@@ -90,10 +116,19 @@ class MemoryQueue final : public TaskQueue {
     std::vector<Lease> out;
     if (max_tasks < 1) return out;
     const auto give_up = std::chrono::steady_clock::now() + wait;
+    std::vector<Granted> granted;
     std::unique_lock lock(mu_);
     while (true) {
-      LeaseLocked(consumer, max_tasks, clock_.NowMillis(), out);
-      if (!out.empty()) return out;
+      LeaseLocked(consumer, max_tasks, clock_.NowMillis(), granted);
+      if (!granted.empty()) {
+        lock.unlock();
+        out.reserve(granted.size());
+        for (auto& g : granted) {
+          out.push_back(Lease{Task{std::move(g.id), *g.payload, g.attempt, std::move(g.reasons), g.enqueued_at_ms},
+                              TokenOf(g.seq, g.delivery), consumer, g.deadline_ms});
+        }
+        return out;
+      }
       const auto now = std::chrono::steady_clock::now();
       if (now >= give_up) return out;
       cv_.wait_until(lock, std::min(give_up, now + kWaitSlice));
@@ -133,8 +168,8 @@ class MemoryQueue final : public TaskQueue {
       uint64_t seq = 0;
       auto* rec = Valid(lease, now, seq);
       if (!rec) return LeaseLost(lease.task.id);
-      rec->task.reasons.push_back(reason);
-      if (rec->task.attempt >= options_.max_attempts) {
+      rec->reasons.push_back(reason);
+      if (rec->attempt >= options_.max_attempts) {
         ToDeadLocked(seq, now);
         return OkStatus();
       }
@@ -154,7 +189,7 @@ class MemoryQueue final : public TaskQueue {
     uint64_t seq = 0;
     auto* rec = Valid(lease, now, seq);
     if (!rec) return LeaseLost(lease.task.id);
-    rec->task.reasons.push_back(reason);
+    rec->reasons.push_back(reason);
     ToDeadLocked(seq, now);
     return OkStatus();
   }
@@ -180,10 +215,10 @@ class MemoryQueue final : public TaskQueue {
           continue;
         }
         Record rec;
-        rec.task.id = it->second.id;
-        rec.task.payload = std::move(it->second.payload);
-        rec.task.reasons = std::move(it->second.reasons);
-        rec.task.enqueued_at_ms = it->second.enqueued_at_ms;
+        rec.id = it->second.id;
+        rec.payload = std::make_shared<const std::string>(std::move(it->second.payload));
+        rec.reasons = std::move(it->second.reasons);
+        rec.enqueued_at_ms = it->second.enqueued_at_ms;
         const uint64_t seq = ++seq_;
         auto& stored = tasks_.emplace(seq, std::move(rec)).first->second;
         MakeAvailableLocked(seq, stored, now, now);
@@ -231,7 +266,7 @@ class MemoryQueue final : public TaskQueue {
   std::string Backend() const override { return "memory"; }
 
  private:
-  std::string EnqueueLocked(const std::string& payload, const EnqueueOptions& options, int64_t now) {
+  std::string EnqueueLocked(Payload payload, const EnqueueOptions& options, int64_t now) {
     if (!options.idempotency_key.empty()) {
       PruneKeysLocked(now);
       auto it = keys_.find(options.idempotency_key);
@@ -240,19 +275,19 @@ class MemoryQueue final : public TaskQueue {
     const uint64_t seq = ++seq_;
     Record rec;
     // Unique per queue object: a random prefix (this queue) and the sequence number.
-    rec.task.id = id_prefix_ + std::to_string(seq);
-    rec.task.payload = payload;
-    rec.task.enqueued_at_ms = now;
+    rec.id = id_prefix_ + std::to_string(seq);
+    rec.payload = std::move(payload);
+    rec.enqueued_at_ms = now;
     auto& stored = tasks_.emplace(seq, std::move(rec)).first->second;
     MakeAvailableLocked(seq, stored, now + std::max<int64_t>(0, options.delay.count()), now);
     ++enqueued_total_;
     if (!options.idempotency_key.empty()) {
       const int64_t expires =
           now + std::chrono::duration_cast<std::chrono::milliseconds>(options_.idempotency_ttl).count();
-      keys_[options.idempotency_key] = {stored.task.id, expires};
+      keys_[options.idempotency_key] = {stored.id, expires};
       key_order_.emplace_back(expires, options.idempotency_key);
     }
-    return stored.task.id;
+    return stored.id;
   }
 
   void MakeAvailableLocked(uint64_t seq, Record& rec, int64_t due, int64_t now) {
@@ -273,7 +308,7 @@ class MemoryQueue final : public TaskQueue {
     }
   }
 
-  void LeaseLocked(const std::string& consumer, int max_tasks, int64_t now, std::vector<Lease>& out) {
+  void LeaseLocked(const std::string& consumer, int max_tasks, int64_t now, std::vector<Granted>& out) {
     // Expired leases first: the consumer died or hung; their tasks have waited longest.
     while (!leases_.empty() && leases_.front().deadline_ms <= now) {
       const LeaseEntry e = leases_.front();
@@ -282,10 +317,10 @@ class MemoryQueue final : public TaskQueue {
       if (it == tasks_.end()) continue;
       Record& rec = it->second;
       if (!rec.leased || rec.delivery != e.delivery || rec.due_ms != e.deadline_ms) continue;  // stale entry
-      rec.task.reasons.push_back("lease expired (consumer " + rec.consumer + ")");
+      rec.reasons.push_back("lease expired (consumer " + rec.consumer + ")");
       rec.leased = false;
       rec.delivery = 0;
-      if (rec.task.attempt >= options_.max_attempts) {
+      if (rec.attempt >= options_.max_attempts) {
         ToDeadLocked(e.seq, now);
         continue;
       }
@@ -300,13 +335,14 @@ class MemoryQueue final : public TaskQueue {
       const uint64_t seq = ready_.front();
       ready_.pop_front();
       Record& rec = tasks_.at(seq);
-      ++rec.task.attempt;
+      ++rec.attempt;
       rec.leased = true;
       rec.delivery = ++delivery_seq_;
       rec.consumer = consumer;
       rec.due_ms = now + options_.lease_duration.count();
       leases_.push_back({rec.due_ms, seq, rec.delivery});
-      out.push_back(Lease{rec.task, TokenOf(seq, rec.delivery), consumer, rec.due_ms});
+      out.push_back(
+          Granted{rec.id, rec.payload, rec.attempt, rec.reasons, rec.enqueued_at_ms, seq, rec.delivery, rec.due_ms});
     }
   }
 
@@ -332,12 +368,7 @@ class MemoryQueue final : public TaskQueue {
   void ToDeadLocked(uint64_t seq, int64_t now) {
     auto node = tasks_.extract(seq);
     Record& rec = node.mapped();
-    DeadLetter letter{rec.task.id,
-                      std::move(rec.task.payload),
-                      rec.task.attempt,
-                      std::move(rec.task.reasons),
-                      rec.task.enqueued_at_ms,
-                      now};
+    DeadLetter letter{rec.id, *rec.payload, rec.attempt, std::move(rec.reasons), rec.enqueued_at_ms, now};
     dead_.emplace(std::make_pair(now, ++seq_), std::move(letter));
     ++dead_total_;
   }

@@ -349,6 +349,20 @@ TYPED_TEST_P(QueueContract, LeaseWaitsForATaskEnqueuedMeanwhile) {
   EXPECT_EQ(leases->front().task.payload, "late");
 }
 
+TYPED_TEST_P(QueueContract, LeaseWaitPicksUpADelayedTaskOnceItIsDue) {
+  const auto delay = this->L() / 4;
+  const auto id = this->Add("soon", DelayOpt(delay));
+  std::thread time_passes([&] {
+    std::this_thread::sleep_for(50ms);
+    this->harness_.Advance(delay + 100ms);
+  });
+  auto leases = this->q_->LeaseTasks("c1", 1, 30s);
+  time_passes.join();
+  ASSERT_TRUE(leases.ok());
+  ASSERT_EQ(leases->size(), 1u);
+  EXPECT_EQ(leases->front().task.id, id);
+}
+
 TYPED_TEST_P(QueueContract, LeaseWithWaitReturnsEmptyWhenNothingArrives) {
   auto leases = this->q_->LeaseTasks("c1", 4, 150ms);
   ASSERT_TRUE(leases.ok());
@@ -420,7 +434,8 @@ REGISTER_TYPED_TEST_SUITE_P(QueueContract, EnqueuedTaskIsLeasedWithItsPayloadAnd
                             ExtendKeepsALeaseAlivePastItsFirstDeadline, RetryKeepsTheReasonAndWaitsForItsDelay,
                             RetryAtTheLastAttemptDeadLettersWithEveryReason, ExpiryOfTheLastAttemptDeadLetters,
                             DeadLettersCanBeListedRequeuedAndPurged, StatsCountEveryState, EmptyQueueStatsAreZero,
-                            LeaseWaitsForATaskEnqueuedMeanwhile, LeaseWithWaitReturnsEmptyWhenNothingArrives,
-                            BatchEnqueueAndAck, ConcurrentConsumersAckEveryTaskExactlyOnce);
+                            LeaseWaitsForATaskEnqueuedMeanwhile, LeaseWaitPicksUpADelayedTaskOnceItIsDue,
+                            LeaseWithWaitReturnsEmptyWhenNothingArrives, BatchEnqueueAndAck,
+                            ConcurrentConsumersAckEveryTaskExactlyOnce);
 
 }  // namespace worthit::queue::testing

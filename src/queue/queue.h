@@ -12,6 +12,11 @@
 //   delivered max_attempts times whose last lease expired, or Retry()'d at its last attempt, goes to
 //   the dead-letter queue carrying the reason of every attempt.
 // - Dead letters are kept until purged; they can be listed and requeued (one or all).
+// - EnqueueBatch / AckBatch do the same as a loop of Enqueue / Ack, in one transaction or pipeline
+//   where the backend allows (the default implementations loop).
+// Time: memory and SQLite take "now" from the injected Clock (leases, delays, idempotency TTL);
+// Redis uses the Redis server's clock (TIME in scripts, stream entry ids, PEL idle times), so all
+// processes sharing a Redis agree on it whatever their own clocks say.
 // Errors: QUEUE_UNAVAILABLE (transient: backend down; nothing acknowledged is lost),
 // QUEUE_LEASE_LOST, QUEUE_NOT_FOUND, QUEUE_INVALID_URL.
 // Thread-safety: every implementation is safe to call from many threads at once.
@@ -26,6 +31,7 @@
 
 #include "common/backoff.h"
 #include "common/clock.h"
+#include "common/config.h"
 #include "common/result.h"
 
 namespace worthit::queue {
@@ -33,6 +39,11 @@ namespace worthit::queue {
 struct EnqueueOptions {
   std::string idempotency_key;         // "" = no deduplication
   std::chrono::milliseconds delay{0};  // first lease not before now + delay
+};
+
+struct EnqueueRequest {
+  std::string payload;
+  EnqueueOptions options;
 };
 
 struct Task {
@@ -84,10 +95,14 @@ class TaskQueue {
   virtual ~TaskQueue() = default;
 
   virtual Result<std::string> Enqueue(const std::string& payload, const EnqueueOptions& options) = 0;
+  // Ids in request order; all or nothing.
+  virtual Result<std::vector<std::string>> EnqueueBatch(const std::vector<EnqueueRequest>& requests);
   virtual Result<std::vector<Lease>> LeaseTasks(const std::string& consumer, int max_tasks,
                                                 std::chrono::milliseconds wait) = 0;
   virtual Status Extend(Lease& lease) = 0;  // updates lease.deadline_ms
   virtual Status Ack(const Lease& lease) = 0;
+  // One Status per lease, in order (QUEUE_LEASE_LOST for the stale ones).
+  virtual std::vector<Status> AckBatch(const std::vector<Lease>& leases);
   virtual Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) = 0;
   virtual Status Dead(const Lease& lease, const std::string& reason) = 0;
 
@@ -101,6 +116,9 @@ class TaskQueue {
   // "sqlite", "redis", "memory".
   virtual std::string Backend() const = 0;
 };
+
+// LEASE_SECONDS, MAX_ATTEMPTS, IDEMPOTENCY_TTL_SECONDS, REDIS_PREFIX, RETRY_BASE_MS, RETRY_CAP_MS.
+QueueOptions QueueOptionsFromConfig(const Config& config);
 
 // memory://, sqlite:///abs/path.db or sqlite://rel/path.db, redis://[:password@]host:port[/db].
 Result<std::unique_ptr<TaskQueue>> OpenQueue(const std::string& url, const QueueOptions& options,

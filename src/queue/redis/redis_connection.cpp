@@ -1,0 +1,282 @@
+#include "queue/redis/redis_connection.h"
+
+#include <hiredis/hiredis.h>
+#include <sys/time.h>
+
+#include <algorithm>
+
+#include "common/log.h"
+
+namespace worthit::queue::redis {
+namespace {
+
+// Sockets per client: enough for a worker's lease loop plus its concurrent acks, retries and a
+// blocked XREADGROUP, few enough not to crowd Redis's maxclients with many worker processes.
+constexpr int kMaxConnections = 16;
+// How long a caller waits for a free pooled connection before giving up as unavailable.
+constexpr auto kPoolWait = std::chrono::milliseconds(5000);
+// Connect timeout: Redis answers a TCP connect on a LAN in well under a millisecond.
+constexpr auto kConnectTimeout = std::chrono::milliseconds(1000);
+// Reconnect backoff window: first retry after 100 ms, doubling to 5 s while Redis stays down.
+constexpr auto kReconnectMin = std::chrono::milliseconds(100);
+constexpr auto kReconnectMax = std::chrono::milliseconds(5000);
+
+timeval ToTimeval(std::chrono::milliseconds ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
+  return tv;
+}
+
+Reply Convert(const redisReply* r) {
+  Reply out;
+  if (!r) return out;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+      out.type = Reply::Type::kString;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.type = Reply::Type::kStatus;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_ERROR:
+      out.type = Reply::Type::kError;
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.type = Reply::Type::kInteger;
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.type = Reply::Type::kArray;
+      out.elements.reserve(r->elements);
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
+      break;
+    default: break;
+  }
+  return out;
+}
+
+Error Unavailable(const std::string& what) { return Error::Transient("QUEUE_UNAVAILABLE", "redis: " + what); }
+
+}  // namespace
+
+long long Reply::AsInt(long long fallback) const {
+  if (type == Type::kInteger) return integer;
+  if (type == Type::kString || type == Type::kStatus) {
+    try {
+      return std::stoll(str);
+    } catch (...) {
+      return fallback;
+    }
+  }
+  return fallback;
+}
+
+struct RedisClient::Connection {
+  redisContext* ctx = nullptr;
+  ~Connection() {
+    if (ctx) redisFree(ctx);
+  }
+};
+
+RedisClient::RedisClient(RedisEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
+RedisClient::~RedisClient() = default;
+
+Result<std::unique_ptr<RedisClient::Connection>> RedisClient::Connect() {
+  auto conn = std::make_unique<Connection>();
+  const timeval tv = ToTimeval(kConnectTimeout);
+  conn->ctx = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, tv);
+  const std::string where = endpoint_.host + ":" + std::to_string(endpoint_.port);
+  if (!conn->ctx) return Unavailable("cannot allocate a connection");
+  if (conn->ctx->err) return Unavailable("cannot connect to " + where + ": " + conn->ctx->errstr);
+  redisEnableKeepAlive(conn->ctx);
+  auto simple = [&](std::vector<std::string> args) -> Result<Reply> {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    auto* raw =
+        static_cast<redisReply*>(redisCommandArgv(conn->ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
+    if (!raw) return Unavailable(std::string("connection to ") + where + " failed: " + conn->ctx->errstr);
+    Reply reply = Convert(raw);
+    freeReplyObject(raw);
+    return reply;
+  };
+  redisSetTimeout(conn->ctx, ToTimeval(kCommandTimeout));
+  if (!endpoint_.password.empty()) {
+    auto r = endpoint_.username.empty() ? simple({"AUTH", endpoint_.password})
+                                        : simple({"AUTH", endpoint_.username, endpoint_.password});
+    if (!r.ok()) return r.error();
+    if (r->IsError()) return Unavailable("AUTH failed at " + where + ": " + log::Redact(r->str));
+  }
+  if (endpoint_.db != 0) {
+    auto r = simple({"SELECT", std::to_string(endpoint_.db)});
+    if (!r.ok()) return r.error();
+    if (r->IsError()) return Unavailable("SELECT " + std::to_string(endpoint_.db) + " failed: " + r->str);
+  }
+  return conn;
+}
+
+void RedisClient::MarkDown() {
+  backoff_ = backoff_.count() == 0 ? std::chrono::milliseconds(kReconnectMin)
+                                   : std::min(backoff_ * 2, std::chrono::milliseconds(kReconnectMax));
+  down_until_ = std::chrono::steady_clock::now() + backoff_;
+}
+
+Result<std::unique_ptr<RedisClient::Connection>> RedisClient::Acquire() {
+  std::unique_lock lock(mu_);
+  const auto give_up = std::chrono::steady_clock::now() + kPoolWait;
+  while (true) {
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return c;
+    }
+    if (std::chrono::steady_clock::now() < down_until_) {
+      return Unavailable("down, next reconnect attempt in " +
+                         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            down_until_ - std::chrono::steady_clock::now())
+                                            .count()) +
+                         " ms");
+    }
+    if (open_ < kMaxConnections) {
+      ++open_;
+      lock.unlock();
+      auto conn = Connect();
+      lock.lock();
+      if (!conn.ok()) {
+        --open_;
+        const bool was_up = backoff_.count() == 0;
+        MarkDown();
+        if (was_up) log::Warn("queue.redis_down", {{"error", conn.error().message}});
+        cv_.notify_all();
+        return conn.error();
+      }
+      if (backoff_.count() != 0) log::Info("queue.redis_reconnected", {{"host", endpoint_.host}});
+      backoff_ = std::chrono::milliseconds(0);
+      return conn;
+    }
+    if (cv_.wait_until(lock, give_up) == std::cv_status::timeout) {
+      return Unavailable("all " + std::to_string(kMaxConnections) + " connections busy");
+    }
+  }
+}
+
+void RedisClient::Release(std::unique_ptr<Connection> connection) {
+  std::lock_guard lock(mu_);
+  if (connection) {
+    idle_.push_back(std::move(connection));
+  } else {
+    --open_;
+  }
+  cv_.notify_one();
+}
+
+Result<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& commands,
+                                                 std::chrono::milliseconds timeout) {
+  auto acquired = Acquire();
+  if (!acquired.ok()) return acquired.error();
+  auto conn = std::move(acquired.value());
+  redisSetTimeout(conn->ctx, ToTimeval(timeout));
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& command : commands) {
+    argv.clear();
+    lens.clear();
+    for (const auto& a : command) {
+      argv.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    redisAppendCommandArgv(conn->ctx, static_cast<int>(argv.size()), argv.data(), lens.data());
+  }
+  std::vector<Reply> replies;
+  replies.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(conn->ctx, &raw) != REDIS_OK || !raw) {
+      std::string why = conn->ctx->errstr;
+      conn.reset();
+      Release(nullptr);
+      {
+        std::lock_guard lock(mu_);
+        // A broken connection usually means Redis went away: drop the idle ones too, they are
+        // as dead, and let the next call reconnect (with backoff if it fails again).
+        open_ -= static_cast<int>(idle_.size());
+        idle_.clear();
+      }
+      return Unavailable("connection lost: " + why);
+    }
+    replies.push_back(Convert(static_cast<redisReply*>(raw)));
+    freeReplyObject(raw);
+  }
+  if (timeout != kCommandTimeout) redisSetTimeout(conn->ctx, ToTimeval(kCommandTimeout));
+  Release(std::move(conn));
+  return replies;
+}
+
+Result<Reply> RedisClient::Call(const Command& command, std::chrono::milliseconds timeout) {
+  auto replies = Pipeline({command}, timeout);
+  if (!replies.ok()) return replies.error();
+  return std::move(replies->front());
+}
+
+Result<std::string> RedisClient::LoadScript(const std::string& source) {
+  auto reply = Call({"SCRIPT", "LOAD", source});
+  if (!reply.ok()) return reply.error();
+  if (reply->IsError()) return Unavailable("SCRIPT LOAD failed: " + reply->str);
+  return reply->str;
+}
+
+Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
+                                                 const std::vector<std::pair<Command, Command>>& calls) {
+  std::string sha;
+  {
+    std::lock_guard lock(mu_);
+    sha = script.sha;
+  }
+  if (sha.empty()) {
+    auto loaded = LoadScript(script.source);
+    if (!loaded.ok()) return loaded.error();
+    sha = loaded.value();
+    std::lock_guard lock(mu_);
+    script.sha = sha;
+  }
+  auto build = [&](const std::pair<Command, Command>& call) {
+    Command c{"EVALSHA", sha, std::to_string(call.first.size())};
+    c.insert(c.end(), call.first.begin(), call.first.end());
+    c.insert(c.end(), call.second.begin(), call.second.end());
+    return c;
+  };
+  std::vector<Command> commands;
+  commands.reserve(calls.size());
+  for (const auto& call : calls) commands.push_back(build(call));
+  auto replies = Pipeline(commands);
+  if (!replies.ok()) return replies;
+  // NOSCRIPT: Redis restarted or SCRIPT FLUSH ran; those calls did not execute. Load and rerun them.
+  std::vector<size_t> again;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    if ((*replies)[i].IsError() && (*replies)[i].str.rfind("NOSCRIPT", 0) == 0) again.push_back(i);
+  }
+  if (!again.empty()) {
+    auto loaded = LoadScript(script.source);
+    if (!loaded.ok()) return loaded.error();
+    std::vector<Command> retry;
+    for (auto i : again) retry.push_back(commands[i]);
+    auto second = Pipeline(retry);
+    if (!second.ok()) return second.error();
+    for (size_t k = 0; k < again.size(); ++k) (*replies)[again[k]] = std::move((*second)[k]);
+  }
+  return replies;
+}
+
+Result<Reply> RedisClient::Eval(Script& script, const Command& keys, const Command& args) {
+  auto replies = EvalMany(script, {{keys, args}});
+  if (!replies.ok()) return replies.error();
+  return std::move(replies->front());
+}
+
+}  // namespace worthit::queue::redis

@@ -1,0 +1,88 @@
+// RedisClient: a small thread-safe pool of synchronous hiredis connections for the Redis queue.
+//
+// Ownership: the client owns its connections; a call borrows one for its duration (pipelines
+// and blocking reads included) and returns it, so N threads use up to kMaxConnections sockets.
+// Failure handling:
+// - A connection that fails mid-call is discarded and the call fails with QUEUE_UNAVAILABLE
+//   (the command may or may not have run: callers retry; Enqueue's idempotency key makes that safe).
+// - Connecting is retried with exponential backoff (kReconnectMin..kReconnectMax); while in the
+//   backoff window every call fails fast with QUEUE_UNAVAILABLE instead of hanging, so webhooks
+//   and workers can report "not ready" and Telegram redelivers.
+// - Lua scripts are loaded by SHA on first use and reloaded after NOSCRIPT (Redis restarted).
+// Thread-safety: all public methods are safe to call concurrently.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "queue/queue_url.h"
+
+struct redisContext;
+
+namespace worthit::queue::redis {
+
+// An owned copy of a hiredis reply tree.
+struct Reply {
+  enum class Type { kNil, kString, kStatus, kError, kInteger, kArray };
+  Type type = Type::kNil;
+  std::string str;  // string, status and error replies
+  long long integer = 0;
+  std::vector<Reply> elements;
+
+  bool IsError() const { return type == Type::kError; }
+  bool IsNil() const { return type == Type::kNil; }
+  // Integer replies, or strings holding a number; fallback otherwise.
+  long long AsInt(long long fallback = 0) const;
+};
+
+struct Script {
+  std::string source;
+  std::string sha;  // filled by SCRIPT LOAD; guarded by the client's mutex
+};
+
+using Command = std::vector<std::string>;
+
+class RedisClient {
+ public:
+  explicit RedisClient(RedisEndpoint endpoint);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  // Sends all commands in one write, reads all replies (one round trip). Error replies are
+  // returned as Reply{kError}; only transport failures make the Result an error.
+  Result<std::vector<Reply>> Pipeline(const std::vector<Command>& commands,
+                                      std::chrono::milliseconds timeout = kCommandTimeout);
+  Result<Reply> Call(const Command& command, std::chrono::milliseconds timeout = kCommandTimeout);
+  // EVALSHA for each (keys, args) pair, pipelined; transparently loads the script when Redis
+  // does not know it (first use, or after a restart).
+  Result<std::vector<Reply>> EvalMany(Script& script, const std::vector<std::pair<Command, Command>>& calls);
+  Result<Reply> Eval(Script& script, const Command& keys, const Command& args);
+
+  // A command that would not answer in this time means Redis is wedged or the network is gone.
+  static constexpr std::chrono::milliseconds kCommandTimeout{5000};
+
+ private:
+  struct Connection;
+  Result<std::unique_ptr<Connection>> Acquire();
+  void Release(std::unique_ptr<Connection> connection);
+  Result<std::unique_ptr<Connection>> Connect();
+  void MarkDown();
+  Result<std::string> LoadScript(const std::string& source);
+
+  const RedisEndpoint endpoint_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_ = 0;
+  std::chrono::steady_clock::time_point down_until_{};
+  std::chrono::milliseconds backoff_{0};
+};
+
+}  // namespace worthit::queue::redis

@@ -1,0 +1,92 @@
+// Redis-specific behaviour beyond the contract: key layout with the hash tag, fail-fast while
+// Redis is down, reconnection and script reloading after a restart, AUTH.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "queue/options.h"
+#include "queue/queue.h"
+#include "support/redis_server.h"
+
+namespace worthit::queue {
+namespace {
+
+using namespace std::chrono_literals;
+using worthit::testing::RedisServer;
+
+TEST(RedisQueue, KeysCarryThePrefixAndAHashTag) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  QueueOptions o;
+  o.redis_prefix = "bot7";
+  auto q = std::move(OpenQueue(server.Url(), o).value());
+  ASSERT_TRUE(q->Enqueue("x", KeyOpt("u1")).ok());
+  ASSERT_TRUE(q->Enqueue("y", DelayOpt(60s)).ok());
+  const auto keys = server.Command({"KEYS", "*"});
+  EXPECT_NE(keys.find("{bot7}:queue:stream"), std::string::npos) << keys;
+  EXPECT_NE(keys.find("{bot7}:queue:delayed"), std::string::npos) << keys;
+  EXPECT_NE(keys.find("{bot7}:queue:stats"), std::string::npos) << keys;
+  EXPECT_NE(keys.find("{bot7}:queue:idem:u1"), std::string::npos) << keys;
+  for (size_t start = 0, end; start < keys.size(); start = end + 1) {
+    end = keys.find('\n', start);
+    if (end == std::string::npos) end = keys.size();
+    EXPECT_EQ(keys.compare(start, 6, "{bot7}"), 0) << keys.substr(start, end - start);
+  }
+  const auto ttl = std::stoll(server.Command({"TTL", "{bot7}:queue:idem:u1"}));
+  EXPECT_GT(ttl, 0);
+  EXPECT_LE(ttl, 172800);
+}
+
+TEST(RedisQueue, FailsFastWhileDownAndRecoversWithoutLosingAcknowledgedTasks) {
+  RedisServer server(AppendOnly());
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  ASSERT_TRUE(q->Enqueue("before", {}).ok());
+  server.Kill();
+  auto down = q->Enqueue("during", {});
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.error().code, "QUEUE_UNAVAILABLE");
+  EXPECT_TRUE(down.error().Retryable());
+  auto ping = q->Ping();
+  ASSERT_FALSE(ping.ok());
+  EXPECT_EQ(ping.error().code, "QUEUE_UNAVAILABLE");
+  ASSERT_TRUE(server.Restart()) << server.error();
+  // Reconnection is retried with backoff (at most 5 s apart); wait generously for it.
+  Status up = Error::Transient("X", "not yet");
+  for (int i = 0; i < 200 && !up.ok(); ++i) {
+    up = q->Ping();
+    if (!up.ok()) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(up.ok()) << up.error().ToString();
+  // Scripts were flushed by the restart: the queue reloads them (NOSCRIPT) transparently.
+  auto leases = q->LeaseTasks("c", 5, 0ms);
+  ASSERT_TRUE(leases.ok()) << leases.error().ToString();
+  ASSERT_EQ(leases->size(), 1u);
+  EXPECT_EQ(leases->front().task.payload, "before");
+  EXPECT_TRUE(q->Ack(leases->front()).ok());
+}
+
+TEST(RedisQueue, UnreachableAtStartIsUnavailableNotAnError) {
+  const int port = worthit::testing::FreeLoopbackPort();
+  auto q = OpenQueue("redis://127.0.0.1:" + std::to_string(port), QueueOptions{});
+  ASSERT_TRUE(q.ok()) << "connecting is lazy";
+  auto s = (*q)->Stats();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "QUEUE_UNAVAILABLE");
+}
+
+TEST(RedisQueue, AuthenticatesWithThePasswordFromTheUrl) {
+  RedisServer server(WithPassword("pa55"));
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  EXPECT_TRUE(q->Ping().ok());
+  auto wrong = std::move(OpenQueue("redis://:nope@127.0.0.1:" + std::to_string(server.port()), QueueOptions{}).value());
+  auto r = wrong->Ping();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "QUEUE_UNAVAILABLE");
+  EXPECT_EQ(r.error().message.find("nope"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace worthit::queue

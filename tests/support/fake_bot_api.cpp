@@ -1,0 +1,122 @@
+#include "support/fake_bot_api.h"
+
+namespace worthit::testing {
+
+void FakeBotApi::FailNext(const std::string& method, Error error, int times) {
+  std::lock_guard lock(mu_);
+  for (int i = 0; i < times; ++i) failures_[method].push_back(error);
+}
+
+std::vector<FakeApiCall> FakeBotApi::Calls() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+std::vector<FakeApiCall> FakeBotApi::Calls(const std::string& method) const {
+  std::lock_guard lock(mu_);
+  std::vector<FakeApiCall> out;
+  for (const auto& c : calls_) {
+    if (c.method == method) out.push_back(c);
+  }
+  return out;
+}
+
+void FakeBotApi::Clear() {
+  std::lock_guard lock(mu_);
+  calls_.clear();
+}
+
+std::optional<Error> FakeBotApi::Record(FakeApiCall call) {
+  std::lock_guard lock(mu_);
+  auto it = failures_.find(call.method);
+  std::optional<Error> err;
+  if (it != failures_.end() && !it->second.empty()) {
+    err = it->second.front();
+    it->second.pop_front();
+  }
+  if (!err && call.method == "sendMessage") call.message_id = ++next_message_id_;
+  calls_.push_back(std::move(call));
+  return err;
+}
+
+Result<telegram::User> FakeBotApi::GetMe() {
+  if (auto e = Record({"getMe"})) return *e;
+  return telegram::User{42, true, "WorthIt", "", "WorthItTestBot", ""};
+}
+
+Result<telegram::Message> FakeBotApi::SendMessage(const telegram::SendMessageRequest& r) {
+  FakeApiCall c{"sendMessage", r.chat_id, 0, r.text, r.reply_to_message_id, r.reply_markup};
+  if (auto e = Record(c)) return *e;
+  telegram::Message m;
+  {
+    std::lock_guard lock(mu_);
+    m.message_id = calls_.back().message_id;
+  }
+  m.chat.id = r.chat_id;
+  m.chat.type = "private";
+  m.text = r.text;
+  return m;
+}
+
+Status FakeBotApi::EditMessageText(const telegram::EditMessageTextRequest& r) {
+  FakeApiCall c{"editMessageText", r.chat_id, r.message_id, r.text};
+  if (r.reply_markup) c.markup.inline_keyboard = r.reply_markup;
+  if (auto e = Record(c)) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::DeleteMessage(int64_t chat_id, int64_t message_id) {
+  if (auto e = Record({"deleteMessage", chat_id, message_id})) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::AnswerCallbackQuery(const std::string& id, const std::string& text, bool) {
+  FakeApiCall c{"answerCallbackQuery"};
+  c.text = text;
+  if (auto e = Record(c)) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::AnswerInlineQuery(const std::string&, const std::vector<telegram::InlineQueryResultArticle>&, int) {
+  if (auto e = Record({"answerInlineQuery"})) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::SendChatAction(int64_t chat_id, const std::string& action) {
+  FakeApiCall c{"sendChatAction", chat_id};
+  c.text = action;
+  if (auto e = Record(c)) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::SetWebhook(const telegram::SetWebhookRequest& r) {
+  FakeApiCall c{"setWebhook"};
+  c.text = r.url;
+  if (auto e = Record(c)) return *e;
+  return OkStatus();
+}
+
+Status FakeBotApi::DeleteWebhook(bool) {
+  if (auto e = Record({"deleteWebhook"})) return *e;
+  return OkStatus();
+}
+
+Result<telegram::WebhookInfo> FakeBotApi::GetWebhookInfo() {
+  if (auto e = Record({"getWebhookInfo"})) return *e;
+  return telegram::WebhookInfo{};
+}
+
+Result<std::vector<telegram::Update>> FakeBotApi::GetUpdates(const telegram::GetUpdatesRequest&) {
+  if (auto e = Record({"getUpdates"})) return *e;
+  return std::vector<telegram::Update>{};
+}
+
+Status FakeBotApi::SetMyCommands(const std::vector<telegram::BotCommand>& commands, const std::string& language_code) {
+  FakeApiCall c{"setMyCommands"};
+  c.language_code = language_code;
+  c.commands = commands;
+  if (auto e = Record(c)) return *e;
+  return OkStatus();
+}
+
+}  // namespace worthit::testing

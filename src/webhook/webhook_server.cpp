@@ -1,5 +1,6 @@
 #include "webhook/webhook_server.h"
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -40,7 +41,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader() {
     if (shared_->stopping) return Close();
     parser_.emplace();
-    parser_->body_limit(shared_->handler->options().max_body_bytes);
+    // No limit while reading the header: Beast would fail a large Content-Length before we could
+    // check the secret (401 must win over 413). The cap is set before the body is read.
+    parser_->body_limit(boost::none);
     parser_->header_limit(16 * 1024);  // Telegram sends a few hundred bytes of headers
     stream_.expires_after(shared_->options.idle_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
@@ -64,9 +67,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (auto pre = shared_->handler->PreCheck(request_.method, request_.target, request_.secret,
                                               length ? std::optional<uint64_t>(*length) : std::nullopt)) {
       // The body (if any) is not read: close after answering so it cannot be mistaken for the next request.
-      keep_alive_ = keep_alive_ && parser_->is_done();
+      body_unread_ = !parser_->is_done();
+      keep_alive_ = keep_alive_ && !body_unread_;
       return Write(std::move(*pre));
     }
+    parser_->body_limit(shared_->handler->options().max_body_bytes);  // chunked bodies have no length up front
     stream_.expires_after(shared_->options.io_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
@@ -74,6 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnBody(beast::error_code ec, size_t) {
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
+      body_unread_ = true;
       return Write({413, "text/plain; charset=utf-8", "payload too large\n"});
     }
     if (ec) return Close();
@@ -105,8 +111,25 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(beast::error_code ec, size_t) {
     Finish();
+    if (!ec && body_unread_) return Drain();
     if (ec || !keep_alive_) return Close();
     ReadHeader();
+  }
+
+  // Lingering close: the client may still be sending a body we refused. Closing with unread data
+  // makes the kernel send RST, which can destroy our response before the client reads it; so stop
+  // sending, read and discard for a short, bounded while, then close.
+  void Drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(kDrainSeconds));
+    DrainMore();
+  }
+  void DrainMore() {
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->stream_.close();
+      self->DrainMore();
+    });
   }
 
   void Finish() {
@@ -129,15 +152,22 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   WebhookRequest request_;
+  // How long a refused client may keep sending before the connection is closed anyway.
+  static constexpr int kDrainSeconds = 2;
   bool keep_alive_ = false;
+  bool body_unread_ = false;
   bool counted_ = false;
+  std::array<char, 4096> drain_{};
   std::chrono::steady_clock::time_point started_;
 };
 
 class BeastServer final : public WebhookServer {
  public:
   BeastServer(const WebhookServerOptions& options, std::shared_ptr<const WebhookHandler> handler)
-      : ioc_(options.io_threads), acceptor_(net::make_strand(ioc_)), pool_(options.handler_threads) {
+      : ioc_(options.io_threads),
+        work_(net::make_work_guard(ioc_)),
+        acceptor_(net::make_strand(ioc_)),
+        pool_(options.handler_threads) {
     shared_ = std::make_shared<Shared>();
     shared_->options = options;
     shared_->handler = std::move(handler);
@@ -182,6 +212,7 @@ class BeastServer final : public WebhookServer {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     pool_.join();
+    work_.reset();
     ioc_.stop();
     for (auto& t : threads_) {
       if (t.joinable()) t.join();
@@ -204,6 +235,9 @@ class BeastServer final : public WebhookServer {
   }
 
   net::io_context ioc_;
+  // Keeps the io threads running while a request is on the handler pool (no socket operation is
+  // pending then, and io_context::run would otherwise return and never write the response).
+  net::executor_work_guard<net::io_context::executor_type> work_;
   tcp::acceptor acceptor_;
   net::thread_pool pool_;
   std::shared_ptr<Shared> shared_;

@@ -29,8 +29,15 @@ class MemoryQueue final : public TaskQueue {
     std::lock_guard lock(mu_);
     const int64_t now = clock_.NowMillis();
     if (!opts.idempotency_key.empty()) {
-      std::erase_if(keys_, [&](const auto& kv) { return kv.second.second <= now; });
-      if (auto it = keys_.find(opts.idempotency_key); it != keys_.end()) return it->second.first;
+      // Expired keys are swept every kSweepEvery enqueues (amortised O(1)); a looked-up key is
+      // checked for expiry itself.
+      if (++enqueues_ % kSweepEvery == 0) {
+        std::erase_if(keys_, [&](const auto& kv) { return kv.second.second <= now; });
+      }
+      if (auto it = keys_.find(opts.idempotency_key); it != keys_.end()) {
+        if (it->second.second > now) return it->second.first;
+        keys_.erase(it);
+      }
     }
     Entry e;
     e.task.id = RandomId();
@@ -242,6 +249,8 @@ class MemoryQueue final : public TaskQueue {
   std::unordered_map<std::string, std::pair<std::string, int64_t>> keys_;  // key → (task id, expires)
   QueueStats stats_;
   int64_t seq_ = 0;
+  static constexpr int64_t kSweepEvery = 1024;
+  int64_t enqueues_ = 0;
 };
 
 }  // namespace

@@ -12,6 +12,13 @@ namespace {
 
 using worthit::testing::FakeTelegram;
 
+SendMessageRequest Simple() {
+  SendMessageRequest r;
+  r.chat_id = 1;
+  r.text = "x";
+  return r;
+}
+
 class CurlBotApiTest : public ::testing::Test {
  protected:
   std::unique_ptr<BotApi> Api(std::chrono::milliseconds timeout = std::chrono::milliseconds(15000)) {
@@ -52,7 +59,7 @@ TEST_F(CurlBotApiTest, RateLimitFromTheServer) {
   fake_.FailNext(
       "sendMessage", 1, 429,
       R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 3","parameters":{"retry_after":3}})");
-  auto r = Api()->SendMessage({.chat_id = 1, .text = "x"});
+  auto r = Api()->SendMessage(Simple());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "TELEGRAM_RATE_LIMITED");
   EXPECT_EQ(r.error().retry_after, std::chrono::seconds(3));
@@ -61,10 +68,10 @@ TEST_F(CurlBotApiTest, RateLimitFromTheServer) {
 TEST_F(CurlBotApiTest, ServerErrorIsTransientThenRecovers) {
   fake_.FailNext("sendMessage", 1, 500, R"({"ok":false,"error_code":500,"description":"Internal Server Error"})");
   auto api = Api();
-  auto r = api->SendMessage({.chat_id = 1, .text = "x"});
+  auto r = api->SendMessage(Simple());
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::kTransient);
-  EXPECT_TRUE(api->SendMessage({.chat_id = 1, .text = "x"}).ok());
+  EXPECT_TRUE(api->SendMessage(Simple()).ok());
 }
 
 TEST_F(CurlBotApiTest, EditNotModifiedIsSuccess) {

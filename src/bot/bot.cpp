@@ -246,6 +246,11 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const te
 Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
                                   Lang lang) {
   const Texts& t = TextsFor(lang);
+  // A recent analysis of the same product: the cached card at once, no task. Sent like a command
+  // reply (send, then mark handled).
+  auto cached = deps_.insights.CachedCard({m.chat.id, m.from ? m.from->id : m.chat.id, lang}, url);
+  if (!cached.ok()) return cached.error();
+  if (cached->has_value()) return ReplyAndMark(update, m, **cached, "cached");
   // (b) one acknowledgement per update_id, whatever redeliveries happen.
   auto ack = deps_.updates.GetAck(update.update_id);
   if (!ack.ok()) return ack.error();

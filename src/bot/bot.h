@@ -6,7 +6,8 @@
 //   error         → transient (Telegram or queue or store unreachable): answer 5xx / retry, so the
 //                   same update_id comes again. Permanent Telegram errors (403: bot blocked) are
 //                   NOT errors here: redelivery cannot help, so they are counted and absorbed.
-// Intake of a product link (exactly-once, see docs/design.md "Intake"):
+// Intake of a product link (exactly-once, see docs/design.md "Intake"); first, if
+// InsightsHandler::CachedCard() has a recent card for the link, that card is sent instead:
 //   (a) update_id already handled → nothing;  (b) reuse the ack record, or send the ack
 //   "Sto analizzando..." as a reply and store the ack record;  (c) Enqueue the AnalysisTask with
 //   idempotency key "update:<update_id>";  (d) mark the update handled; only then return ok.

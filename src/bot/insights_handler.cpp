@@ -11,6 +11,9 @@ class UnavailableInsights final : public InsightsHandler {
   Result<Reply> Popular(const InsightsRequest& r) override {
     return Reply{std::string(TextsFor(r.lang).popular_unavailable), "", {}};
   }
+  Result<std::optional<Reply>> CachedCard(const InsightsRequest&, const std::string&) override {
+    return std::optional<Reply>();
+  }
   Result<bool> HandleCallback(const telegram::CallbackQuery&, Lang) override { return false; }
   Result<bool> HandleInlineQuery(const telegram::InlineQuery&, Lang) override { return false; }
 };

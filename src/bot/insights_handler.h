@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "bot/texts.h"
@@ -35,6 +36,10 @@ class InsightsHandler {
   virtual ~InsightsHandler() = default;
   virtual Result<Reply> History(const InsightsRequest& request) = 0;
   virtual Result<Reply> Popular(const InsightsRequest& request) = 0;
+  // A product link the result cache already holds: the card to send at once (marked with its age,
+  // with "🔄 Aggiorna analisi"), or nullopt to acknowledge and enqueue as usual. `url` is the link
+  // as detected; canonicalisation is the implementation's business.
+  virtual Result<std::optional<Reply>> CachedCard(const InsightsRequest& request, const std::string& url) = 0;
   // A callback whose data the front door does not own (it owns "lang:*"). Return true when handled
   // (the handler answered the callback query itself); false lets the bot answer it empty.
   virtual Result<bool> HandleCallback(const telegram::CallbackQuery& query, Lang lang) = 0;

@@ -329,3 +329,44 @@ TEST_F(BotTest, EveryRealUpdateIsHandled) {
 
 }  // namespace
 }  // namespace worthit::bot
+
+namespace worthit::bot {
+namespace {
+
+class CachedInsights : public InsightsHandler {
+ public:
+  Result<Reply> History(const InsightsRequest&) override { return Reply{"h", "", {}}; }
+  Result<Reply> Popular(const InsightsRequest&) override { return Reply{"p", "", {}}; }
+  Result<std::optional<Reply>> CachedCard(const InsightsRequest& r, const std::string& url) override {
+    seen_url = url;
+    if (url.find("B0CACHED") == std::string::npos) return std::optional<Reply>();
+    return std::optional<Reply>(Reply{"<b>card</b> (2 h fa)", "HTML", {}});
+  }
+  Result<bool> HandleCallback(const telegram::CallbackQuery&, Lang) override { return true; }
+  Result<bool> HandleInlineQuery(const telegram::InlineQuery&, Lang) override { return true; }
+  std::string seen_url;
+};
+
+TEST(BotCache, CachedCardIsSentAtOnceWithoutATask) {
+  ManualClock clock;
+  FakeBotApi api;
+  auto q = queue::OpenQueue("memory://", {}, clock).value();
+  auto stores = *store::OpenFrontDoorStores("memory://", clock);
+  CachedInsights insights;
+  Bot bot(BotDeps{api, *q, *stores.conversations, *stores.updates, insights, clock}, BotOptions{kBotName});
+  auto r = bot.HandleUpdate(*telegram::ParseUpdate(PrivateText(1, 7, "https://www.amazon.it/dp/B0CACHED")));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->action, "cached");
+  ASSERT_EQ(api.Count("sendMessage"), 1u);
+  EXPECT_EQ(api.Calls("sendMessage")[0].text, "<b>card</b> (2 h fa)");
+  EXPECT_EQ(q->Stats()->enqueued_total, 0);
+  EXPECT_TRUE(*stores.updates->IsHandled(1));
+  // Not cached: the usual acknowledgement and task.
+  ASSERT_EQ(bot.HandleUpdate(*telegram::ParseUpdate(PrivateText(2, 7, "https://www.amazon.it/dp/B0OTHER")))->action,
+            "link");
+  EXPECT_EQ(insights.seen_url, "https://www.amazon.it/dp/B0OTHER");
+  EXPECT_EQ(q->Stats()->enqueued_total, 1);
+}
+
+}  // namespace
+}  // namespace worthit::bot

@@ -15,6 +15,9 @@ namespace worthit::app {
 namespace {
 
 constexpr const char* kOffsetCursor = "poll_offset";
+// An update failing this many times in a row with a non-retryable error is skipped (a webhook
+// would see Telegram give up after 24 h; polling would otherwise stall on it for good).
+constexpr int kMaxPermanentFailures = 5;
 
 int RunPoll(bool delete_webhook) {
   ShutdownSignal& shutdown = ShutdownSignal::Install();
@@ -86,9 +89,14 @@ int RunPoll(bool delete_webhook) {
     for (const auto& u : *updates) {
       if (shutdown.Requested()) break;
       auto r = fd.bot->HandleUpdate(u);
-      if (!r.ok()) {
+      if (!r.ok() && !r.error().Retryable() && failures + 1 >= kMaxPermanentFailures) {
+        // Not a passing outage: retrying would block every later update forever. Skip it loudly.
+        log::Error("poll.update_skipped", {{"update_id", u.update_id}, {"error", r.error().ToString()}});
+      } else if (!r.ok()) {
         ++failures;
-        auto delay = backoff.Delay(failures);
+        auto delay = r.error().retry_after
+                         ? std::chrono::duration_cast<std::chrono::milliseconds>(*r.error().retry_after)
+                         : backoff.Delay(failures);
         log::Warn("poll.update_failed",
                   {{"update_id", u.update_id}, {"error", r.error().ToString()}, {"retry_in_ms", delay.count()}});
         shutdown.WaitFor(delay);

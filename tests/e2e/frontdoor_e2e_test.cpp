@@ -176,6 +176,18 @@ TEST_F(E2E, PollBehavesTheSameAndPersistsItsOffset) {
   EXPECT_EQ(fake_.CountCalls("sendMessage"), 0u);
 }
 
+TEST_F(E2E, PollRetriesAnUpdateWhileTelegramFails) {
+  fake_.FailNext("sendMessage", 2, 502, R"({"ok":false,"error_code":502,"description":"Bad Gateway"})");
+  fake_.PushUpdate(Update(9001, 60, "https://www.amazon.it/dp/B0RETRY001"));
+  auto poll = Start({"poll"});
+  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 3, kWait)) << poll->Log();
+  poll->Signal(SIGTERM);
+  ASSERT_EQ(poll->Wait(kWait), 0) << poll->Log();
+  // Two failed attempts, then exactly one acknowledgement delivered; nothing after it.
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), 3u);
+  EXPECT_NE(poll->Log().find("poll.update_failed"), std::string::npos);
+}
+
 TEST_F(E2E, PollRefusesWhileAWebhookIsSetUnlessAskedToDeleteIt) {
   fake_.SetWebhookUrl("https://bot.example/telegram/webhook");
   auto r = testing::RunToExit(testing::WorthitBinary(), {"poll"}, Env(), dir_.File("poll1.log"), kWait);

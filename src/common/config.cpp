@@ -36,12 +36,18 @@ const std::vector<ConfigKey> kKeys = {
     {"HTTP_THREADS", "2", T::kInt, "Threads serving HTTP in `serve` / `run`.", "1..64"},
     {"HTTP_IDLE_TIMEOUT_SECONDS", "75", T::kInt,
      "Keep-alive idle timeout per connection, in seconds (a slow or half-open client is dropped).", "1..3600"},
+    {"HTTP_HANDLER_THREADS", "32", T::kInt,
+     "Threads running the bot for webhook requests (they wait on Telegram and the queue; Telegram opens up to "
+     "WEBHOOK_MAX_CONNECTIONS at once).",
+     "1..512"},
     {"POLL_TIMEOUT_SECONDS", "25", T::kInt, "Long-polling timeout for getUpdates, in seconds.", "0..50"},
     // Queue and storage
     {"DATA_DIR", "./data", T::kString, "Directory for SQLite files, stores and learned reviews."},
     {"QUEUE_URL", "", T::kUrl,
      "Queue backend: sqlite:///path/queue.db, redis://host:port/db or memory://; default "
      "sqlite://${DATA_DIR}/queue.db, or REDIS_URL when that is set."},
+    {"STORE_URL", "sqlite://${DATA_DIR}/bot.db", T::kUrl,
+     "Front-door stores (conversation state, languages, update dedupe): sqlite://path or memory://."},
     {"REDIS_URL", "", T::kUrl, "Redis URL used for the queue and stores when QUEUE_URL is unset."},
     {"REDIS_PREFIX", "worthit", T::kString,
      "Prefix of every Redis key (a {hash tag} is added so the layout works on Redis Cluster)."},

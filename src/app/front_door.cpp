@@ -1,0 +1,69 @@
+#include "app/front_door.h"
+
+#include "common/log.h"
+#include "telegram/curl_bot_api.h"
+
+namespace worthit::app {
+
+Status FrontDoor::Ready() const {
+  if (auto s = queue->Ping(); !s.ok()) return s;
+  if (auto s = stores.updates->Ping(); !s.ok()) return s;
+  return stores.conversations->Ping();
+}
+
+std::string EffectiveQueueUrl(const Config& config) {
+  if (config.Has("QUEUE_URL")) return config.Get("QUEUE_URL");
+  if (config.Has("REDIS_URL")) return config.Get("REDIS_URL");
+  return "sqlite://" + config.Get("DATA_DIR") + "/queue.db";
+}
+
+queue::QueueOptions QueueOptionsFrom(const Config& config) {
+  queue::QueueOptions o;
+  o.lease_duration = std::chrono::seconds(config.GetInt("LEASE_SECONDS"));
+  o.max_attempts = static_cast<int>(config.GetInt("MAX_ATTEMPTS"));
+  o.idempotency_ttl = std::chrono::seconds(config.GetInt("IDEMPOTENCY_TTL_SECONDS"));
+  o.redis_prefix = config.Get("REDIS_PREFIX");
+  o.backoff.base = std::chrono::milliseconds(config.GetInt("RETRY_BASE_MS"));
+  o.backoff.cap = std::chrono::milliseconds(config.GetInt("RETRY_CAP_MS"));
+  return o;
+}
+
+std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config) {
+  telegram::CurlBotApiOptions o;
+  o.base_url = config.Get("TELEGRAM_API_URL");
+  o.token = config.Get("TELEGRAM_TOKEN");
+  return telegram::MakeCurlBotApi(o);
+}
+
+Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
+  if (!config.Has("TELEGRAM_TOKEN")) {
+    return Error::Invalid("CONFIG_INVALID", "TELEGRAM_TOKEN is required (the bot's token from @BotFather)");
+  }
+  auto fd = std::make_unique<FrontDoor>();
+  fd->api = MakeBotApi(config);
+  auto q = queue::OpenQueue(EffectiveQueueUrl(config), QueueOptionsFrom(config));
+  if (!q.ok()) return q.error();
+  fd->queue = std::move(*q);
+  auto stores = store::OpenFrontDoorStores(config.Get("STORE_URL"));
+  if (!stores.ok()) return stores.error();
+  fd->stores = *stores;
+  fd->insights = bot::MakeUnavailableInsights();
+
+  std::string username = config.Get("BOT_USERNAME");
+  if (username.empty()) {
+    auto me = fd->api->GetMe();
+    if (!me.ok()) return me.error();
+    username = me->username;
+  }
+  if (!username.empty() && username.front() == '@') username.erase(0, 1);
+  bot::BotDeps deps{
+      *fd->api, *fd->queue, *fd->stores.conversations, *fd->stores.updates, *fd->insights, SystemClock::Instance()};
+  fd->bot = std::make_unique<bot::Bot>(deps, bot::BotOptions{username});
+  if (auto s = fd->bot->PublishCommands(); !s.ok()) {
+    log::Warn("bot.set_my_commands_failed", {{"error", s.error().ToString()}});
+  }
+  log::Info("frontdoor.ready", {{"bot", username}, {"queue", fd->queue->Backend()}});
+  return fd;
+}
+
+}  // namespace worthit::app

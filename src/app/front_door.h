@@ -1,0 +1,39 @@
+// The front door's composition: config → BotApi, TaskQueue, stores, Bot. Shared by `serve` and
+// `poll` (and later `run`), so both speak the same conversation through the same bot/ code.
+// Owns every object it builds; destroy it after the server / poll loop stopped.
+// Errors name the failing key or dependency (CONFIG_INVALID, QUEUE_*, STORE_*, TELEGRAM_*).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "bot/bot.h"
+#include "bot/insights_handler.h"
+#include "common/config.h"
+#include "queue/queue.h"
+#include "store/store_factory.h"
+#include "telegram/bot_api.h"
+
+namespace worthit::app {
+
+struct FrontDoor {
+  std::unique_ptr<telegram::BotApi> api;
+  std::unique_ptr<queue::TaskQueue> queue;
+  store::FrontDoorStores stores;
+  std::unique_ptr<bot::InsightsHandler> insights;
+  std::unique_ptr<bot::Bot> bot;
+
+  // /readyz: queue and stores reachable.
+  Status Ready() const;
+};
+
+// QUEUE_URL, else REDIS_URL, else sqlite://$DATA_DIR/queue.db.
+std::string EffectiveQueueUrl(const Config& config);
+queue::QueueOptions QueueOptionsFrom(const Config& config);
+std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config);
+
+// Requires TELEGRAM_TOKEN. Asks getMe for the username when BOT_USERNAME is unset, and publishes
+// the command menu (setMyCommands; a failure there is logged, not fatal).
+Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config);
+
+}  // namespace worthit::app

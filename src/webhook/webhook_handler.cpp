@@ -1,0 +1,93 @@
+#include "webhook/webhook_handler.h"
+
+#include "common/log.h"
+#include "common/metrics.h"
+
+namespace worthit::webhook {
+namespace {
+
+std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+WebhookResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body)}; }
+
+void CountStatus(int status) {
+  metrics::Registry::Global()
+      .GetCounter("worthit_webhook_responses_total", "Webhook endpoint responses by HTTP status",
+                  {{"status", std::to_string(status)}})
+      .Inc();
+}
+
+}  // namespace
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  // Length is not secret (Telegram documents 1-256 chars); the content is compared without
+  // early exit so timing reveals nothing about how many leading bytes matched.
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  const size_t n = std::max(a.size(), b.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
+    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
+    diff |= x ^ y;
+  }
+  return diff == 0;
+}
+
+WebhookHandler::WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness)
+    : options_(std::move(options)), sink_(std::move(sink)), readiness_(std::move(readiness)) {}
+
+std::optional<WebhookResponse> WebhookHandler::PreCheck(const std::string& method, const std::string& target,
+                                                        const std::optional<std::string>& secret,
+                                                        std::optional<uint64_t> content_length) const {
+  if (PathOf(target) != options_.path) return std::nullopt;
+  std::optional<WebhookResponse> r;
+  if (method != "POST") {
+    r = Text(405, "method not allowed\n");
+  } else if (options_.secret.empty() || !secret || !ConstantTimeEquals(*secret, options_.secret)) {
+    r = Text(401, "unauthorized\n");
+  } else if (content_length && *content_length > options_.max_body_bytes) {
+    r = Text(413, "payload too large\n");
+  }
+  if (r) CountStatus(r->status);
+  return r;
+}
+
+WebhookResponse WebhookHandler::Handle(const WebhookRequest& req) const {
+  const std::string path = PathOf(req.target);
+  if (path == options_.path) {
+    if (auto pre = PreCheck(req.method, req.target, req.secret, std::nullopt)) return *pre;
+    auto r = HandleUpdate(req);
+    CountStatus(r.status);
+    return r;
+  }
+  if (req.method != "GET" && req.method != "HEAD") return Text(405, "method not allowed\n");
+  if (path == "/healthz") return Text(200, "ok\n");
+  if (path == "/readyz") {
+    auto s = readiness_ ? readiness_() : OkStatus();
+    if (!s.ok()) return Text(503, "not ready: " + log::Redact(s.error().ToString()) + "\n");
+    return Text(200, "ready\n");
+  }
+  if (path == "/metrics") {
+    return {200, "text/plain; version=0.0.4; charset=utf-8", metrics::Registry::Global().RenderPrometheus()};
+  }
+  return Text(404, "not found\n");
+}
+
+WebhookResponse WebhookHandler::HandleUpdate(const WebhookRequest& req) const {
+  if (req.body_too_large || req.body.size() > options_.max_body_bytes) return Text(413, "payload too large\n");
+  auto update = telegram::ParseUpdate(req.body);
+  if (!update.ok()) return Text(400, "bad update: " + update.error().message + "\n");
+  metrics::Registry::Global()
+      .GetCounter(
+          "worthit_webhook_updates_total", "Updates received by kind",
+          {{"kind", update->kind == telegram::UpdateKind::kUnknown ? "unknown" : std::string(ToString(update->kind))}})
+      .Inc();
+  auto status = sink_(*update);
+  if (!status.ok()) {
+    log::Warn("webhook.update_failed", {{"update_id", update->update_id}, {"error", status.error().ToString()}});
+    // 503 rather than 500: the failure is a dependency's; Telegram retries either way.
+    return Text(503, "retry later\n");
+  }
+  return Text(200, "");
+}
+
+}  // namespace worthit::webhook

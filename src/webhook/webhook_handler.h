@@ -1,0 +1,67 @@
+// WebhookHandler: the HTTP semantics of the webhook endpoint, without sockets (pure routing).
+//
+// The Beast server (webhook_server.h) parses bytes into a WebhookRequest, calls Handle() on a
+// worker thread, and writes the WebhookResponse. Rules:
+//   POST {path}: secret header compared in constant time (wrong or missing → 401, the body is not
+//                looked at); body larger than max_body_bytes → 413; not JSON / no update_id → 400;
+//                the sink's Status decides: ok → 200, error → 503 (Telegram redelivers; see bot.h);
+//                unusable kinds still go to the sink, which ignores them → 200 (counted by kind).
+//   {path} with another method → 405.  GET /healthz → 200.  GET /readyz → readiness() → 200/503.
+//   GET /metrics → Prometheus text from metrics::Registry::Global().  Anything else → 404.
+// Thread-safety: Handle() is safe from many threads if the sink and readiness functions are.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "telegram/types.h"
+
+namespace worthit::webhook {
+
+struct WebhookRequest {
+  std::string method;                 // "GET", "POST", ...
+  std::string target;                 // path + optional query
+  std::optional<std::string> secret;  // X-Telegram-Bot-Api-Secret-Token, if present
+  std::string body;
+  bool body_too_large = false;  // set by the server when it stopped reading at the cap
+};
+
+struct WebhookResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+using UpdateSink = std::function<Status(const telegram::Update&)>;
+using ReadinessCheck = std::function<Status()>;
+
+struct WebhookHandlerOptions {
+  std::string path = "/telegram/webhook";
+  std::string secret;  // required non-empty: an open webhook would accept forged updates
+  size_t max_body_bytes = 1 << 20;
+};
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+class WebhookHandler {
+ public:
+  WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness);
+  WebhookResponse Handle(const WebhookRequest& request) const;
+  const WebhookHandlerOptions& options() const { return options_; }
+  // Cheap pre-checks the server runs on the header alone, before reading a body (nullopt = read it).
+  std::optional<WebhookResponse> PreCheck(const std::string& method, const std::string& target,
+                                          const std::optional<std::string>& secret,
+                                          std::optional<uint64_t> content_length) const;
+
+ private:
+  WebhookResponse HandleUpdate(const WebhookRequest& request) const;
+
+  WebhookHandlerOptions options_;
+  UpdateSink sink_;
+  ReadinessCheck readiness_;
+};
+
+}  // namespace worthit::webhook

@@ -1,0 +1,272 @@
+#include "support/fake_telegram.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <stdexcept>
+
+namespace worthit::testing {
+namespace json = boost::json;
+namespace {
+
+// Minimal HTTP/1.1 reader: headers + Content-Length body. Returns false on EOF/error.
+bool ReadRequest(int fd, std::string& buffer, std::string& target, std::string& body, bool& keep_alive) {
+  size_t header_end;
+  while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
+    char chunk[8192];
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer.append(chunk, static_cast<size_t>(n));
+    if (buffer.size() > (1u << 20)) return false;
+  }
+  const std::string head = buffer.substr(0, header_end);
+  const size_t sp1 = head.find(' ');
+  const size_t sp2 = head.find(' ', sp1 + 1);
+  target = head.substr(sp1 + 1, sp2 - sp1 - 1);
+  size_t length = 0;
+  keep_alive = true;
+  std::string lower = head;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto p = lower.find("content-length:"); p != std::string::npos) length = std::stoul(lower.substr(p + 15));
+  if (lower.find("connection: close") != std::string::npos) keep_alive = false;
+  while (buffer.size() < header_end + 4 + length) {
+    char chunk[8192];
+    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer.append(chunk, static_cast<size_t>(n));
+  }
+  body = buffer.substr(header_end + 4, length);
+  buffer.erase(0, header_end + 4 + length);
+  return true;
+}
+
+bool WriteAll(int fd, const std::string& data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string Ok(const json::value& result) { return json::serialize(json::object{{"ok", true}, {"result", result}}); }
+
+}  // namespace
+
+FakeTelegram::FakeTelegram() {
+  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int one = 1;
+  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 128) != 0) {
+    throw std::runtime_error("FakeTelegram: cannot listen");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  acceptor_ = std::thread([this] { AcceptLoop(); });
+}
+
+FakeTelegram::~FakeTelegram() { Stop(); }
+
+void FakeTelegram::Stop() {
+  if (stopping_.exchange(true)) return;
+  ::shutdown(listen_fd_, SHUT_RDWR);
+  if (acceptor_.joinable()) acceptor_.join();
+  ::close(listen_fd_);
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
+    threads.swap(connections_);
+  }
+  cv_.notify_all();
+  for (auto& t : threads) t.join();
+}
+
+void FakeTelegram::AcceptLoop() {
+  while (!stopping_) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    std::lock_guard lock(mu_);
+    if (stopping_) {
+      ::close(fd);
+      break;
+    }
+    open_fds_.insert(fd);
+    connections_.emplace_back([this, fd] { Serve(fd); });
+  }
+}
+
+void FakeTelegram::Serve(int fd) {
+  std::string buffer, target, body;
+  bool keep_alive = true;
+  while (!stopping_ && keep_alive && ReadRequest(fd, buffer, target, body, keep_alive)) {
+    std::chrono::milliseconds latency;
+    {
+      std::lock_guard lock(mu_);
+      latency = latency_;
+    }
+    if (latency.count() > 0) std::this_thread::sleep_for(latency);
+    auto [status, payload] = Answer(target, body);
+    const std::string reason = status == 200 ? "OK" : "Error";
+    std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
+                           "\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n" + payload;
+    if (!WriteAll(fd, response)) break;
+  }
+  std::lock_guard lock(mu_);
+  open_fds_.erase(fd);
+  ::close(fd);
+}
+
+std::pair<int, std::string> FakeTelegram::Answer(const std::string& target, const std::string& body) {
+  const std::string prefix = std::string("/bot") + kToken + "/";
+  if (!target.starts_with(prefix)) {
+    return {401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})"};
+  }
+  const std::string method = target.substr(prefix.size());
+  {
+    std::lock_guard lock(mu_);
+    calls_.push_back({method, body});
+    if (auto it = failures_.find(method); it != failures_.end() && it->second.times > 0) {
+      --it->second.times;
+      cv_.notify_all();
+      return {it->second.status, it->second.body};
+    }
+  }
+  cv_.notify_all();
+  json::error_code ec;
+  json::value parsed = json::parse(body.empty() ? "{}" : body, ec);
+  json::object req = (!ec && parsed.is_object()) ? parsed.as_object() : json::object{};
+  if (method == "getMe") {
+    return {200, Ok(json::object{{"id", kBotId},
+                                 {"is_bot", true},
+                                 {"first_name", "WorthIt"},
+                                 {"username", kBotUsername},
+                                 {"can_join_groups", true},
+                                 {"supports_inline_queries", true}})};
+  }
+  if (method == "sendMessage") {
+    int64_t id;
+    {
+      std::lock_guard lock(mu_);
+      id = ++next_message_id_;
+    }
+    json::object chat{{"id", req.contains("chat_id") ? req["chat_id"] : json::value(0)}, {"type", "private"}};
+    json::object msg{
+        {"message_id", id},
+        {"from", json::object{{"id", kBotId}, {"is_bot", true}, {"first_name", "WorthIt"}, {"username", kBotUsername}}},
+        {"chat", chat},
+        {"date", 1767225600},
+        {"text", req.contains("text") ? req["text"] : json::value("")}};
+    return {200, Ok(msg)};
+  }
+  if (method == "getUpdates") return {200, GetUpdatesResult(body)};
+  if (method == "getWebhookInfo") {
+    std::lock_guard lock(mu_);
+    return {200, Ok(json::object{{"url", webhook_url_},
+                                 {"has_custom_certificate", false},
+                                 {"pending_update_count", 0},
+                                 {"max_connections", 40}})};
+  }
+  if (method == "setWebhook") {
+    std::lock_guard lock(mu_);
+    if (req.contains("url") && req["url"].is_string()) webhook_url_ = std::string(req["url"].as_string());
+    return {200, R"({"ok":true,"result":true,"description":"Webhook was set"})"};
+  }
+  if (method == "deleteWebhook") {
+    std::lock_guard lock(mu_);
+    webhook_url_.clear();
+    return {200, R"({"ok":true,"result":true,"description":"Webhook was deleted"})"};
+  }
+  return {200, Ok(true)};
+}
+
+std::string FakeTelegram::GetUpdatesResult(const std::string& body) {
+  json::error_code ec;
+  auto v = json::parse(body, ec);
+  int64_t offset = 0, limit = 100, timeout = 0;
+  if (!ec && v.is_object()) {
+    const auto& o = v.as_object();
+    if (auto* p = o.if_contains("offset"); p && p->is_int64()) offset = p->as_int64();
+    if (auto* p = o.if_contains("limit"); p && p->is_int64()) limit = p->as_int64();
+    if (auto* p = o.if_contains("timeout"); p && p->is_int64()) timeout = p->as_int64();
+  }
+  std::unique_lock lock(mu_);
+  // Confirmed updates (id < offset) are dropped, as Telegram does.
+  while (!updates_.empty() && updates_.front().first < offset) updates_.pop_front();
+  cv_.wait_for(lock, std::chrono::seconds(std::min<int64_t>(timeout, 50)),
+               [&] { return stopping_ || !updates_.empty(); });
+  json::array result;
+  for (const auto& [id, text] : updates_) {
+    if (static_cast<int64_t>(result.size()) >= limit) break;
+    result.push_back(json::parse(text));
+  }
+  return Ok(result);
+}
+
+void FakeTelegram::PushUpdate(const std::string& update_json) {
+  auto v = json::parse(update_json);
+  {
+    std::lock_guard lock(mu_);
+    updates_.emplace_back(v.as_object().at("update_id").as_int64(), update_json);
+  }
+  cv_.notify_all();
+}
+
+void FakeTelegram::FailNext(const std::string& method, int times, int http_status, const std::string& body) {
+  std::lock_guard lock(mu_);
+  failures_[method] = {times, http_status, body};
+}
+
+void FakeTelegram::SetLatency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(mu_);
+  latency_ = latency;
+}
+
+void FakeTelegram::SetWebhookUrl(const std::string& url) {
+  std::lock_guard lock(mu_);
+  webhook_url_ = url;
+}
+
+std::vector<RecordedCall> FakeTelegram::Calls() const {
+  std::lock_guard lock(mu_);
+  return calls_;
+}
+
+std::vector<RecordedCall> FakeTelegram::Calls(const std::string& method) const {
+  std::lock_guard lock(mu_);
+  std::vector<RecordedCall> out;
+  for (const auto& c : calls_) {
+    if (c.method == method) out.push_back(c);
+  }
+  return out;
+}
+
+size_t FakeTelegram::CountCalls(const std::string& method) const { return Calls(method).size(); }
+
+bool FakeTelegram::WaitForCalls(const std::string& method, size_t n, std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_for(lock, timeout, [&] {
+    size_t count = 0;
+    for (const auto& c : calls_) count += c.method == method;
+    return count >= n;
+  });
+}
+
+void FakeTelegram::ClearCalls() {
+  std::lock_guard lock(mu_);
+  calls_.clear();
+}
+
+}  // namespace worthit::testing

@@ -1,0 +1,160 @@
+#include "telegram/api_error.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "telegram/fixture.h"
+
+namespace worthit::telegram {
+namespace {
+
+using worthit::testing::Fixture;
+
+TEST(MapBotApiResponse, SuccessReturnsResult) {
+  auto r = MapBotApiResponse(200, Fixture("resp_send_ok.json"), "sendMessage");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(boost::json::parse(*r).at("message_id").as_int64(), 321);
+}
+
+TEST(MapBotApiResponse, RateLimitedCarriesRetryAfter) {
+  auto r = MapBotApiResponse(429, Fixture("resp_429.json"), "sendMessage");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(r.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(r.error().retry_after, std::chrono::seconds(17));
+}
+
+TEST(MapBotApiResponse, RetryAfterIsCapped) {
+  auto r = MapBotApiResponse(0, R"({"ok":false,"parameters":{"retry_after":123456}})", "sendMessage");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().retry_after, std::chrono::seconds(kMaxRetryAfterSeconds));
+}
+
+TEST(MapBotApiResponse, NotModifiedIsSuccessForEditsOnly) {
+  EXPECT_TRUE(MapBotApiResponse(400, Fixture("resp_not_modified.json"), "editMessageText").ok());
+  auto other = MapBotApiResponse(400, Fixture("resp_not_modified.json"), "sendMessage");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, "TELEGRAM_BAD_REQUEST");
+}
+
+TEST(MapBotApiResponse, EditTargetMissingHasItsOwnCode) {
+  auto r = MapBotApiResponse(400, Fixture("resp_edit_not_found.json"), "editMessageText");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "TELEGRAM_MESSAGE_NOT_FOUND");
+  EXPECT_EQ(r.error().kind, ErrorKind::kPermanent);
+}
+
+TEST(MapBotApiResponse, BlockedIsPermanent) {
+  auto r = MapBotApiResponse(403, Fixture("resp_blocked.json"), "sendMessage");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "TELEGRAM_FORBIDDEN");
+  EXPECT_FALSE(r.error().Retryable());
+}
+
+TEST(MapBotApiResponse, MigratedCarriesNewChatId) {
+  auto r = MapBotApiResponse(400, Fixture("resp_migrated.json"), "sendMessage");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "TELEGRAM_CHAT_MIGRATED");
+  EXPECT_EQ(MigratedChatId(r.error()), -1009876543210);
+  EXPECT_EQ(MigratedChatId(Error::Permanent("X", "migrate_to_chat_id=5")), std::nullopt);
+}
+
+TEST(MapBotApiResponse, ServerErrorsAndGarbageAreTransient) {
+  EXPECT_EQ(MapBotApiResponse(502, Fixture("resp_502.json"), "sendMessage").error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(MapBotApiResponse(502, "<html>bad gateway</html>", "sendMessage").error().kind, ErrorKind::kTransient);
+  EXPECT_EQ(MapBotApiResponse(200, "", "getMe").error().code, "TELEGRAM_UNAVAILABLE");
+  EXPECT_EQ(NetworkError("getMe", "connection refused").kind, ErrorKind::kTransient);
+}
+
+TEST(MapBotApiResponse, UnauthorizedAndConflict) {
+  EXPECT_EQ(
+      MapBotApiResponse(401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})", "getMe").error().code,
+      "TELEGRAM_UNAUTHORIZED");
+  EXPECT_EQ(
+      MapBotApiResponse(
+          409,
+          R"({"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active"})",
+          "getUpdates")
+          .error()
+          .code,
+      "TELEGRAM_CONFLICT");
+}
+
+// The real responses recorded by other projects map to the class their content implies.
+TEST(SharedData, RealResponsesMapToTheirClass) {
+  const auto dir = worthit::testing::SharedData() / "telegram-responses";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << "no " << dir;
+  int checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const auto name = entry.path().filename().string();
+    if (entry.path().extension() != ".json" || name == "manifest.json") continue;
+    const std::string text = worthit::testing::ReadFile(entry.path());
+    boost::json::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("ok")) continue;  // not a response body
+    const auto& o = v.as_object();
+    const bool edit = name.find("not_modified") != std::string::npos;
+    auto r = MapBotApiResponse(0, text, edit ? "editMessageText" : "sendMessage");
+    ++checked;
+    if (o.at("ok").as_bool() || edit) {
+      EXPECT_TRUE(r.ok()) << name;
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << name;
+    const auto* params = o.if_contains("parameters");
+    if (params && params->as_object().contains("retry_after")) {
+      EXPECT_EQ(r.error().code, "TELEGRAM_RATE_LIMITED") << name;
+      EXPECT_TRUE(r.error().retry_after.has_value()) << name;
+    } else if (params && params->as_object().contains("migrate_to_chat_id")) {
+      EXPECT_EQ(r.error().code, "TELEGRAM_CHAT_MIGRATED") << name;
+    } else if (o.contains("error_code") && o.at("error_code").as_int64() == 403) {
+      EXPECT_EQ(r.error().code, "TELEGRAM_FORBIDDEN") << name;
+    } else if (o.contains("error_code") && o.at("error_code").as_int64() >= 500) {
+      EXPECT_EQ(r.error().kind, ErrorKind::kTransient) << name;
+    } else {
+      EXPECT_FALSE(r.error().code.empty()) << name;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
+// Every description in the recorded error table, sent as Telegram would (403 for "Forbidden:",
+// 401 for "Unauthorized", 400 otherwise), lands in the class the bot relies on.
+TEST(SharedData, ErrorDescriptionTable) {
+  const auto path = worthit::testing::SharedData() / "telegram-responses" / "teloxide_api_error_descriptions.tsv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+  std::istringstream lines(worthit::testing::ReadFile(path));
+  std::string line;
+  std::getline(lines, line);  // header
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    const auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    const std::string description = line.substr(tab + 1);
+    const bool conflict = description.starts_with("Conflict") || description.starts_with("can't use getUpdates");
+    const int status = conflict                                                                                  ? 409
+                       : description.starts_with("Forbidden")                                                    ? 403
+                       : description.starts_with("Unauthorized") || description.starts_with("Invalid bot token") ? 401
+                                                                                                                 : 400;
+    boost::json::object body{{"ok", false}, {"error_code", status}, {"description", description}};
+    auto r = MapBotApiResponse(status, boost::json::serialize(body), "editMessageText");
+    ++rows;
+    if (description.find("message is not modified") != std::string::npos) {
+      EXPECT_TRUE(r.ok()) << description;
+      continue;
+    }
+    ASSERT_FALSE(r.ok()) << description;
+    EXPECT_FALSE(r.error().Retryable()) << description;
+    if (status == 403) {
+      EXPECT_EQ(r.error().code, "TELEGRAM_FORBIDDEN") << description;
+    }
+    if (description.find("message to edit not found") != std::string::npos) {
+      EXPECT_EQ(r.error().code, "TELEGRAM_MESSAGE_NOT_FOUND") << description;
+    }
+  }
+  EXPECT_GT(rows, 10);
+}
+
+}  // namespace
+}  // namespace worthit::telegram

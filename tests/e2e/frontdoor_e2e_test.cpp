@@ -47,7 +47,6 @@ class E2E : public ::testing::Test {
             {"LISTEN_ADDR", "127.0.0.1"},
             {"PORT", std::to_string(port_)},
             {"DATA_DIR", dir_.path().string()},
-            {"QUEUE_URL", "memory://"},
             {"POLL_TIMEOUT_SECONDS", "1"},
             {"SHUTDOWN_GRACE_SECONDS", "5"}};
   }

@@ -16,19 +16,19 @@
 namespace worthit::analysis {
 
 struct Rating {
-  double value = 0;   // as shown, on `scale`
+  double value = 0;  // as shown, on `scale`
   double scale = 5;
   int64_t count = 0;  // ratings (stars) given, 0 when not shown
 };
 
 struct Review {
-  std::optional<int> stars;   // 1..5 when the page shows them
+  std::optional<int> stars;  // 1..5 when the page shows them
   std::string title;
   std::string text;
-  std::string lang;           // ISO 639-1 when known ("it", "en", ...), else ""
-  std::string date;           // ISO 8601 date (YYYY-MM-DD) when known, else ""
+  std::string lang;  // ISO 639-1 when known ("it", "en", ...), else ""
+  std::string date;  // ISO 8601 date (YYYY-MM-DD) when known, else ""
   std::optional<bool> verified;
-  std::string country;        // ISO 3166-1 alpha-2 when the page says where it was written
+  std::string country;  // ISO 3166-1 alpha-2 when the page says where it was written
 };
 
 struct Product {
@@ -36,12 +36,15 @@ struct Product {
   std::string brand;
   std::string sku;
   std::string gtin;
-  std::optional<std::string> price;     // decimal string, "." as separator, e.g. "29.99"
-  std::string currency;                 // ISO 4217, e.g. "EUR"
+  std::optional<std::string> price;         // decimal string, "." as separator, e.g. "29.99"
+  std::string currency;                     // ISO 4217, e.g. "EUR"
   std::optional<std::string> availability;  // "InStock" | "OutOfStock"
   std::optional<Rating> rating;
-  std::vector<int64_t> histogram;       // share or count of 1..5 stars (index 0 = 1 star), empty if unknown
+  std::vector<int64_t> histogram;  // share or count of 1..5 stars (index 0 = 1 star), empty if unknown
   std::string image;
+  // Site-specific facts without a field of their own, e.g. eBay: "condition", "listing_type"
+  // ("auction" | "buy_it_now"), "seller", "seller_feedback_percent", "seller_feedback_score".
+  std::map<std::string, std::string> extra;
 };
 
 struct ProductPage {
@@ -49,6 +52,9 @@ struct ProductPage {
   std::string canonical_url;  // the product's canonical identity URL (cache key)
   std::string site;           // "amazon.it", "ebay.com", or the host
   bool is_product = false;
+  // Why is_product is what it is: "product", "robot_check" (captcha / challenge page), "listing"
+  // (search results, category), "not_product" (home page, article, anything else).
+  std::string kind;
   Product product;
   std::vector<Review> reviews;
   std::map<std::string, std::string> sources;  // field -> layer

@@ -35,9 +35,13 @@ std::string Labels(const xmlNode* n) {
 }
 
 bool NotThePrice(const std::string& labels) {
-  return ContainsAny(labels, {"old",  "was",  "strike",      "regular", "list",    "compare",   "before",   "original",
-                              "rrp",  "uvp",  "previous",    "save",    "saving",  "discount",  "shipping", "delivery",
-                              "unit", "per-", "installment", "monthly", "crossed", "reduction", "percent"});
+  // "price-old-live" on some shops is the live price, so "old" alone is not enough.
+  return ContainsAny(labels,
+                     {"old-price",  "oldprice",   "old_price",   "price-was", "was-price", "strike",      "regular",
+                      "list-price", "listprice",  "list_price",  "compare",   "before",    "original",    "rrp",
+                      "uvp",        "previous",   "save",        "saving",    "discount",  "shipping",    "delivery",
+                      "unit",       "per-",       "installment", "monthly",   "crossed",   "reduction",   "percent",
+                      "barred",     "full-price", "initial",     "tax-live",  "notax",     "without-tax", "excl"});
 }
 
 bool InOtherProducts(const std::string& labels) {
@@ -60,6 +64,23 @@ bool Excluded(const xmlNode* n) {
   return name == "del" || name == "s" || name == "strike" || name == "script" || name == "style" || name == "option";
 }
 
+// Visible text of a price element without its struck-through parts ("<s>49 890</s> 44 890").
+void AppendUnstruck(const xmlNode* n, std::string& out) {
+  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE && c->content) {
+      out += reinterpret_cast<const char*>(c->content);
+    } else if (c->type == XML_ELEMENT_NODE) {
+      const auto name = HtmlDocument::Name(c);
+      if (name == "s" || name == "del" || name == "strike" || name == "script" || name == "style" ||
+          NotThePrice(Labels(c))) {
+        continue;
+      }
+      out += ' ';
+      AppendUnstruck(c, out);
+    }
+  }
+}
+
 }  // namespace
 
 Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
@@ -80,10 +101,21 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   }
   // The buy button: shops in many languages.
   xmlNode* button = nullptr;
-  for (xmlNode* b : doc.Select("//button | //input[@type='submit' or @type='button'] | "
-                               "//a[contains(translate(@class,'CART','cart'),'cart')]")) {
-    const std::string text = Lower(HtmlDocument::Text(b) + " " + HtmlDocument::Attr(b, "value") + " " + Labels(b) +
-                                   " " + HtmlDocument::Attr(b, "name"));
+  // Buttons and inputs by their text; any element whose class/id names a cart or a buy action.
+  for (xmlNode* b :
+       doc.Select("//button | //input[@type='submit' or @type='button' or @type='image'] | "
+                  "//*[contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'cart') or "
+                  "contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'buy') or "
+                  "contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'basket') or "
+                  "contains(translate(@id,'CARTBUYBASKET','cartbuybasket'),'cart') or "
+                  "contains(translate(@id,'CARTBUYBASKET','cartbuybasket'),'buy') or contains(@class,'kosar') or "
+                  "contains(@class,'koszyk') or contains(@class,'panier') or contains(@class,'carrello') or "
+                  "contains(@class,'warenkorb')]")) {
+    std::string visible = HtmlDocument::Text(b);
+    if (visible.size() > 80) continue;  // a whole cart widget or a product grid, not a button
+    const std::string text =
+        Lower(visible + " " + HtmlDocument::Attr(b, "value") + " " + HtmlDocument::Attr(b, "title") + " " +
+              HtmlDocument::Attr(b, "aria-label") + " " + Labels(b) + " " + HtmlDocument::Attr(b, "name"));
     if (ContainsAny(text, {"add to cart",
                            "add to bag",
                            "add to basket",
@@ -94,12 +126,12 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
                            "add-to-basket",
                            "buy now",
                            "buy-now",
+                           "buynow",
                            "aggiungi al carrello",
                            "acquista",
                            "in den warenkorb",
                            "warenkorb",
                            "ajouter au panier",
-                           "panier",
                            "añadir a la cesta",
                            "añadir al carrito",
                            "comprar",
@@ -108,12 +140,30 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
                            "în coș",
                            "adaugă în coș",
                            "в корзину",
+                           "В корзину",
+                           "купить",
+                           "Купить",
                            "kosárba",
                            "košík",
                            "v košarico",
+                           "u košaricu",
                            "ostukorvi",
                            "do košíka",
-                           "dodaj do"})) {
+                           "dodaj do",
+                           "aa_buy",
+                           "btn-cart",
+                           "button-cart",
+                           "cart-button",
+                           "buy-button",
+                           "buybutton",
+                           "koszyk",
+                           "košaric",
+                           "kosaric",
+                           "lisää ostoskoriin",
+                           "in winkelwagen",
+                           "adicionar ao carrinho",
+                           "legg i handlekurv",
+                           "lägg i varukorg"})) {
       button = b;
       break;
     }
@@ -149,7 +199,9 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   int best_distance = INT_MAX;
   bool best_has_currency = false;
   for (xmlNode* n : candidates) {
-    std::string text = HtmlDocument::Text(n);
+    std::string raw;
+    AppendUnstruck(n, raw);
+    std::string text = CollapseSpace(raw);
     if (text.empty()) text = HtmlDocument::Attr(n, "content");
     if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
     auto money = ParseMoney(text);

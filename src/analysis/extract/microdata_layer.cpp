@@ -123,6 +123,26 @@ void ReadItem(xmlNode* item, const Syntax& syn, Partial& p) {
     offer_props.push_back(std::move(o));
   }
   offer_props.push_back(props);
+  // Several offers of the main item: the lowest price is what the buyer pays (the others are
+  // list prices or other sellers; shops mark the struck-through one up as an Offer too).
+  std::optional<std::string> lowest;
+  std::string lowest_currency;
+  for (const auto& o : offer_props) {
+    for (const char* k : {"price", "lowPrice"}) {
+      xmlNode* n = FirstProp(o, k);
+      if (n == nullptr || !(HtmlDocument::HasAttr(n, "content") || HtmlDocument::HasAttr(n, "value"))) continue;
+      auto v = MachinePrice(Value(n));
+      if (v && (!lowest || std::stod(*v) < std::stod(*lowest))) {
+        lowest = v;
+        lowest_currency = PropText(o, "priceCurrency", syn);
+      }
+      break;
+    }
+  }
+  if (offer_props.size() > 2 && lowest && !p.price) {
+    p.price = lowest;
+    if (p.currency.empty()) p.currency = lowest_currency.size() == 3 ? lowest_currency : CurrencyIn(lowest_currency);
+  }
   for (const auto& o : offer_props) {
     if (!p.price) {
       for (const char* k : {"price", "lowPrice"}) {

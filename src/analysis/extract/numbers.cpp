@@ -112,12 +112,12 @@ struct Symbol {
 };
 
 // Longer symbols first so "R$" wins over "$".
-constexpr std::array<Symbol, 31> kSymbols = {{
+constexpr std::array<Symbol, 33> kSymbols = {{
     {"US$", "USD"}, {"CA$", "CAD"}, {"AU$", "AUD"}, {"NZ$", "NZD"}, {"HK$", "HKD"}, {"R$", "BRL"}, {"C$", "CAD"},
     {"A$", "AUD"},  {"S$", "SGD"},  {"€", "EUR"},   {"£", "GBP"},   {"¥", "JPY"},   {"￥", "JPY"}, {"₹", "INR"},
     {"₽", "RUB"}, {"zł", "PLN"},  {"Kč", "CZK"},  {"₺", "TRY"},   {"₪", "ILS"},   {"₩", "KRW"},  {"руб", "RUB"},
     {"₴", "UAH"},   {"Ft", "HUF"},  {"Lei", "RON"}, {"lei", "RON"}, {"kn", "HRK"},  {"Kn", "HRK"}, {"₫", "VND"},
-    {"฿", "THB"},   {"Fr.", "CHF"}, {"$", "USD"},
+    {"฿", "THB"},   {"Fr.", "CHF"}, {"тг", "KZT"},  {"₸", "KZT"},   {"$", "USD"},
 }};
 
 constexpr std::array<std::string_view, 34> kCodes = {"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "SEK", "NOK",

@@ -161,6 +161,9 @@ Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_vi
   } else {
     page.kind = "not_product";
   }
+  // A visible-text price on a page with no buy button and no product markup is more often a
+  // banner's or a teaser's than the product's: better no price than a wrong one.
+  if (!page.is_product && !layers.back().data.says_product) layers.back().data.price.reset();
   Merge(layers, page.site, page);
   return result;
 }

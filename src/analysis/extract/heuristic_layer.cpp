@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <regex>
 #include <unordered_map>
 
 #include "analysis/extract/layers.h"
@@ -218,6 +219,28 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
       if (!button && has_currency) break;  // first labelled price in document order
     }
   }
+  // A rating summary without markup: "4.6 / 5" and "Average rating from 64 reviews" in elements
+  // named like ratings. Only an explicit scale counts, so a lone "4" is not taken for a rating.
+  static const std::regex kCount(
+      R"((\d[\d.,' ]*)\s*(?:reviews|ratings|recensioni|voti|valutazioni|bewertungen|rezensionen|avis|évaluations|opiniones|valoraciones|opinie))",
+      std::regex::icase);
+  for (xmlNode* n : doc.Select("//*[contains(translate(@class,'RATING','rating'),'rating')]")) {
+    const std::string t = HtmlDocument::Text(n);
+    if (t.empty() || t.size() > 80) continue;
+    if (!p.rating_value) {
+      auto r = ParseRatingText(t);
+      if (r && r->explicit_scale && r->value > 0) {
+        p.rating_value = r->value;
+        p.rating_scale = r->scale;
+      }
+    }
+    if (!p.rating_count) {
+      std::smatch m;
+      if (std::regex_search(t, m, kCount)) p.rating_count = ParseCount(m[1].str());
+    }
+    if (p.rating_value && p.rating_count) break;
+  }
+  if (!p.rating_value) p.rating_count.reset();
   for (xmlNode* n : doc.Select("//*[contains(@class,'stock') or contains(@class,'availability') or "
                                "contains(@id,'availability') or contains(@id,'stock')]")) {
     const std::string t = Lower(HtmlDocument::Text(n));

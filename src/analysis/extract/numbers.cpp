@@ -236,7 +236,10 @@ std::optional<RatingText> ParseRatingText(std::string_view text) {
   std::replace(v.begin(), v.end(), ',', '.');
   RatingText r;
   r.value = std::stod(v);
-  if (m[2].matched) r.scale = std::stod(m[2].str());
+  if (m[2].matched) {
+    r.scale = std::stod(m[2].str());
+    r.explicit_scale = true;
+  }
   if (r.scale <= 0 || r.value > r.scale) return std::nullopt;
   return r;
 }

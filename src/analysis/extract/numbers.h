@@ -37,6 +37,7 @@ std::optional<int64_t> ParseCount(std::string_view text);
 struct RatingText {
   double value = 0;
   double scale = 5;
+  bool explicit_scale = false;  // the text said "of 5" / "/ 10"
 };
 // "4,5 su 5 stelle", "4.5 out of 5 stars", "4,5 von 5 Sternen", "4,5 sur 5 étoiles",
 // "4,5 de 5 estrellas", "4.6 / 5", or a bare "4.5" (scale 5).

@@ -3,6 +3,7 @@
 // "was", per-unit, shipping or carousel price, and availability from the buy button itself.
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <regex>
 #include <unordered_map>
@@ -218,6 +219,19 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
       best_has_currency = has_currency;
       if (!button && has_currency) break;  // first labelled price in document order
     }
+  }
+  // Review lists that carry their stars in a data attribute (data-review-rating="5").
+  for (xmlNode* n : doc.Select("//*[@data-review-rating]")) {
+    Review r;
+    const auto stars = ParseDecimal(HtmlDocument::Attr(n, "data-review-rating"));
+    if (!stars) continue;
+    r.stars = static_cast<int>(std::lround(std::stod(*stars)));
+    if (*r.stars < 1 || *r.stars > 5) continue;
+    r.title = doc.TextOf(".//*[self::h3 or self::h4 or contains(@class,'title')]", n);
+    r.text = doc.TextOf(".//*[contains(@class,'text') or contains(@class,'body') or contains(@class,'content')]", n);
+    const std::string date = HtmlDocument::Attr(n, "data-review-creationdate");
+    if (date.size() >= 10 && date[4] == '-' && date[7] == '-') r.date = date.substr(0, 10);
+    if (!r.text.empty()) p.reviews.push_back(std::move(r));
   }
   // A rating summary without markup: "4.6 / 5" and "Average rating from 64 reviews" in elements
   // named like ratings. Only an explicit scale counts, so a lone "4" is not taken for a rating.

@@ -204,6 +204,36 @@ void ReadItem(xmlNode* item, const Syntax& syn, Partial& p) {
   }
 }
 
+// Reviews marked up as items of their own next to the product (not nested in it).
+void ReadLooseReviews(const HtmlDocument& doc, Partial& p) {
+  for (xmlNode* item : doc.Select("//*[@itemscope and contains(@itemtype,'schema.org/Review')]")) {
+    bool nested = false;
+    for (xmlNode* a = item->parent; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
+      if (IsScope(a, kMicrodata)) {
+        const std::string t = TypeOf(a, kMicrodata);
+        if (t == "Review" || IsProduct(t)) nested = true;
+      }
+    }
+    if (nested) continue;
+    Props r;
+    CollectProps(item, kMicrodata, r);
+    Review review;
+    if (xmlNode* rr = FirstProp(r, "reviewRating")) {
+      Props rating;
+      CollectProps(rr, kMicrodata, rating);
+      auto v = PropNumber(rating, "ratingValue");
+      auto best = PropNumber(rating, "bestRating");
+      if (v) review.stars = static_cast<int>(std::lround(*v * 5.0 / (best && *best > 0 ? *best : 5.0)));
+    }
+    review.title = PropText(r, "name", kMicrodata);
+    review.text = PropText(r, "reviewBody", kMicrodata);
+    if (review.text.empty()) review.text = PropText(r, "description", kMicrodata);
+    const std::string date = PropText(r, "datePublished", kMicrodata);
+    if (date.size() >= 10 && date[4] == '-' && date[7] == '-') review.date = date.substr(0, 10);
+    if (!review.text.empty() && review.stars) p.reviews.push_back(std::move(review));
+  }
+}
+
 void ReadSyntax(const HtmlDocument& doc, const Syntax& syn, const char* xpath, Partial& p) {
   xmlNode* main = nullptr;
   for (xmlNode* item : doc.Select(xpath)) {
@@ -231,6 +261,7 @@ Partial FromMicrodata(const HtmlDocument& doc, const PageContext&) {
   Partial p;
   ReadSyntax(doc, kMicrodata, "//*[@itemscope and @itemtype]", p);
   if (!p.says_product) ReadSyntax(doc, kRdfa, "//*[@typeof]", p);
+  if (p.reviews.empty()) ReadLooseReviews(doc, p);
   // Many product items on one page and nothing else: a listing, not a product page.
   if (p.product_items >= 4) {
     p.listed_products = p.product_items;

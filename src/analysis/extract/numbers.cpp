@@ -13,7 +13,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Replaces Unicode spaces and typographic apostrophes/dashes with ASCII so the scanners below
 // work on bytes: U+00A0, U+2000..U+200B, U+202F, U+205F, U+3000 → ' '; U+2019 → '\''; U+2013,
 // U+2014 → '-'.
-std::string Normalise(std::string_view in) {
+std::string Normalise(std::string_view in, bool typography = true) {
   std::string out;
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
@@ -25,9 +25,9 @@ std::string Normalise(std::string_view in) {
       const auto d = static_cast<unsigned char>(in[i + 2]);
       if ((d >= 0x80 && d <= 0x8B) || d == 0xAF) {
         out += ' ';
-      } else if (d == 0x99) {
+      } else if (typography && d == 0x99) {
         out += '\'';
-      } else if (d == 0x93 || d == 0x94) {
+      } else if (typography && (d == 0x93 || d == 0x94)) {
         out += '-';
       } else {
         out.append(in.substr(i, 3));
@@ -133,7 +133,7 @@ bool WordAt(const std::string& s, size_t pos, size_t len) {
 }  // namespace
 
 std::string CollapseSpace(std::string_view text) {
-  const std::string n = Normalise(text);
+  const std::string n = Normalise(text, /*typography=*/false);  // text keeps its ’ and –
   std::string out;
   out.reserve(n.size());
   bool space = false;

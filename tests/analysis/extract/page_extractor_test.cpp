@@ -201,3 +201,35 @@ TEST(PageExtractorTest, GarbageInputIsHandled) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, ReviewsOutsideTheProductItemAndInDataAttributes) {
+  const std::string loose = R"(<html><body>
+<div itemscope itemtype="http://schema.org/Product"><h1 itemprop="name">Doorbell</h1>
+<div itemprop="offers" itemscope itemtype="http://schema.org/Offer"><meta itemprop="price" content="229.99"></div></div>
+<div itemscope itemtype="http://schema.org/Review"><div itemprop="reviewRating" itemscope itemtype="http://schema.org/Rating">
+<meta itemprop="ratingValue" content="1"></div><span itemprop="name">Truth about it</span>
+<div itemprop="reviewBody">It’s more complicated than they say – the app keeps disconnecting.</div></div>
+</body></html>)";
+  auto a = ExtractProductPage(loose, "https://shop.example/doorbell", "shop.example");
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a->page.reviews.size(), 1u);
+  EXPECT_EQ(a->page.reviews[0].stars, 1);
+  EXPECT_EQ(a->page.reviews[0].text,
+            "It’s more complicated than they say – the app keeps disconnecting.");  // typography kept
+  const std::string attrs = R"(<html><body><h1>Hochdruckreiniger</h1>
+<div class="cr_review" data-review-rating="4" data-review-creationdate="2020-07-01 16:30"><h3 class="cr_review__title">Gut</h3>
+<p class="cr_review__text">Kleines Gerät, aber volle Power und sehr leise.</p></div></body></html>)";
+  auto b = ExtractProductPage(attrs, "https://shop.example/k3", "shop.example");
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->page.reviews.size(), 1u);
+  EXPECT_EQ(b->page.reviews[0].stars, 4);
+  EXPECT_EQ(b->page.reviews[0].title, "Gut");
+  EXPECT_EQ(b->page.reviews[0].date, "2020-07-01");
+  EXPECT_EQ(b->page.sources.at("reviews"), "heuristic");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

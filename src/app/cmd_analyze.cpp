@@ -42,6 +42,9 @@ Result<analysis::ProductPage> LoadProductPage(const AnalyzeOptions& o, const Con
     if (!fetcher.ok()) return fetcher.error();
     return analysis::FetchAndExtract(o.target, **fetcher, o.lang);
   }
+  if (o.target.find("://") != std::string::npos) {
+    return Error::Invalid("FETCH_BAD_URL", "only http and https links: " + o.target);
+  }
   std::ifstream in(o.target, std::ios::binary);
   if (!in) return Error::Invalid("INPUT_UNREADABLE", "cannot read " + o.target);
   std::ostringstream body;

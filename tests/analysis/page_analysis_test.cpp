@@ -37,9 +37,11 @@ TEST(PageAnalysisTest, SavedPageWithoutUrlUsesItsCanonical) {
 
 TEST(PageAnalysisTest, FetchAndExtractUsesTheFinalUrl) {
   fetch::FakePageFetcher fake;
-  fake.Add("https://amzn.eu/d/abc",
-           fetch::FetchedPage{
-               .final_url = "https://www.amazon.it/dp/B0000AN3QI?ref_=x", .status = 200, .body = kAmazonPage});
+  fetch::FetchedPage fetched;
+  fetched.final_url = "https://www.amazon.it/dp/B0000AN3QI?ref_=x";
+  fetched.status = 200;
+  fetched.body = kAmazonPage;
+  fake.Add("https://amzn.eu/d/abc", fetched);
   auto page = FetchAndExtract("https://amzn.eu/d/abc", fake, "it");
   ASSERT_TRUE(page.ok()) << page.error().ToString();
   EXPECT_EQ(page->url, "https://amzn.eu/d/abc");

@@ -73,8 +73,10 @@ TEST(ProductLinkTest, ShortLinksAreResolvedThroughTheFetcher) {
   EXPECT_TRUE(IsShortLink("https://a.co/d/xyz"));
   EXPECT_FALSE(IsShortLink("https://www.amazon.it/dp/B0000AN3QI"));
   fetch::FakePageFetcher fake;
-  fake.Add("https://amzn.to/3abcDEF",
-           fetch::FetchedPage{.final_url = "https://www.amazon.it/Bialetti/dp/B0000AN3QI?tag=x&ref_=y", .status = 301});
+  fetch::FetchedPage redirect;
+  redirect.final_url = "https://www.amazon.it/Bialetti/dp/B0000AN3QI?tag=x&ref_=y";
+  redirect.status = 301;
+  fake.Add("https://amzn.to/3abcDEF", redirect);
   auto link = ResolveProductLink("https://amzn.to/3abcDEF", fake, "it");
   ASSERT_TRUE(link.ok()) << link.error().ToString();
   EXPECT_EQ(link->canonical_url, "https://www.amazon.it/dp/B0000AN3QI");

@@ -98,13 +98,14 @@ int main(int argc, char** argv) {
   auto truth = worthit::bench::ReadJson(dir + "/zyte/ground-truth.json");
   if (!truth.is_object()) return 1;
   Score price, sku, avail;
-  int pages = 0;
+  int pages = 0, zyte_products = 0;
   for (const auto& [key, v] : truth.get_object()) {
     const auto& o = v.get_object();
     const std::string url = o.contains("url") ? std::string(o.at("url").get_string()) : "";
     auto page = Extract(dir + "/zyte/html/" + std::string(key) + ".html.gz", url);
     if (!page) continue;
     ++pages;
+    zyte_products += page->is_product;
     const auto& p = page->product;
     const auto prices = Strings(o.if_contains("price"));
     bool price_ok = false;
@@ -137,7 +138,7 @@ int main(int argc, char** argv) {
                   avails.empty() ? "-" : avails[0].c_str(), p.availability.value_or("-").c_str());
     }
   }
-  std::printf("zyte: %d pages\n", pages);
+  std::printf("zyte: %d pages (recognised as product: %d)\n", pages, zyte_products);
   std::printf("  %-13s precision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", "price", price.P(), price.R(),
               price.F1(), price.tp, price.fp, price.fn);
   std::printf("  %-13s precision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", "sku", sku.P(), sku.R(), sku.F1(),

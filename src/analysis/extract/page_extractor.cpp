@@ -148,6 +148,10 @@ Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_vi
     page.is_product = true;
   } else if (micro.product_items >= 1 && micro.product_items <= 3) {
     page.is_product = true;
+  } else if (micro.product_items >= 4 && !micro.title.empty() && micro.title == heur.title) {
+    // Many product items (related products, reviewed items) but the page's heading is the first
+    // one's name: a product page with busy markup, not a listing.
+    page.is_product = true;
   } else if (meta.says_product) {
     page.is_product = true;
   } else if (micro.product_items == 0 && jsonld.listed_products == 0 && heur.says_product && heur.price &&

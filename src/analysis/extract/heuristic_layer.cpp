@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
-#include <unordered_map>
 
 #include "analysis/extract/layers.h"
 #include "analysis/extract/numbers.h"
@@ -87,7 +86,8 @@ void AppendUnstruck(const xmlNode* n, std::string& out) {
 
 Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   Partial p;
-  for (xmlNode* h1 : doc.Select("//h1")) {
+  const DocumentIndex& index = doc.Index();
+  for (xmlNode* h1 : index.h1) {
     std::string t = HtmlDocument::Text(h1);
     if (!t.empty() && t.size() < 400) {
       p.title = std::move(t);
@@ -104,15 +104,9 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   // The buy button: shops in many languages.
   xmlNode* button = nullptr;
   // Buttons and inputs by their text; any element whose class/id names a cart or a buy action.
-  for (xmlNode* b :
-       doc.Select("//button | //input[@type='submit' or @type='button' or @type='image'] | "
-                  "//*[contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'cart') or "
-                  "contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'buy') or "
-                  "contains(translate(@class,'CARTBUYBASKET','cartbuybasket'),'basket') or "
-                  "contains(translate(@id,'CARTBUYBASKET','cartbuybasket'),'cart') or "
-                  "contains(translate(@id,'CARTBUYBASKET','cartbuybasket'),'buy') or contains(@class,'kosar') or "
-                  "contains(@class,'koszyk') or contains(@class,'panier') or contains(@class,'carrello') or "
-                  "contains(@class,'warenkorb')]")) {
+  int button_order = 0;
+  for (const auto& item : index.buttons) {
+    xmlNode* b = item.node;
     std::string visible = HtmlDocument::Text(b);
     if (visible.size() > 80) continue;  // a whole cart widget or a product grid, not a button
     const std::string text =
@@ -167,6 +161,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
                            "legg i handlekurv",
                            "lägg i varukorg"})) {
       button = b;
+      button_order = item.order;
       break;
     }
   }
@@ -174,33 +169,13 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     p.says_product = true;
     p.availability = "InStock";
   }
-  std::vector<xmlNode*> candidates;
-  for (xmlNode* n : doc.Select("//*[contains(translate(@class,'PRICE','price'),'price') or "
-                               "contains(translate(@id,'PRICE','price'),'price') or @itemprop='price' or "
-                               "contains(@data-testid,'price')]")) {
-    if (Excluded(n)) continue;
-    candidates.push_back(n);
-  }
-  // Document order of every element, to measure the distance between a price and the button.
-  std::unordered_map<const xmlNode*, int> order;
-  if (button && !candidates.empty()) {
-    int i = 0;
-    std::vector<xmlNode*> stack{doc.Root()};
-    while (!stack.empty()) {
-      xmlNode* n = stack.back();
-      stack.pop_back();
-      if (n == nullptr) continue;
-      order[n] = i++;
-      std::vector<xmlNode*> kids;
-      for (xmlNode* c = n->children; c; c = c->next) {
-        if (c->type == XML_ELEMENT_NODE) kids.push_back(c);
-      }
-      stack.insert(stack.end(), kids.rbegin(), kids.rend());
-    }
+  std::vector<DocumentIndex::Item> candidates;
+  for (const auto& item : index.price_like) {
+    if (!Excluded(item.node)) candidates.push_back(item);
   }
   int best_distance = INT_MAX;
   bool best_has_currency = false;
-  for (xmlNode* n : candidates) {
+  for (const auto& [n, order] : candidates) {
     std::string raw;
     AppendUnstruck(n, raw);
     std::string text = CollapseSpace(raw);
@@ -209,7 +184,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     auto money = ParseMoney(text);
     if (!money || money->amount == "0") continue;
     const bool has_currency = !money->currency.empty();
-    const int distance = button ? std::abs(order[n] - order[button]) : 0;
+    const int distance = button ? std::abs(order - button_order) : 0;
     const bool better = !p.price || (has_currency && !best_has_currency) ||
                         (has_currency == best_has_currency && distance < best_distance);
     if (better) {
@@ -221,7 +196,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     }
   }
   // Review lists that carry their stars in a data attribute (data-review-rating="5").
-  for (xmlNode* n : doc.Select("//*[@data-review-rating]")) {
+  for (xmlNode* n : index.review_rating_attr) {
     Review r;
     const auto stars = ParseDecimal(HtmlDocument::Attr(n, "data-review-rating"));
     if (!stars) continue;
@@ -238,7 +213,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   static const std::regex kCount(
       R"((\d[\d.,' ]*)\s*(?:reviews|ratings|recensioni|voti|valutazioni|bewertungen|rezensionen|avis|évaluations|opiniones|valoraciones|opinie))",
       std::regex::icase);
-  for (xmlNode* n : doc.Select("//*[contains(translate(@class,'RATING','rating'),'rating')]")) {
+  for (xmlNode* n : index.rating_like) {
     const std::string t = HtmlDocument::Text(n);
     if (t.empty() || t.size() > 80) continue;
     if (!p.rating_value) {
@@ -255,8 +230,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     if (p.rating_value && p.rating_count) break;
   }
   if (!p.rating_value) p.rating_count.reset();
-  for (xmlNode* n : doc.Select("//*[contains(@class,'stock') or contains(@class,'availability') or "
-                               "contains(@id,'availability') or contains(@id,'stock')]")) {
+  for (xmlNode* n : index.stock_like) {
     const std::string t = Lower(HtmlDocument::Text(n));
     if (t.size() > 80) continue;
     if (ContainsAny(t, {"out of stock", "sold out", "esaurito", "non disponibile", "ausverkauft", "nicht verfügbar",

@@ -2,6 +2,8 @@
 
 #include <libxml/xpath.h>
 
+#include <strings.h>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -28,6 +30,15 @@ xmlXPathCompExpr* Compiled(const char* xpath) {
   return comp;
 }
 
+// Relative expressions derived from fixed ones above; interned so the compiled cache keys stay
+// valid C strings. Bounded by the fixed set of expressions in the code.
+const char* Intern(const std::string& s) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<std::string>> strings;
+  auto& slot = strings[s];
+  if (!slot) slot = std::make_unique<std::string>(s);
+  return slot->c_str();
+}
+
 void AppendText(const xmlNode* node, std::string& out, bool visible) {
   for (const xmlNode* n = node; n != nullptr; n = n->next) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
@@ -47,7 +58,74 @@ void AppendText(const xmlNode* node, std::string& out, bool visible) {
   }
 }
 
+const char* AttrValue(const xmlNode* n, const char* name) {
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0) {
+      if (a->children && a->children->content) return reinterpret_cast<const char*>(a->children->content);
+      return "";
+    }
+  }
+  return nullptr;
+}
+
+bool Has(const char* value, const char* needle) { return value != nullptr && strcasestr(value, needle) != nullptr; }
+
+bool NamesCart(const char* v) {
+  return Has(v, "cart") || Has(v, "buy") || Has(v, "basket") || Has(v, "kosar") || Has(v, "koszyk") ||
+         Has(v, "panier") || Has(v, "carrello") || Has(v, "warenkorb");
+}
+
+void Walk(xmlNode* n, DocumentIndex& index, int& order) {
+  for (; n != nullptr; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    const int pos = order++;
+    const char* name = reinterpret_cast<const char*>(n->name);
+    const char* cls = AttrValue(n, "class");
+    const char* id = AttrValue(n, "id");
+    if (id != nullptr && *id) index.ids.emplace_back(id, n);
+    if (Has(cls, "price") || Has(id, "price") || Has(AttrValue(n, "data-testid"), "price")) {
+      index.price_like.push_back({n, pos});
+    } else if (const char* ip = AttrValue(n, "itemprop"); ip && std::strcmp(ip, "price") == 0) {
+      index.price_like.push_back({n, pos});
+    }
+    bool button = std::strcmp(name, "button") == 0 || NamesCart(cls) || NamesCart(id);
+    if (!button && std::strcmp(name, "input") == 0) {
+      const char* type = AttrValue(n, "type");
+      button = type &&
+               (strcasecmp(type, "submit") == 0 || strcasecmp(type, "button") == 0 || strcasecmp(type, "image") == 0);
+    }
+    if (button) index.buttons.push_back({n, pos});
+    if (Has(cls, "rating")) index.rating_like.push_back(n);
+    if (Has(cls, "stock") || Has(cls, "availability") || Has(id, "stock") || Has(id, "availability")) {
+      index.stock_like.push_back(n);
+    }
+    if (AttrValue(n, "data-review-rating")) index.review_rating_attr.push_back(n);
+    if (AttrValue(n, "itemscope") && AttrValue(n, "itemtype")) index.itemscopes.push_back(n);
+    if (AttrValue(n, "typeof")) index.typeofs.push_back(n);
+    if (std::strcmp(name, "meta") == 0 && AttrValue(n, "content")) index.metas.push_back(n);
+    if (std::strcmp(name, "script") == 0 && Has(AttrValue(n, "type"), "ld+json")) index.ldjson.push_back(n);
+    if (std::strcmp(name, "h1") == 0) index.h1.push_back(n);
+    Walk(n->children, index, order);
+  }
+}
+
 }  // namespace
+
+xmlNode* DocumentIndex::ById(std::string_view id) const {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id, [](const auto& e, std::string_view v) { return e.first < v; });
+  return it != ids.end() && it->first == id ? it->second : nullptr;
+}
+
+const DocumentIndex& HtmlDocument::Index() const {
+  if (!index_) {
+    index_ = std::make_unique<DocumentIndex>();
+    int order = 0;
+    Walk(Root(), *index_, order);
+    std::stable_sort(index_->ids.begin(), index_->ids.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  return *index_;
+}
 
 std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
@@ -64,6 +142,25 @@ std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
 
 std::vector<xmlNode*> HtmlDocument::Select(const char* xpath, xmlNode* context) const {
   std::vector<xmlNode*> out;
+  // "//*[@id='X']<rest>" from the document: the id table, then <rest> relative to that element.
+  constexpr std::string_view kById = "//*[@id='";
+  const std::string_view xp = xpath;
+  if (context == nullptr && xp.starts_with(kById)) {
+    const auto close = xp.find("']", kById.size());
+    if (close != std::string_view::npos) {
+      xmlNode* n = Index().ById(xp.substr(kById.size(), close - kById.size()));
+      if (n == nullptr) return out;
+      const std::string_view rest = xp.substr(close + 2);
+      if (rest.empty()) {
+        out.push_back(n);
+        return out;
+      }
+      if (rest.starts_with("/")) {
+        const std::string relative = "." + std::string(rest);
+        return Select(Intern(relative), n);
+      }
+    }
+  }
   xmlXPathCompExpr* comp = Compiled(xpath);
   if (comp == nullptr) return out;
   xmlXPathContext* ctx = xmlXPathNewContext(doc_.get());

@@ -18,6 +18,27 @@
 
 namespace worthit::analysis::extract {
 
+// Elements the layers look for, collected in one walk over the tree (XPath scans with
+// translate()/contains() over every element cost more than parsing the page).
+struct DocumentIndex {
+  struct Item {
+    xmlNode* node;
+    int order;  // position in document order, to measure distances
+  };
+  std::vector<Item> price_like;              // class/id/data-testid containing "price", or itemprop="price"
+  std::vector<Item> buttons;                 // <button>, submit/button/image inputs, cart/buy/basket-named elements
+  std::vector<xmlNode*> rating_like;         // class containing "rating"
+  std::vector<xmlNode*> stock_like;          // class/id containing "stock" or "availability"
+  std::vector<xmlNode*> review_rating_attr;  // data-review-rating
+  std::vector<xmlNode*> itemscopes;          // itemscope with itemtype
+  std::vector<xmlNode*> typeofs;             // RDFa typeof
+  std::vector<xmlNode*> metas;               // <meta content>
+  std::vector<xmlNode*> ldjson;              // <script type="application/ld+json">
+  std::vector<xmlNode*> h1;
+  std::vector<std::pair<std::string_view, xmlNode*>> ids;  // sorted by id; first element per id
+  xmlNode* ById(std::string_view id) const;
+};
+
 class HtmlDocument {
  public:
   static std::optional<HtmlDocument> Parse(std::string_view utf8_html);
@@ -30,6 +51,7 @@ class HtmlDocument {
   std::string AttrOf(const char* xpath, const char* attr, xmlNode* context = nullptr) const;
 
   xmlNode* Root() const { return xmlDocGetRootElement(doc_.get()); }
+  const DocumentIndex& Index() const;
 
   // Visible text of a node: script/style/template skipped, whitespace collapsed.
   static std::string Text(const xmlNode* node);
@@ -46,6 +68,7 @@ class HtmlDocument {
   };
   explicit HtmlDocument(xmlDoc* doc) : doc_(doc) {}
   std::unique_ptr<xmlDoc, DocDeleter> doc_;
+  mutable std::unique_ptr<DocumentIndex> index_;  // built on first use
 };
 
 }  // namespace worthit::analysis::extract

@@ -344,7 +344,7 @@ void ReadProduct(const json::object& o, Partial& p) {
 Partial FromJsonLd(const HtmlDocument& doc, const PageContext&) {
   Partial p;
   std::vector<json::value> values;
-  for (xmlNode* script : doc.Select("//script[contains(translate(@type,'LDJSON','ldjson'),'ld+json')]")) {
+  for (xmlNode* script : doc.Index().ldjson) {
     for (auto& v : ParseBlock(HtmlDocument::RawText(script))) values.push_back(std::move(v));
   }
   std::vector<Found> found;

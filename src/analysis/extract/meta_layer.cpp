@@ -12,7 +12,7 @@ namespace worthit::analysis::extract {
 Partial FromMetaTags(const HtmlDocument& doc, const PageContext&) {
   Partial p;
   std::map<std::string, std::string> meta;
-  for (xmlNode* m : doc.Select("//meta[@content]")) {
+  for (xmlNode* m : doc.Index().metas) {
     std::string key = HtmlDocument::Attr(m, "property");
     if (key.empty()) key = HtmlDocument::Attr(m, "name");
     if (key.empty()) key = HtmlDocument::Attr(m, "itemprop");

@@ -206,7 +206,8 @@ void ReadItem(xmlNode* item, const Syntax& syn, Partial& p) {
 
 // Reviews marked up as items of their own next to the product (not nested in it).
 void ReadLooseReviews(const HtmlDocument& doc, Partial& p) {
-  for (xmlNode* item : doc.Select("//*[@itemscope and contains(@itemtype,'schema.org/Review')]")) {
+  for (xmlNode* item : doc.Index().itemscopes) {
+    if (HtmlDocument::Attr(item, "itemtype").find("schema.org/Review") == std::string::npos) continue;
     bool nested = false;
     for (xmlNode* a = item->parent; a != nullptr && a->type == XML_ELEMENT_NODE; a = a->parent) {
       if (IsScope(a, kMicrodata)) {
@@ -234,9 +235,9 @@ void ReadLooseReviews(const HtmlDocument& doc, Partial& p) {
   }
 }
 
-void ReadSyntax(const HtmlDocument& doc, const Syntax& syn, const char* xpath, Partial& p) {
+void ReadSyntax(const Syntax& syn, const std::vector<xmlNode*>& items, Partial& p) {
   xmlNode* main = nullptr;
-  for (xmlNode* item : doc.Select(xpath)) {
+  for (xmlNode* item : items) {
     if (!IsProduct(TypeOf(item, syn))) continue;
     // Nested in another product item (a variant or an accessory): not a page-level product.
     bool nested = false;
@@ -259,8 +260,8 @@ void ReadSyntax(const HtmlDocument& doc, const Syntax& syn, const char* xpath, P
 
 Partial FromMicrodata(const HtmlDocument& doc, const PageContext&) {
   Partial p;
-  ReadSyntax(doc, kMicrodata, "//*[@itemscope and @itemtype]", p);
-  if (!p.says_product) ReadSyntax(doc, kRdfa, "//*[@typeof]", p);
+  ReadSyntax(kMicrodata, doc.Index().itemscopes, p);
+  if (!p.says_product) ReadSyntax(kRdfa, doc.Index().typeofs, p);
   if (p.reviews.empty()) ReadLooseReviews(doc, p);
   // Many product items on one page and nothing else: a listing, not a product page.
   if (p.product_items >= 4) {

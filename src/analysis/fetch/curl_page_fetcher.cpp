@@ -278,11 +278,4 @@ Result<std::unique_ptr<PageFetcher>> MakeCurlPageFetcher(FetchOptions options) {
   return std::unique_ptr<PageFetcher>(std::make_unique<CurlPageFetcher>(std::move(options), std::move(*allow)));
 }
 
-Result<FetchedPage> FakePageFetcher::Fetch(const FetchRequest& request) {
-  requests_.push_back(request);
-  auto it = responses_.find(request.url);
-  if (it == responses_.end()) return Error::Permanent("FETCH_NOT_FOUND", "fake: no page for " + request.url);
-  return it->second;
-}
-
 }  // namespace worthit::analysis::fetch

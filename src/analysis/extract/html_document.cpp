@@ -83,7 +83,7 @@ void Walk(xmlNode* n, DocumentIndex& index, int& order) {
     const char* cls = AttrValue(n, "class");
     const char* id = AttrValue(n, "id");
     if (id != nullptr && *id) index.ids.emplace_back(id, n);
-    if (Has(cls, "price") || Has(id, "price") || Has(AttrValue(n, "data-testid"), "price")) {
+    if (Has(cls, "price") || Has(id, "price") || Has(AttrValue(n, "data-testid"), "price") || Has(cls, "deal")) {
       index.price_like.push_back({n, pos});
     } else if (const char* ip = AttrValue(n, "itemprop"); ip && std::strcmp(ip, "price") == 0) {
       index.price_like.push_back({n, pos});

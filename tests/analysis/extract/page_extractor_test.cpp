@@ -233,3 +233,21 @@ TEST(PageExtractorTest, ReviewsOutsideTheProductItemAndInDataAttributes) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, DealPriceNextToABuyLinkWithoutMarkup) {
+  const std::string page = R"(<html><body><h1>Snack</h1>
+<div class="recent"><span class="price">$200</span></div>
+<ul><li>原價：<strike>1,390</strike></li></ul><div class="pdeal">最低價$<span>99</span>元起/包</div>
+<a id="buy_btn" href="/cart">立即購買</a></body></html>)";
+  auto r = ExtractProductPage(page, "https://shop.example.tw/p/1", "shop.example.tw");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->page.is_product);
+  EXPECT_EQ(r->page.product.price, "99");
+  EXPECT_EQ(r->page.product.availability, "InStock");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

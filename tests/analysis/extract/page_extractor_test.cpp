@@ -251,3 +251,45 @@ TEST(PageExtractorTest, DealPriceNextToABuyLinkWithoutMarkup) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, RdfaLiteProduct) {
+  const std::string page = R"(<html><body vocab="https://schema.org/">
+<div typeof="Product"><h1 property="name">Tostapane Inox</h1>
+<div property="brand" typeof="Brand"><span property="name">Caldo</span></div>
+<div property="offers" typeof="Offer"><meta property="priceCurrency" content="EUR">
+<span property="price" content="49.90">49,90 €</span><link property="availability" href="https://schema.org/OutOfStock"></div>
+</div></body></html>)";
+  auto r = ExtractProductPage(page, "https://caldo.example/tostapane", "caldo.example");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->page.is_product);
+  EXPECT_EQ(r->page.product.title, "Tostapane Inox");
+  EXPECT_EQ(r->page.product.brand, "Caldo");
+  EXPECT_EQ(r->page.product.price, "49.90");
+  EXPECT_EQ(r->page.product.currency, "EUR");
+  EXPECT_EQ(r->page.product.availability, "OutOfStock");
+  EXPECT_EQ(r->page.sources.at("price"), "microdata");
+}
+
+TEST(PageExtractorTest, OpenGraphProductTags) {
+  const std::string page = R"(<html><head>
+<meta property="og:type" content="og:product"><meta property="og:title" content="Borraccia Termica 500 ml">
+<meta property="product:price:amount" content="24.50"><meta property="product:price:currency" content="EUR">
+<meta property="product:availability" content="in stock"><meta property="product:brand" content="Acqua">
+<meta property="product:retailer_item_id" content="BT-500"></head><body><p>Borraccia</p></body></html>)";
+  auto r = ExtractProductPage(page, "https://acqua.example/borraccia", "acqua.example");
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->page.is_product);
+  EXPECT_EQ(r->page.product.title, "Borraccia Termica 500 ml");
+  EXPECT_EQ(r->page.product.price, "24.50");
+  EXPECT_EQ(r->page.product.currency, "EUR");
+  EXPECT_EQ(r->page.product.availability, "InStock");
+  EXPECT_EQ(r->page.product.brand, "Acqua");
+  EXPECT_EQ(r->page.product.sku, "BT-500");
+  EXPECT_EQ(r->page.sources.at("price"), "opengraph");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

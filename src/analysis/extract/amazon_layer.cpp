@@ -19,6 +19,8 @@ constexpr const char* kPriceXPaths[] = {
     "//*[@id='corePrice_feature_div']//span[@class='a-offscreen']",
     "//*[@id='corePriceDisplay_desktop_feature_div']//span[@class='a-offscreen']",
     "//*[@id='corePrice_desktop']//span[contains(@class,'apexPriceToPay')]//span[@class='a-offscreen']",
+    // Layouts whose a-offscreen copy is empty: the visible whole + fraction + symbol.
+    "//*[@id='corePriceDisplay_desktop_feature_div']//span[contains(@class,'priceToPay')]/span[@aria-hidden='true']",
     "//*[@id='priceblock_dealprice']",
     "//*[@id='priceblock_saleprice']",
     "//*[@id='priceblock_ourprice']",

@@ -9,10 +9,12 @@ namespace worthit::analysis::fetch {
 namespace {
 
 // Challenge pages are small; a real product page that merely mentions a captcha script is not.
+// Generic reCAPTCHA/hCaptcha widgets are not markers: small shops put them on review and
+// newsletter forms of ordinary product pages.
 constexpr size_t kMaxChallengeBytes = 200 * 1024;
 constexpr size_t kScanBytes = 64 * 1024;
 
-constexpr std::array<std::string_view, 12> kMarkers = {
+constexpr std::array<std::string_view, 10> kMarkers = {
     "/errors/validatecaptcha",                    // Amazon robot check form
     "<title>robot check</title>",                 // Amazon (en)
     "type the characters you see in this image",  // Amazon (en)
@@ -23,8 +25,6 @@ constexpr std::array<std::string_view, 12> kMarkers = {
     "cf_chl_opt",                                 // Cloudflare challenge
     "px-captcha",                                 // PerimeterX
     "captcha-delivery.com",                       // DataDome
-    "g-recaptcha",                                // generic reCAPTCHA gate
-    "hcaptcha.com/1/api.js",                      // generic hCaptcha gate
 };
 
 }  // namespace

@@ -20,3 +20,15 @@ TEST(RobotCheckTest, RecognisesChallengePages) {
 
 }  // namespace
 }  // namespace worthit::analysis::fetch
+
+namespace worthit::analysis::fetch {
+namespace {
+
+TEST(RobotCheckTest, AReviewFormCaptchaIsNotAChallenge) {
+  EXPECT_FALSE(LooksLikeRobotCheck(
+      "<html><h1>Moka</h1><span class=price>29,90 €</span><form id=review><div class=\"g-recaptcha\" "
+      "data-sitekey=\"x\"></div><script src=\"https://js.hcaptcha.com/1/api.js\"></script></form></html>"));
+}
+
+}  // namespace
+}  // namespace worthit::analysis::fetch

@@ -139,11 +139,11 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("zyte: %d pages (recognised as product: %d)\n", pages, zyte_products);
-  std::printf("  %-13s precision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", "price", price.P(), price.R(),
+  std::printf("  %-13s precision %.4f  recall %.4f  F1 %.4f  (tp %d fp %d fn %d)\n", "price", price.P(), price.R(),
               price.F1(), price.tp, price.fp, price.fn);
-  std::printf("  %-13s precision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", "sku", sku.P(), sku.R(), sku.F1(),
+  std::printf("  %-13s precision %.4f  recall %.4f  F1 %.4f  (tp %d fp %d fn %d)\n", "sku", sku.P(), sku.R(), sku.F1(),
               sku.tp, sku.fp, sku.fn);
-  std::printf("  %-13s precision %.3f  recall %.3f  F1 %.3f  (tp %d fp %d fn %d)\n", "availability", avail.P(),
+  std::printf("  %-13s precision %.4f  recall %.4f  F1 %.4f  (tp %d fp %d fn %d)\n", "availability", avail.P(),
               avail.R(), avail.F1(), avail.tp, avail.fp, avail.fn);
 
   // --- annotated

@@ -37,17 +37,17 @@ std::string Labels(const xmlNode* n) {
 
 bool NotThePrice(const std::string& labels) {
   // "price-old-live" on some shops is the live price, so "old" alone is not enough.
-  return ContainsAny(labels,
-                     {"old-price",  "oldprice",   "old_price",   "price-was", "was-price", "strike",      "regular",
-                      "list-price", "listprice",  "list_price",  "compare",   "before",    "original",    "rrp",
-                      "uvp",        "previous",   "save",        "saving",    "discount",  "shipping",    "delivery",
-                      "unit",       "per-",       "installment", "monthly",   "crossed",   "reduction",   "percent",
-                      "barred",     "full-price", "initial",     "tax-live",  "notax",     "without-tax", "excl"});
+  return ContainsAny(labels, {"old-price",   "priceold", "oldprice",   "old_price", "price-was",   "was-price",
+                              "strike",      "regular",  "list-price", "listprice", "list_price",  "compare",
+                              "before",      "original", "rrp",        "uvp",       "previous",    "save",
+                              "saving",      "discount", "shipping",   "delivery",  "unit",        "per-",
+                              "installment", "monthly",  "crossed",    "reduction", "percent",     "barred",
+                              "full-price",  "initial",  "tax-live",   "notax",     "without-tax", "excl"});
 }
 
 bool InOtherProducts(const std::string& labels) {
   return ContainsAny(labels, {"related", "recommend", "carousel", "similar", "upsell", "cross-sell", "crosssell",
-                              "recent", "also", "slider", "swiper", "accessor", "bundle"});
+                              "recent", "also", "accessor", "bundle"});
 }
 
 bool Excluded(const xmlNode* n) {
@@ -152,6 +152,8 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
                            "cart-button",
                            "buy-button",
                            "buy_btn",
+                           "kupi",
+                           "koupit",
                            "btn_buy",
                            "btn-buy",
                            "buybutton",

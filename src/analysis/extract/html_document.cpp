@@ -71,7 +71,7 @@ const char* AttrValue(const xmlNode* n, const char* name) {
 bool Has(const char* value, const char* needle) { return value != nullptr && strcasestr(value, needle) != nullptr; }
 
 bool NamesCart(const char* v) {
-  return Has(v, "cart") || Has(v, "buy") || Has(v, "basket") || Has(v, "kosar") || Has(v, "koszyk") ||
+  return Has(v, "cart") || Has(v, "buy") || Has(v, "cta") || Has(v, "basket") || Has(v, "kosar") || Has(v, "koszyk") ||
          Has(v, "panier") || Has(v, "carrello") || Has(v, "warenkorb");
 }
 

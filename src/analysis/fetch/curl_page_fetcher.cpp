@@ -16,6 +16,8 @@
 #include "analysis/fetch/charset.h"
 #include "analysis/fetch/page_fetcher.h"
 #include "analysis/fetch/robot_check.h"
+#include "common/log.h"
+#include "common/metrics.h"
 
 namespace worthit::analysis::fetch {
 namespace {
@@ -173,6 +175,24 @@ class CurlPageFetcher final : public PageFetcher {
   }
 
   Result<FetchedPage> Fetch(const FetchRequest& request) override {
+    const auto start = Clock::now();
+    auto result = FetchOnce(request);
+    const std::string outcome = result.ok() ? "ok" : result.error().code;
+    auto& registry = metrics::Registry::Global();
+    registry
+        .GetCounter("worthit_fetch_total", "Page fetches by outcome (ok or the FETCH_* code).", {{"outcome", outcome}})
+        .Inc();
+    registry.GetHistogram("worthit_fetch_seconds", "Time to fetch one page, redirects included, in seconds.")
+        .Observe(std::chrono::duration<double>(Clock::now() - start).count());
+    if (!result.ok() && result.error().code == "FETCH_FORBIDDEN_ADDRESS") {
+      // Someone sent a link that leads to an internal address: worth an operator's look.
+      log::Warn("fetch_forbidden_address", {{"detail", result.error().message}});
+    }
+    return result;
+  }
+
+ private:
+  Result<FetchedPage> FetchOnce(const FetchRequest& request) {
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl) return Error::Transient("FETCH_UNREACHABLE", "curl_easy_init failed");
     CURL* c = curl.get();
@@ -255,7 +275,6 @@ class CurlPageFetcher final : public PageFetcher {
     }
   }
 
- private:
   FetchOptions options_;
   AllowList allow_;
 };

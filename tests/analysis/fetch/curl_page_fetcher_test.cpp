@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include "analysis/fetch/page_fetcher.h"
+#include "common/metrics.h"
 #include "support/page_server.h"
 
 namespace worthit::analysis::fetch {
@@ -233,6 +234,26 @@ TEST(CurlPageFetcherTest, FakeFetcherAnswersFromItsTable) {
   EXPECT_EQ(fake.Fetch({.url = "https://shop.example/down"}).error().code, "FETCH_TIMEOUT");
   EXPECT_EQ(fake.Fetch({.url = "https://shop.example/none"}).error().code, "FETCH_NOT_FOUND");
   EXPECT_EQ(fake.requests().size(), 3u);
+}
+
+}  // namespace
+}  // namespace worthit::analysis::fetch
+
+namespace worthit::analysis::fetch {
+namespace {
+
+TEST(CurlPageFetcherMetricsTest, CountsOutcomes) {
+  auto& counter =
+      metrics::Registry::Global().GetCounter("worthit_fetch_total", "", {{"outcome", "FETCH_FORBIDDEN_ADDRESS"}});
+  const double before = counter.Value();
+  PageServer server;
+  auto fetcher = MakeCurlPageFetcher({});
+  ASSERT_TRUE(fetcher.ok());
+  FetchRequest r;
+  r.url = server.Url("/");
+  EXPECT_FALSE((*fetcher)->Fetch(r).ok());
+  EXPECT_EQ(counter.Value(), before + 1);
+  EXPECT_EQ(server.RequestCount(), 0u);
 }
 
 }  // namespace

@@ -23,7 +23,24 @@ constexpr size_t kMaxReviews = 100;
 
 double RoundTenth(double v) { return std::round(v * 10.0 + 1e-6) / 10.0; }
 
-void Merge(std::vector<Layer>& layers, const std::string& site, ProductPage& page) {
+// The page's own language: <html lang>, else the storefront's country; "" when unknown. Used
+// for reviews too short for the word counts to decide ("Ottimo!", "Top").
+std::string PageLanguage(const HtmlDocument& doc, const std::string& site) {
+  std::string lang = doc.Root() ? HtmlDocument::Attr(doc.Root(), "lang") : "";
+  if (lang.size() >= 2) {
+    lang = lang.substr(0, 2);
+    for (auto& c : lang) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lang == "it" || lang == "en" || lang == "de" || lang == "fr" || lang == "es") return lang;
+  }
+  if (site.ends_with(".it")) return "it";
+  if (site.ends_with(".de") || site.ends_with(".at")) return "de";
+  if (site.ends_with(".fr")) return "fr";
+  if (site.ends_with(".es")) return "es";
+  if (site.ends_with(".co.uk") || site == "amazon.com" || site == "ebay.com") return "en";
+  return "";
+}
+
+void Merge(std::vector<Layer>& layers, const std::string& site, const std::string& page_lang, ProductPage& page) {
   Product& out = page.product;
   auto pick_string = [&](const char* field, std::string Partial::*member, std::string& dest) {
     for (auto& l : layers) {
@@ -105,6 +122,7 @@ void Merge(std::vector<Layer>& layers, const std::string& site, ProductPage& pag
   }
   for (auto& r : page.reviews) {
     if (r.lang.empty()) r.lang = DetectLanguage(r.title + " . " + r.text);
+    if (r.lang.empty()) r.lang = page_lang;
   }
 }
 
@@ -168,7 +186,7 @@ Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_vi
   // A visible-text price on a page with no buy button and no product markup is more often a
   // banner's or a teaser's than the product's: better no price than a wrong one.
   if (!page.is_product && !layers.back().data.says_product) layers.back().data.price.reset();
-  Merge(layers, page.site, page);
+  Merge(layers, page.site, PageLanguage(*doc, page.site), page);
   return result;
 }
 

@@ -6,6 +6,8 @@
 // (incl. RDFa-lite) > "opengraph" > "heuristic". A price and its currency come from the same
 // layer when that layer has both. Ratings are rounded to one decimal, as shops display them
 // (markup often carries 4.757 where the page shows 4.8).
+// Review language: the word-count guess (language.h), else the page's <html lang> or the
+// storefront's country for texts too short to tell.
 // Page kind: a robot check, a listing (search results, category) or a page without product
 // evidence is reported with is_product=false; its fields are whatever was found.
 // Thread-safety: ExtractProductPage may run on many threads at once.

@@ -293,3 +293,22 @@ TEST(PageExtractorTest, OpenGraphProductTags) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, ShortReviewsTakeThePageLanguage) {
+  const std::string page = R"(<html lang="it-IT"><head><script type="application/ld+json">
+{"@context":"https://schema.org","@type":"Product","name":"Friggitrice","offers":{"price":"89.99","priceCurrency":"EUR"},
+"review":[{"@type":"Review","reviewBody":"Top!","reviewRating":{"ratingValue":5}},
+{"@type":"Review","reviewBody":"The basket is too small and the timer is not accurate at all.","reviewRating":{"ratingValue":2}}]}
+</script></head><body></body></html>)";
+  auto r = ExtractProductPage(page, "https://shop.example/f", "shop.example");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->page.reviews.size(), 2u);
+  EXPECT_EQ(r->page.reviews[0].lang, "it");  // too short to tell: the page's language
+  EXPECT_EQ(r->page.reviews[1].lang, "en");  // long enough: its own language
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

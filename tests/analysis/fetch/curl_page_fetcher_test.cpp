@@ -258,3 +258,33 @@ TEST(CurlPageFetcherMetricsTest, CountsOutcomes) {
 
 }  // namespace
 }  // namespace worthit::analysis::fetch
+
+namespace worthit::analysis::fetch {
+namespace {
+
+TEST(CurlPageFetcherExtraTest, RetryAfterAndMetaCharset) {
+  PageServer server;
+  server.Route("/busy", {.status = 429, .headers = {{"Retry-After", "30"}}, .body = "slow down"});
+  server.Route("/latin",
+               {.headers = {{"Content-Type", "text/html"}},
+                .body = "<html><head><meta charset=\"iso-8859-1\"></head><body>Perch\xE9 s\xEC</body></html>"});
+  FetchOptions o;
+  o.allow = {"127.0.0.1:" + std::to_string(server.port())};
+  auto fetcher = MakeCurlPageFetcher(o);
+  ASSERT_TRUE(fetcher.ok());
+  FetchRequest r;
+  r.url = server.Url("/busy");
+  auto busy = (*fetcher)->Fetch(r);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_EQ(busy.error().code, "FETCH_BLOCKED");
+  EXPECT_EQ(busy.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(busy.error().retry_after, std::chrono::seconds(30));
+  r.url = server.Url("/latin");
+  auto latin = (*fetcher)->Fetch(r);
+  ASSERT_TRUE(latin.ok()) << latin.error().ToString();
+  EXPECT_NE(latin->body.find("Perché sì"), std::string::npos);
+  EXPECT_EQ(latin->charset, "windows-1252");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::fetch

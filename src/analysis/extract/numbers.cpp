@@ -166,6 +166,8 @@ std::string SiteCurrency(std::string_view site) {
   if (ends(".se")) return "SEK";
   if (ends(".pl")) return "PLN";
   if (ends(".com.tr")) return "TRY";
+  if (ends(".eg")) return "EGP";
+  if (ends(".cn")) return "CNY";
   if (ends(".ae")) return "AED";
   if (ends(".sa")) return "SAR";
   if (ends(".sg") || ends(".com.sg")) return "SGD";

@@ -20,6 +20,8 @@
 //   FETCH_TOO_LARGE (permanent)           body over the cap
 //   FETCH_TOO_MANY_REDIRECTS (permanent)  redirect cap exceeded (or a loop)
 //   FETCH_NOT_HTML (permanent)            Content-Type is not an HTML type
+// Observability: worthit_fetch_total{outcome="ok"|FETCH_*} and worthit_fetch_seconds in the
+// metrics registry; a warning log line for every FETCH_FORBIDDEN_ADDRESS.
 // Thread-safety: Fetch may be called from many threads at once (one curl handle per fetch).
 #pragma once
 

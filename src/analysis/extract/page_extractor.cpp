@@ -1,5 +1,6 @@
 #include "analysis/extract/page_extractor.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "analysis/extract/html_document.h"
@@ -23,6 +24,22 @@ constexpr size_t kMaxReviews = 100;
 
 double RoundTenth(double v) { return std::round(v * 10.0 + 1e-6) / 10.0; }
 
+// An identifier is one token: "TE502955-1293415 Housse de canapé" (markup around a visible
+// reference line) keeps its first word when that word carries a digit.
+std::string CleanId(std::string id) {
+  const auto space = id.find(' ');
+  if (space == std::string::npos) return id;
+  const std::string first = id.substr(0, space);
+  return std::any_of(first.begin(), first.end(), [](unsigned char c) { return std::isdigit(c); }) ? first : id;
+}
+
+// A GTIN is 8, 12, 13 or 14 digits and not a placeholder of zeros.
+bool ValidGtin(const std::string& g) {
+  if (g.size() != 8 && g.size() != 12 && g.size() != 13 && g.size() != 14) return false;
+  if (!std::all_of(g.begin(), g.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+  return g.find_first_not_of('0') != std::string::npos;
+}
+
 // The page's own language: <html lang>, else the storefront's country; "" when unknown. Used
 // for reviews too short for the word counts to decide ("Ottimo!", "Top").
 std::string PageLanguage(const HtmlDocument& doc, const std::string& site) {
@@ -42,6 +59,10 @@ std::string PageLanguage(const HtmlDocument& doc, const std::string& site) {
 
 void Merge(std::vector<Layer>& layers, const std::string& site, const std::string& page_lang, ProductPage& page) {
   Product& out = page.product;
+  for (auto& l : layers) {
+    l.data.sku = CleanId(std::move(l.data.sku));
+    if (!l.data.gtin.empty() && !ValidGtin(l.data.gtin)) l.data.gtin.clear();
+  }
   auto pick_string = [&](const char* field, std::string Partial::*member, std::string& dest) {
     for (auto& l : layers) {
       if (!(l.data.*member).empty()) {

@@ -312,3 +312,19 @@ TEST(PageExtractorTest, ShortReviewsTakeThePageLanguage) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, IdentifiersAreCleaned) {
+  const std::string page = R"(<html><body><div itemscope itemtype="https://schema.org/Product">
+<h1 itemprop="name">Housse</h1><p>Réf. <span itemprop="productID"> TE502955-1293415 Housse de canapé </span></p>
+<meta itemprop="gtin13" content="0000000000000"></div></body></html>)";
+  auto r = ExtractProductPage(page, "https://shop.example/h", "shop.example");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->page.product.sku, "TE502955-1293415");
+  EXPECT_EQ(r->page.product.gtin, "");  // a placeholder of zeros is no GTIN
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

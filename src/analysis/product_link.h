@@ -10,7 +10,9 @@
 // them through the safe PageFetcher, stopping as soon as the target is no longer a short link
 // (so the shop itself is not contacted just to learn the name).
 // Thread-safety: pure functions; ResolveProductLink uses the given fetcher only.
-// Failure: ParseHttpUrl and CanonicalProductUrl fail with LINK_INVALID for non-http(s) input.
+// Failure: LINK_INVALID (invalid input) for anything but an absolute http(s) URL;
+// ResolveProductLink passes the fetcher's FETCH_* errors through and fails LINK_UNRESOLVED
+// (permanent) when a short link's redirects never leave the short-link hosts.
 #pragma once
 
 #include <optional>

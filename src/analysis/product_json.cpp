@@ -1,8 +1,30 @@
 #include "analysis/product_json.h"
 
 #include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
 
 namespace worthit::analysis {
+
+namespace {
+
+// Boost.JSON writes doubles as "4.7E0"; ratings read better as 4.7 and 5.
+std::string Number(double v) {
+  char buf[32];
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+  }
+  return buf;
+}
+
+// Stands in for the rating object during serialisation. Searched for together with its key and
+// the unescaped quote before it ("rating":"\u0001rating\u0001"), which page text inside a JSON
+// string can never produce (its quotes are escaped).
+constexpr const char* kRatingToken = "\x01rating\x01";
+
+}  // namespace
 
 std::string ProductPageToJson(const ProductPage& page) {
   namespace json = boost::json;
@@ -16,8 +38,7 @@ std::string ProductPageToJson(const ProductPage& page) {
   product["currency"] = p.currency.empty() ? json::value(nullptr) : json::value(p.currency);
   product["availability"] = p.availability ? json::value(*p.availability) : json::value(nullptr);
   if (p.rating) {
-    product["rating"] =
-        json::object{{"value", p.rating->value}, {"scale", p.rating->scale}, {"count", p.rating->count}};
+    product["rating"] = kRatingToken;
   } else {
     product["rating"] = nullptr;
   }
@@ -43,7 +64,15 @@ std::string ProductPageToJson(const ProductPage& page) {
   root["product"] = std::move(product);
   root["reviews"] = std::move(reviews);
   root["sources"] = std::move(sources);
-  return json::serialize(root);
+  std::string out = json::serialize(root);
+  if (p.rating) {
+    const std::string quoted = "\"rating\":" + json::serialize(json::value(kRatingToken));
+    const std::string rating = "\"rating\":{\"value\":" + Number(p.rating->value) +
+                               ",\"scale\":" + Number(p.rating->scale) +
+                               ",\"count\":" + std::to_string(p.rating->count) + "}";
+    if (auto pos = out.find(quoted); pos != std::string::npos) out.replace(pos, quoted.size(), rating);
+  }
+  return out;
 }
 
 }  // namespace worthit::analysis

@@ -42,6 +42,9 @@ struct Product {
   std::optional<Rating> rating;
   std::vector<int64_t> histogram;  // share or count of 1..5 stars (index 0 = 1 star), empty if unknown
   std::string image;
+  // Site-specific facts without a field of their own, e.g. eBay: "condition", "listing_type"
+  // ("auction" | "buy_it_now"), "seller", "seller_feedback_percent", "seller_feedback_score".
+  std::map<std::string, std::string> extra;
 };
 
 struct ProductPage {
@@ -49,6 +52,9 @@ struct ProductPage {
   std::string canonical_url;  // the product's canonical identity URL (cache key)
   std::string site;           // "amazon.it", "ebay.com", or the host
   bool is_product = false;
+  // Why is_product is what it is: "product", "robot_check" (captcha / challenge page), "listing"
+  // (search results, category), "not_product" (home page, article, anything else).
+  std::string kind;
   Product product;
   std::vector<Review> reviews;
   std::map<std::string, std::string> sources;  // field -> layer

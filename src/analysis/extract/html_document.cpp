@@ -1,0 +1,244 @@
+#include "analysis/extract/html_document.h"
+
+#include <libxml/xpath.h>
+
+#include <strings.h>
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+
+#include "analysis/extract/numbers.h"
+
+namespace worthit::analysis::extract {
+namespace {
+
+// Compiled XPath expressions, per thread (xmlXPathCompExpr is not shared across threads). The
+// set of expressions is fixed by the code, so the cache is bounded.
+xmlXPathCompExpr* Compiled(const char* xpath) {
+  struct Cache {
+    std::unordered_map<std::string, xmlXPathCompExpr*> map;
+    ~Cache() {
+      for (auto& [k, v] : map) xmlXPathFreeCompExpr(v);
+    }
+  };
+  thread_local Cache cache;
+  auto it = cache.map.find(xpath);
+  if (it != cache.map.end()) return it->second;
+  xmlXPathCompExpr* comp = xmlXPathCompile(reinterpret_cast<const xmlChar*>(xpath));
+  cache.map.emplace(xpath, comp);
+  return comp;
+}
+
+// Relative expressions derived from fixed ones above; interned so the compiled cache keys stay
+// valid C strings. Bounded by the fixed set of expressions in the code.
+const char* Intern(const std::string& s) {
+  thread_local std::unordered_map<std::string, std::unique_ptr<std::string>> strings;
+  auto& slot = strings[s];
+  if (!slot) slot = std::make_unique<std::string>(s);
+  return slot->c_str();
+}
+
+void AppendText(const xmlNode* node, std::string& out, bool visible) {
+  for (const xmlNode* n = node; n != nullptr; n = n->next) {
+    if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+      if (n->content) out += reinterpret_cast<const char*>(n->content);
+    } else if (n->type == XML_ELEMENT_NODE) {
+      const char* name = reinterpret_cast<const char*>(n->name);
+      if (visible && (std::strcmp(name, "script") == 0 || std::strcmp(name, "style") == 0 ||
+                      std::strcmp(name, "template") == 0 || std::strcmp(name, "noscript") == 0)) {
+        continue;
+      }
+      if (visible && (std::strcmp(name, "br") == 0 || std::strcmp(name, "p") == 0 || std::strcmp(name, "div") == 0 ||
+                      std::strcmp(name, "li") == 0)) {
+        out += ' ';
+      }
+      AppendText(n->children, out, visible);
+    }
+  }
+}
+
+const char* AttrValue(const xmlNode* n, const char* name) {
+  for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+    if (std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0) {
+      if (a->children && a->children->content) return reinterpret_cast<const char*>(a->children->content);
+      return "";
+    }
+  }
+  return nullptr;
+}
+
+bool Has(const char* value, const char* needle) { return value != nullptr && strcasestr(value, needle) != nullptr; }
+
+bool NamesCart(const char* v) {
+  return Has(v, "cart") || Has(v, "buy") || Has(v, "cta") || Has(v, "basket") || Has(v, "kosar") || Has(v, "koszyk") ||
+         Has(v, "panier") || Has(v, "carrello") || Has(v, "warenkorb");
+}
+
+void Walk(xmlNode* n, DocumentIndex& index, int& order) {
+  for (; n != nullptr; n = n->next) {
+    if (n->type != XML_ELEMENT_NODE) continue;
+    const int pos = order++;
+    const char* name = reinterpret_cast<const char*>(n->name);
+    const char* cls = AttrValue(n, "class");
+    const char* id = AttrValue(n, "id");
+    if (id != nullptr && *id) index.ids.emplace_back(id, n);
+    if (Has(cls, "price") || Has(id, "price") || Has(AttrValue(n, "data-testid"), "price") || Has(cls, "deal")) {
+      index.price_like.push_back({n, pos});
+    } else if (const char* ip = AttrValue(n, "itemprop"); ip && std::strcmp(ip, "price") == 0) {
+      index.price_like.push_back({n, pos});
+    }
+    bool button = std::strcmp(name, "button") == 0 || NamesCart(cls) || NamesCart(id);
+    if (!button && std::strcmp(name, "input") == 0) {
+      const char* type = AttrValue(n, "type");
+      button = type &&
+               (strcasecmp(type, "submit") == 0 || strcasecmp(type, "button") == 0 || strcasecmp(type, "image") == 0);
+    }
+    if (button) index.buttons.push_back({n, pos});
+    if (Has(cls, "rating")) index.rating_like.push_back(n);
+    if (Has(cls, "stock") || Has(cls, "availability") || Has(id, "stock") || Has(id, "availability")) {
+      index.stock_like.push_back(n);
+    }
+    if (AttrValue(n, "data-review-rating")) index.review_rating_attr.push_back(n);
+    if (AttrValue(n, "itemscope") && AttrValue(n, "itemtype")) index.itemscopes.push_back(n);
+    if (AttrValue(n, "typeof")) index.typeofs.push_back(n);
+    if (std::strcmp(name, "meta") == 0 && AttrValue(n, "content")) index.metas.push_back(n);
+    if (std::strcmp(name, "script") == 0 && Has(AttrValue(n, "type"), "ld+json")) index.ldjson.push_back(n);
+    if (std::strcmp(name, "h1") == 0) index.h1.push_back(n);
+    Walk(n->children, index, order);
+  }
+}
+
+}  // namespace
+
+xmlNode* DocumentIndex::ById(std::string_view id) const {
+  auto it = std::lower_bound(ids.begin(), ids.end(), id, [](const auto& e, std::string_view v) { return e.first < v; });
+  return it != ids.end() && it->first == id ? it->second : nullptr;
+}
+
+const DocumentIndex& HtmlDocument::Index() const {
+  if (!index_) {
+    index_ = std::make_unique<DocumentIndex>();
+    int order = 0;
+    Walk(Root(), *index_, order);
+    std::stable_sort(index_->ids.begin(), index_->ids.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  return *index_;
+}
+
+std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
+  if (utf8_html.empty()) return std::nullopt;
+  xmlDoc* doc = htmlReadMemory(
+      utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+  if (doc == nullptr) return std::nullopt;
+  if (xmlDocGetRootElement(doc) == nullptr) {
+    xmlFreeDoc(doc);
+    return std::nullopt;
+  }
+  return HtmlDocument(doc);
+}
+
+std::vector<xmlNode*> HtmlDocument::Select(const char* xpath, xmlNode* context) const {
+  std::vector<xmlNode*> out;
+  // "//*[@id='X']<rest>" from the document: the id table, then <rest> relative to that element.
+  constexpr std::string_view kById = "//*[@id='";
+  const std::string_view xp = xpath;
+  if (context == nullptr && xp.starts_with(kById)) {
+    const auto close = xp.find("']", kById.size());
+    if (close != std::string_view::npos) {
+      xmlNode* n = Index().ById(xp.substr(kById.size(), close - kById.size()));
+      if (n == nullptr) return out;
+      const std::string_view rest = xp.substr(close + 2);
+      if (rest.empty()) {
+        out.push_back(n);
+        return out;
+      }
+      if (rest.starts_with("/")) {
+        const std::string relative = "." + std::string(rest);
+        return Select(Intern(relative), n);
+      }
+    }
+  }
+  xmlXPathCompExpr* comp = Compiled(xpath);
+  if (comp == nullptr) return out;
+  xmlXPathContext* ctx = xmlXPathNewContext(doc_.get());
+  if (ctx == nullptr) return out;
+  ctx->node = context ? context : reinterpret_cast<xmlNode*>(doc_.get());
+  xmlXPathObject* obj = xmlXPathCompiledEval(comp, ctx);
+  if (obj && obj->nodesetval) {
+    out.reserve(obj->nodesetval->nodeNr);
+    for (int i = 0; i < obj->nodesetval->nodeNr; ++i) out.push_back(obj->nodesetval->nodeTab[i]);
+  }
+  xmlXPathFreeObject(obj);
+  xmlXPathFreeContext(ctx);
+  return out;
+}
+
+xmlNode* HtmlDocument::First(const char* xpath, xmlNode* context) const {
+  auto nodes = Select(xpath, context);
+  return nodes.empty() ? nullptr : nodes.front();
+}
+
+std::string HtmlDocument::TextOf(const char* xpath, xmlNode* context) const {
+  xmlNode* n = First(xpath, context);
+  return n ? Text(n) : std::string();
+}
+
+std::string HtmlDocument::AttrOf(const char* xpath, const char* attr, xmlNode* context) const {
+  xmlNode* n = First(xpath, context);
+  return n ? Attr(n, attr) : std::string();
+}
+
+std::string HtmlDocument::Text(const xmlNode* node) {
+  if (node == nullptr) return "";
+  std::string out;
+  if (node->type == XML_ATTRIBUTE_NODE) {
+    AppendText(node->children, out, false);
+  } else if (node->type == XML_TEXT_NODE) {
+    if (node->content) out = reinterpret_cast<const char*>(node->content);
+  } else {
+    AppendText(node->children, out, true);
+  }
+  return CollapseSpace(out);
+}
+
+std::string HtmlDocument::RawText(const xmlNode* node) {
+  if (node == nullptr) return "";
+  std::string out;
+  AppendText(node->children, out, false);
+  return out;
+}
+
+std::string HtmlDocument::Attr(const xmlNode* node, const char* name) {
+  if (node == nullptr || node->type != XML_ELEMENT_NODE) return "";
+  xmlChar* v = xmlGetProp(node, reinterpret_cast<const xmlChar*>(name));
+  if (v == nullptr) return "";
+  std::string out = CollapseSpace(reinterpret_cast<const char*>(v));
+  xmlFree(v);
+  return out;
+}
+
+bool HtmlDocument::HasAttr(const xmlNode* node, const char* name) {
+  return node != nullptr && node->type == XML_ELEMENT_NODE &&
+         xmlHasProp(node, reinterpret_cast<const xmlChar*>(name)) != nullptr;
+}
+
+bool HtmlDocument::HasClass(const xmlNode* node, std::string_view cls) {
+  const std::string classes = Attr(node, "class");
+  size_t pos = 0;
+  while (pos < classes.size()) {
+    size_t end = classes.find(' ', pos);
+    if (end == std::string::npos) end = classes.size();
+    if (std::string_view(classes).substr(pos, end - pos) == cls) return true;
+    pos = end + 1;
+  }
+  return false;
+}
+
+std::string_view HtmlDocument::Name(const xmlNode* node) {
+  return node && node->name ? reinterpret_cast<const char*>(node->name) : "";
+}
+
+}  // namespace worthit::analysis::extract

@@ -1,0 +1,214 @@
+#include "analysis/extract/page_extractor.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "analysis/extract/html_document.h"
+#include "analysis/extract/language.h"
+#include "analysis/extract/layers.h"
+#include "analysis/extract/numbers.h"
+#include "analysis/fetch/robot_check.h"
+
+namespace worthit::analysis::extract {
+namespace {
+
+struct Layer {
+  const char* name;
+  Partial data;
+};
+
+// Plausible limits: a title longer than this is a page's description leaking in; a review list
+// longer than this is not what the page shows at once.
+constexpr size_t kMaxTitleBytes = 500;
+constexpr size_t kMaxReviews = 100;
+
+double RoundTenth(double v) { return std::round(v * 10.0 + 1e-6) / 10.0; }
+
+// An identifier is one token: "TE502955-1293415 Housse de canapé" (markup around a visible
+// reference line) keeps its first word when that word carries a digit.
+std::string CleanId(std::string id) {
+  const auto space = id.find(' ');
+  if (space == std::string::npos) return id;
+  const std::string first = id.substr(0, space);
+  return std::any_of(first.begin(), first.end(), [](unsigned char c) { return std::isdigit(c); }) ? first : id;
+}
+
+// A GTIN is 8, 12, 13 or 14 digits and not a placeholder of zeros.
+bool ValidGtin(const std::string& g) {
+  if (g.size() != 8 && g.size() != 12 && g.size() != 13 && g.size() != 14) return false;
+  if (!std::all_of(g.begin(), g.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+  return g.find_first_not_of('0') != std::string::npos;
+}
+
+// The page's own language: <html lang>, else the storefront's country; "" when unknown. Used
+// for reviews too short for the word counts to decide ("Ottimo!", "Top").
+std::string PageLanguage(const HtmlDocument& doc, const std::string& site) {
+  std::string lang = doc.Root() ? HtmlDocument::Attr(doc.Root(), "lang") : "";
+  if (lang.size() >= 2) {
+    lang = lang.substr(0, 2);
+    for (auto& c : lang) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lang == "it" || lang == "en" || lang == "de" || lang == "fr" || lang == "es") return lang;
+  }
+  if (site.ends_with(".it")) return "it";
+  if (site.ends_with(".de") || site.ends_with(".at")) return "de";
+  if (site.ends_with(".fr")) return "fr";
+  if (site.ends_with(".es")) return "es";
+  if (site.ends_with(".co.uk") || site == "amazon.com" || site == "ebay.com") return "en";
+  return "";
+}
+
+void Merge(std::vector<Layer>& layers, const std::string& site, const std::string& page_lang, ProductPage& page) {
+  Product& out = page.product;
+  for (auto& l : layers) {
+    l.data.sku = CleanId(std::move(l.data.sku));
+    if (!l.data.gtin.empty() && !ValidGtin(l.data.gtin)) l.data.gtin.clear();
+  }
+  auto pick_string = [&](const char* field, std::string Partial::*member, std::string& dest) {
+    for (auto& l : layers) {
+      if (!(l.data.*member).empty()) {
+        dest = l.data.*member;
+        page.sources[field] = l.name;
+        return;
+      }
+    }
+  };
+  pick_string("title", &Partial::title, out.title);
+  if (out.title.size() > kMaxTitleBytes) out.title.resize(kMaxTitleBytes);
+  pick_string("brand", &Partial::brand, out.brand);
+  pick_string("sku", &Partial::sku, out.sku);
+  pick_string("gtin", &Partial::gtin, out.gtin);
+  pick_string("image", &Partial::image, out.image);
+  for (auto& l : layers) {
+    if (l.data.price) {
+      out.price = l.data.price;
+      page.sources["price"] = l.name;
+      if (!l.data.currency.empty()) {
+        out.currency = l.data.currency;
+        page.sources["currency"] = l.name;
+      }
+      break;
+    }
+  }
+  if (out.price && out.currency.empty()) {
+    pick_string("currency", &Partial::currency, out.currency);
+    if (out.currency.empty()) {
+      out.currency = SiteCurrency(site);
+      if (!out.currency.empty()) page.sources["currency"] = "site";
+    }
+  }
+  for (auto& l : layers) {
+    if (l.data.availability) {
+      out.availability = l.data.availability;
+      page.sources["availability"] = l.name;
+      break;
+    }
+  }
+  for (auto& l : layers) {
+    if (l.data.rating_value && *l.data.rating_value > 0) {
+      Rating r;
+      r.value = RoundTenth(*l.data.rating_value);
+      r.scale = l.data.rating_scale.value_or(5.0);
+      page.sources["rating"] = l.name;
+      if (l.data.rating_count) {
+        r.count = *l.data.rating_count;
+      } else {
+        for (auto& other : layers) {
+          if (other.data.rating_count) {
+            r.count = *other.data.rating_count;
+            break;
+          }
+        }
+      }
+      out.rating = r;
+      break;
+    }
+  }
+  for (auto& l : layers) {
+    if (!l.data.histogram.empty()) {
+      out.histogram = l.data.histogram;
+      page.sources["histogram"] = l.name;
+      break;
+    }
+  }
+  for (auto& l : layers) {
+    if (!l.data.reviews.empty()) {
+      page.reviews = std::move(l.data.reviews);
+      if (page.reviews.size() > kMaxReviews) page.reviews.resize(kMaxReviews);
+      page.sources["reviews"] = l.name;
+      break;
+    }
+  }
+  for (auto& l : layers) {
+    for (auto& [k, v] : l.data.extra) out.extra.emplace(k, v);
+  }
+  for (auto& r : page.reviews) {
+    if (r.lang.empty()) r.lang = DetectLanguage(r.title + " . " + r.text);
+    if (r.lang.empty()) r.lang = page_lang;
+  }
+}
+
+}  // namespace
+
+Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_view url, std::string_view site) {
+  Extraction result;
+  ProductPage& page = result.page;
+  page.url = std::string(url);
+  page.site = std::string(site);
+  if (fetch::LooksLikeRobotCheck(html_utf8)) {
+    page.kind = "robot_check";
+    return result;
+  }
+  auto doc = HtmlDocument::Parse(html_utf8);
+  if (!doc) return Error::Permanent("EXTRACT_UNPARSABLE", "no HTML document in the input");
+  PageContext ctx{page.url, page.site};
+  result.rel_canonical = doc->AttrOf("//link[@rel='canonical']", "href");
+
+  const bool amazon = site.starts_with("amazon.");
+  const bool ebay = site.starts_with("ebay.");
+  std::vector<Layer> layers;
+  if (amazon) layers.push_back({"amazon", FromAmazon(*doc, ctx)});
+  if (ebay) layers.push_back({"ebay", FromEbay(*doc, ctx)});
+  layers.push_back({"jsonld", FromJsonLd(*doc, ctx)});
+  layers.push_back({"microdata", FromMicrodata(*doc, ctx)});
+  layers.push_back({"opengraph", FromMetaTags(*doc, ctx)});
+  // The heuristic layer always runs for the buy-button signal; its price is used only when no
+  // structured layer had one (Merge's precedence guarantees that).
+  layers.push_back({"heuristic", FromHeuristics(*doc, ctx)});
+
+  // Page kind, from the strongest evidence down.
+  const Partial* adapter = (amazon || ebay) ? &layers.front().data : nullptr;
+  const Partial& jsonld = layers[adapter ? 1 : 0].data;
+  const Partial& micro = layers[adapter ? 2 : 1].data;
+  const Partial& meta = layers[adapter ? 3 : 2].data;
+  const Partial& heur = layers.back().data;
+  if (adapter) {
+    page.is_product = adapter->says_product || (jsonld.product_items > 0);
+  } else if (jsonld.product_items > 0) {
+    page.is_product = true;
+  } else if (micro.product_items >= 1 && micro.product_items <= 3) {
+    page.is_product = true;
+  } else if (micro.product_items >= 4 && !micro.title.empty() && micro.title == heur.title) {
+    // Many product items (related products, reviewed items) but the page's heading is the first
+    // one's name: a product page with busy markup, not a listing.
+    page.is_product = true;
+  } else if (meta.says_product) {
+    page.is_product = true;
+  } else if (micro.product_items == 0 && jsonld.listed_products == 0 && heur.says_product && heur.price &&
+             !heur.title.empty()) {
+    page.is_product = true;
+  }
+  if (page.is_product) {
+    page.kind = "product";
+  } else if (jsonld.listed_products >= 2 || micro.product_items >= 4) {
+    page.kind = "listing";
+  } else {
+    page.kind = "not_product";
+  }
+  // A visible-text price on a page with no buy button and no product markup is more often a
+  // banner's or a teaser's than the product's: better no price than a wrong one.
+  if (!page.is_product && !layers.back().data.says_product) layers.back().data.price.reset();
+  Merge(layers, page.site, PageLanguage(*doc, page.site), page);
+  return result;
+}
+
+}  // namespace worthit::analysis::extract

@@ -98,7 +98,8 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path) {
   std::array<int, 5> label_of{};
   label_of.fill(-1);
   if (dict->nlabels() != 5) {
-    return Error::Permanent("MODEL_INVALID", path + ": expected 5 star labels, found " + std::to_string(dict->nlabels()));
+    return Error::Permanent("MODEL_INVALID",
+                            path + ": expected 5 star labels, found " + std::to_string(dict->nlabels()));
   }
   for (int32_t id = 0; id < dict->nlabels(); ++id) {
     const std::string label = dict->getLabel(id);
@@ -107,7 +108,8 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path) {
     if (c >= '1' && c <= '5') label_of[c - '1'] = id;
   }
   for (int s = 0; s < 5; ++s) {
-    if (label_of[s] < 0) return Error::Permanent("MODEL_INVALID", path + ": missing label for " + std::to_string(s + 1));
+    if (label_of[s] < 0)
+      return Error::Permanent("MODEL_INVALID", path + ": missing label for " + std::to_string(s + 1));
   }
   Calibration calibration;
   const auto calib_path = CalibrationPathFor(path);

@@ -24,10 +24,10 @@
 namespace worthit::analysis::reviews {
 
 struct StarPrediction {
-  int stars = 3;                     // argmax, 1..5
-  std::array<double, 5> probs{};     // P(1 star) .. P(5 stars), sum 1
-  double expected = 3;               // sum k * P(k)
-  double calibrated = 3;             // expected mapped through the language's calibration
+  int stars = 3;                  // argmax, 1..5
+  std::array<double, 5> probs{};  // P(1 star) .. P(5 stars), sum 1
+  double expected = 3;            // sum k * P(k)
+  double calibrated = 3;          // expected mapped through the language's calibration
 };
 
 class ReviewModel {

@@ -230,9 +230,8 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     }
     // Interleave deterministically so classes are mixed along the file (fastText reads it in
     // order per thread; a sorted file would bias the learning-rate schedule).
-    std::sort(lines.begin(), lines.end(), [](const Example* a, const Example* b) {
-      return Fnv1a64(a->normalized) < Fnv1a64(b->normalized);
-    });
+    std::sort(lines.begin(), lines.end(),
+              [](const Example* a, const Example* b) { return Fnv1a64(a->normalized) < Fnv1a64(b->normalized); });
     std::ofstream out(train_path, std::ios::binary);
     for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
     if (!out) return Error::Transient("TRAIN_IO", "cannot write " + train_path);

@@ -45,8 +45,8 @@ struct TrainOptions {
   int dim = 50;
   int minn = 3;
   int maxn = 5;
-  int bucket = 500000;    // hashed n-gram rows before quantization
-  int threads = 1;        // 1 = bit-for-bit reproducible
+  int bucket = 500000;  // hashed n-gram rows before quantization
+  int threads = 1;      // 1 = bit-for-bit reproducible
   int seed = 1;
   bool quantize = true;
   size_t cutoff = 100000;  // rows kept by quantization (by norm), keeps the .ftz a few MB
@@ -56,13 +56,13 @@ struct TrainOptions {
 struct LangMetrics {
   std::string lang;  // "all" for the pooled row
   size_t n = 0;
-  double exact = 0;        // argmax == stars
-  double within_one = 0;   // |argmax - stars| <= 1
-  double macro_f1 = 0;     // mean F1 over the 5 classes
-  double mae = 0;          // mean |argmax - stars|
-  double mae_expected = 0; // mean |calibrated expected - stars|
-  double mean20_raw = 0;   // mean over groups of |mean expected - mean stars|, uncalibrated
-  double mean20 = 0;       // same, calibrated (what the card aggregates)
+  double exact = 0;         // argmax == stars
+  double within_one = 0;    // |argmax - stars| <= 1
+  double macro_f1 = 0;      // mean F1 over the 5 classes
+  double mae = 0;           // mean |argmax - stars|
+  double mae_expected = 0;  // mean |calibrated expected - stars|
+  double mean20_raw = 0;    // mean over groups of |mean expected - mean stars|, uncalibrated
+  double mean20 = 0;        // same, calibrated (what the card aggregates)
 };
 
 struct TrainReport {

@@ -63,12 +63,12 @@ void Encode(uint32_t cp, std::string& out) {
 
 uint32_t LowerCp(uint32_t cp) {
   if (cp >= 'A' && cp <= 'Z') return cp + 32;
-  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;              // Latin-1
+  if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7) return cp + 32;  // Latin-1
   if (cp >= 0x100 && cp <= 0x17F && cp != 0x130 && cp != 0x149 && (cp % 2 == 0) && cp < 0x138) return cp + 1;
-  if (cp >= 0x139 && cp <= 0x148 && (cp % 2 == 1)) return cp + 1;          // Latin Ext-A odd run
+  if (cp >= 0x139 && cp <= 0x148 && (cp % 2 == 1)) return cp + 1;  // Latin Ext-A odd run
   if (cp >= 0x14A && cp <= 0x177 && (cp % 2 == 0)) return cp + 1;
-  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;           // Greek
-  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                          // Cyrillic
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 32;  // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 32;                 // Cyrillic
   if (cp >= 0x400 && cp <= 0x40F) return cp + 80;
   return cp;
 }
@@ -117,7 +117,8 @@ std::string NormalizeReviewText(std::string_view text) {
   };
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
-    if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !IsWordCp(static_cast<unsigned char>(text[i - 1]))) &&
+    if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') &&
+        (i == 0 || !IsWordCp(static_cast<unsigned char>(text[i - 1]))) &&
         StartsWithUrl(Utf8Lower(text.substr(i, 8)), 0)) {
       while (i < text.size() && !(text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) ++i;
       space();
@@ -194,7 +195,7 @@ std::vector<std::string> SplitSentences(std::string_view text) {
     } else if (c == '.') {
       const bool digit_before = i > 0 && IsDigit(text[i - 1]);
       const bool digit_after = i + 1 < text.size() && IsDigit(text[i + 1]);
-      if (digit_before && digit_after) continue;  // 4.5
+      if (digit_before && digit_after) continue;                // 4.5
       if (i + 1 < text.size() && text[i + 1] == '.') continue;  // ellipsis: cut at its last dot
       // Short abbreviations like "es." / "e.g." / "ca.": a one- or two-letter word before the dot.
       size_t w = current.size() - 1;

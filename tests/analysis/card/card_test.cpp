@@ -82,7 +82,7 @@ TEST(RenderCard, EnglishCardUsesEnglishNumbersAndTexts) {
   auto a = MakeAnalysis();
   a.trust.level = score::TrustLevel::kHigh;
   a.trust.reasons.clear();
-  const auto card = RenderCard(Page(), a, {.lang = "en"});
+  const auto card = RenderCard(Page(), a, {.lang = "en", .cached_age = std::nullopt});
   EXPECT_NE(card.html.find("💰 Price: €1,299.99   (📉 lowest seen: €999.50 on 12 Nov)"), std::string::npos) << card.html;
   EXPECT_NE(card.html.find("⭐ Rating: 4.3/5 (1,234 reviews)"), std::string::npos);
   EXPECT_NE(card.html.find("🟢 WorthIt score: 8.1/10 — Great buy"), std::string::npos);

@@ -127,6 +127,11 @@ TEST(ShippedModel, ReadsClearReviews) {
   EXPECT_GE((*model)->Predict("Excellent, works perfectly, highly recommend.", "en").stars, 4);
   EXPECT_LE((*model)->Predict("Schrecklich, nach zwei Tagen kaputt. Geldverschwendung.", "de").stars, 2);
   EXPECT_GE((*model)->Predict("Producto excelente, funciona perfectamente.", "es").stars, 4);
+  // Italian goes through the lexical bridge (no Italian training data).
+  EXPECT_GE((*model)->Predict("Ottimo prodotto, funziona benissimo, lo consiglio.", "it").stars, 4);
+  EXPECT_LE((*model)->Predict("Pessimo, non funziona. Soldi buttati.", "it").stars, 2);
+  EXPECT_GT((*model)->Predict("Spedizione velocissima, imballaggio perfetto.", "it").calibrated,
+            (*model)->Predict("Deluso, si è rotto dopo una settimana.", "it").calibrated + 1.5);
 }
 
 }  // namespace

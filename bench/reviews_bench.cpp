@@ -41,7 +41,8 @@ const Fixture& Get() {
     f.model = std::move(*model);
     const char* data_env = std::getenv("WORTHIT_BENCH_REVIEWS");
     auto rows = reviews::ReadLabelledCsv(data_env ? data_env : "/work/shared/data/reviews/marc-train.csv");
-    if (!rows.ok() || rows->empty()) rows = reviews::ReadLabelledCsv(WORTHIT_SOURCE_DIR "/tests/analysis/reviews/fixtures/labelled.csv");
+    if (!rows.ok() || rows->empty())
+      rows = reviews::ReadLabelledCsv(WORTHIT_SOURCE_DIR "/tests/analysis/reviews/fixtures/labelled.csv");
     for (const auto& r : *rows) f.texts.push_back(r.text);
     // Keep a fixed, mixed-language sample (every k-th row) so runs compare.
     if (f.texts.size() > 2000) {

@@ -105,7 +105,7 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
       if (parts.size() > kMaxSentencesPerReview) parts.resize(kMaxSentencesPerReview);
       for (auto& part : parts) {
         const auto sp = model.Predict(part, rlang);
-        sentences.push_back({i, std::move(part), sp.calibrated, r.stars});
+        sentences.push_back({i, std::move(part), sp.calibrated, r.stars, rlang});
       }
     }
     if (r.stars) {

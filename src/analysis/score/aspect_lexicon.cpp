@@ -57,6 +57,8 @@ Result<AspectLexicon> AspectLexicon::Parse(std::string_view tsv) {
       std::string w = Trim(k);
       if (w.empty()) continue;
       Keyword kw;
+      kw.lang = cols[1];
+      lex.languages_.insert(cols[1]);
       if (w.back() == '*') {
         kw.prefix = true;
         w.pop_back();
@@ -96,11 +98,13 @@ bool AspectLexicon::IsKeyword(const std::string& word) const {
   return false;
 }
 
-std::vector<std::string> AspectLexicon::Match(const std::vector<std::string>& tokens) const {
+std::vector<std::string> AspectLexicon::Match(const std::vector<std::string>& tokens, const std::string& lang) const {
   std::vector<std::string> out;
+  const bool any_lang = lang.empty() || !languages_.count(lang);
   for (const auto& a : aspects_) {
     bool found = false;
     for (const auto& k : a.keywords) {
+      if (!any_lang && k.lang != lang) continue;
       const size_t len = k.words.size();
       for (size_t i = 0; !found && i + len <= tokens.size(); ++i) {
         bool ok = true;

@@ -21,6 +21,7 @@ class AspectLexicon {
   struct Keyword {
     std::vector<std::string> words;  // one or more lowercase words (a phrase)
     bool prefix = false;             // the last word matches as a prefix
+    std::string lang;                // the row's language
   };
   struct Aspect {
     std::string id;
@@ -35,14 +36,17 @@ class AspectLexicon {
   // Label in `lang`, else English, else the id.
   std::string Label(const std::string& aspect_id, const std::string& lang) const;
   bool IsStopword(const std::string& word) const { return stopwords_.count(word) > 0; }
-  // Aspect ids whose keywords occur in the token sequence (tokens lowercase, normalised).
-  std::vector<std::string> Match(const std::vector<std::string>& tokens) const;
+  // Aspect ids whose keywords occur in the token sequence (tokens lowercase, normalised). With a
+  // `lang` that has rows, only that language's keywords count (German "stabil*" must not read
+  // Italian "stabile" as quality); with "" or an unknown language, every language's do.
+  std::vector<std::string> Match(const std::vector<std::string>& tokens, const std::string& lang = "") const;
   // True when `word` is (or starts with, for prefix keywords) any single-word keyword.
   bool IsKeyword(const std::string& word) const;
 
  private:
   std::vector<Aspect> aspects_;
   std::set<std::string> stopwords_;
+  std::set<std::string> languages_;
 };
 
 }  // namespace worthit::analysis::score

@@ -10,7 +10,7 @@
 namespace worthit::analysis::score {
 namespace {
 
-constexpr double kPositive = 3.75;
+constexpr double kPositive = 3.5;  // sentence scores sit nearer the middle than whole reviews
 constexpr double kNegative = 2.5;
 constexpr int kPhraseMinReviews = 3;  // a phrase must recur across reviews to be an aspect
 constexpr int kMinMentions = 2;       // one review is an anecdote, two is a pattern
@@ -47,10 +47,11 @@ struct Acc {
 
 // Best quote for a pro (most positive) or a con (most negative); among equally clear ones the
 // shorter wins, and anything over the ideal length pays for its extra length.
-const ScoredSentence* BestQuote(const Acc& a, bool positive) {
+const ScoredSentence* BestQuote(const Acc& a, bool positive, const std::set<std::string>& used) {
   const ScoredSentence* best = nullptr;
   double best_key = -1e9;
   for (const auto* s : a.sentences) {
+    if (used.count(s->text)) continue;
     const double pol = SentencePolarity(*s);
     if (positive ? pol < kPositive : pol > kNegative) continue;
     const double clarity = positive ? pol : 6 - pol;
@@ -82,7 +83,7 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
   std::vector<std::vector<std::string>> matched(sentences.size());
   for (size_t i = 0; i < sentences.size(); ++i) {
     tokens[i] = Tokens(sentences[i].text);
-    matched[i] = lexicon.Match(tokens[i]);
+    matched[i] = lexicon.Match(tokens[i], sentences[i].lang);
   }
   // Recurring noun phrases: adjacent content-word pairs outside the lexicon, counted once per review.
   std::map<std::string, std::set<size_t>> phrase_reviews;
@@ -116,7 +117,11 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
     }
   }
 
-  std::vector<AspectFinding> pros, cons;
+  struct Candidate {
+    AspectFinding finding;
+    const Acc* acc;
+  };
+  std::vector<Candidate> pros, cons;
   for (const auto& [id, a] : by_aspect) {
     const int mentions = static_cast<int>(a.reviews.size());
     if (mentions < kMinMentions || a.positive + a.negative == 0) continue;
@@ -131,19 +136,15 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
     // Cons need less of a majority than pros: buyers mention problems less often than praise,
     // so a third of opinions being negative is already a real weakness.
     if (f.share_positive >= 0.67 && a.positive >= kMinMentions) {
-      if (const auto* q = BestQuote(a, true)) {
-        f.quote = q->text;
-        pros.push_back(f);
-      }
+      pros.push_back({std::move(f), &a});
     } else if (1 - f.share_positive >= 0.34 && a.negative >= 1) {
-      if (const auto* q = BestQuote(a, false)) {
-        f.quote = q->text;
-        cons.push_back(f);
-      }
+      cons.push_back({std::move(f), &a});
     }
   }
   auto rank = [](bool pro) {
-    return [pro](const AspectFinding& x, const AspectFinding& y) {
+    return [pro](const Candidate& cx, const Candidate& cy) {
+      const auto& x = cx.finding;
+      const auto& y = cy.finding;
       const int vx = pro ? x.positive : x.negative, vy = pro ? y.positive : y.negative;
       if (vx != vy) return vx > vy;
       if (x.mentions != y.mentions) return x.mentions > y.mentions;
@@ -152,14 +153,19 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
   };
   std::sort(pros.begin(), pros.end(), rank(true));
   std::sort(cons.begin(), cons.end(), rank(false));
-  // One quote is used once: a sentence praising battery and price shows under one of them.
+  // One sentence is quoted once: a sentence praising battery and price shows under the stronger
+  // aspect, the other gets its next-best sentence (or is left out when it has none).
   std::set<std::string> used;
-  for (auto* list : {&pros, &cons}) {
-    auto& dst = list == &pros ? out.pros : out.cons;
-    for (auto& f : *list) {
+  for (bool pro : {true, false}) {
+    auto& src = pro ? pros : cons;
+    auto& dst = pro ? out.pros : out.cons;
+    for (auto& c : src) {
       if (dst.size() >= kMaxItems) break;
-      if (!used.insert(f.quote).second) continue;
-      dst.push_back(std::move(f));
+      const auto* q = BestQuote(*c.acc, pro, used);
+      if (!q) continue;
+      c.finding.quote = q->text;
+      used.insert(q->text);
+      dst.push_back(std::move(c.finding));
     }
   }
   return out;

@@ -26,6 +26,7 @@ struct ScoredSentence {
   std::string text;                 // the sentence as written (quoted verbatim)
   double expected = 3;              // model's calibrated expected stars for the sentence
   std::optional<int> review_stars;  // the review's own stars, when shown
+  std::string lang;                 // the review's language ("" unknown: all keywords match)
 };
 
 struct AspectFinding {
@@ -48,7 +49,7 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
                       const std::string& lang);
 
 // Sentence polarity used above: 70% the sentence's own model score, 30% the review's stars
-// (a sentence inherits some of its review's mood). >= 3.75 positive, <= 2.5 negative.
+// (a sentence inherits some of its review's mood). >= 3.5 positive, <= 2.5 negative.
 double SentencePolarity(const ScoredSentence& s);
 
 }  // namespace worthit::analysis::score

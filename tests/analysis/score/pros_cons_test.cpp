@@ -23,6 +23,10 @@ TEST(AspectLexicon, BuiltinParsesAndMatchesAcrossLanguages) {
   const auto qp = lex.Match({"rapporto", "qualità", "prezzo"});
   EXPECT_NE(std::find(qp.begin(), qp.end(), "price"), qp.end());
   EXPECT_TRUE(lex.IsStopword("il"));
+  // Keywords of the review's language only: German "stabil*" must not read Italian "stabile".
+  EXPECT_TRUE(lex.Match({"connessione", "stabile"}, "it").empty());
+  EXPECT_EQ(lex.Match({"sehr", "stabile"}, "de"), std::vector<std::string>{"quality"});
+  EXPECT_EQ(lex.Match({"connessione", "stabile"}, "xx"), std::vector<std::string>{"quality"});
   EXPECT_TRUE(lex.Match({"nulla", "di", "che"}).empty());
 }
 
@@ -89,6 +93,21 @@ TEST(FindProsCons, RecurringNounPhrasesBecomeAspects) {
   EXPECT_EQ(pc.cons[0].label, "zipper pull");
   EXPECT_EQ(pc.cons[0].mentions, 3);
   EXPECT_TRUE(pc.pros.empty());
+}
+
+TEST(FindProsCons, OneSentenceIsQuotedOnceOtherAspectsTakeTheirNextBest) {
+  const std::vector<ScoredSentence> s = {
+      S(0, "Batteria e schermo eccellenti.", 4.9),
+      S(1, "La batteria dura due giorni.", 4.6),
+      S(2, "Lo schermo è nitido.", 4.5),
+      S(3, "Batteria ottima.", 4.4),
+  };
+  const auto pc = FindProsCons(s, 4, AspectLexicon::Builtin(), "it");
+  ASSERT_EQ(pc.pros.size(), 2u);
+  EXPECT_EQ(pc.pros[0].aspect, "battery");
+  EXPECT_EQ(pc.pros[0].quote, "Batteria e schermo eccellenti.");
+  EXPECT_EQ(pc.pros[1].aspect, "screen");
+  EXPECT_EQ(pc.pros[1].quote, "Lo schermo è nitido.");
 }
 
 TEST(FindProsCons, NoOpinionatedAspectsGivesEmptyListsNotCannedText) {

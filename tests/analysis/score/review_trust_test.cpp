@@ -66,6 +66,7 @@ TEST(AssessTrust, HonestReviewsAreHighWithNoReasons) {
 }
 
 TEST(AssessTrust, StarsTheTextsDoNotSupport) {
+  // The reviews show their own stars (mean 4.2): the texts are compared with those.
   const auto reviews = Honest();
   TrustInput in;
   in.shown_rating = 4.6;
@@ -75,8 +76,22 @@ TEST(AssessTrust, StarsTheTextsDoNotSupport) {
   const auto t = AssessTrust(in);
   ASSERT_TRUE(HasReason(t, "TEXT_VS_STARS"));
   EXPECT_EQ(t.level, TrustLevel::kMedium);
-  EXPECT_EQ(t.reasons.front().it, "il testo delle recensioni vale 3,4/5 mentre le stelle dicono 4,6");
-  EXPECT_EQ(t.reasons.front().en, "the review texts read like 3.4/5 while the stars say 4.6");
+  EXPECT_EQ(t.reasons.front().it, "il testo delle recensioni vale 3,4/5 mentre le stelle dicono 4,2");
+  EXPECT_EQ(t.reasons.front().en, "the review texts read like 3.4/5 while the stars say 4.2");
+
+  // Without per-review stars, against the shown rating.
+  auto unstarred = Honest();
+  for (auto& r : unstarred) r.stars.reset();
+  in.reviews = &unstarred;
+  const auto u = AssessTrust(in);
+  ASSERT_TRUE(HasReason(u, "TEXT_VS_STARS"));
+  EXPECT_EQ(u.reasons.front().it, "il testo delle recensioni vale 3,4/5 mentre le stelle dicono 4,6");
+
+  // Five reviews a bit under their stars: within what the model's own error explains.
+  std::vector<Review> few(unstarred.begin(), unstarred.begin() + 5);
+  in.reviews = &few;
+  in.predicted.assign(5, 4.0);
+  EXPECT_FALSE(HasReason(AssessTrust(in), "TEXT_VS_STARS"));
 }
 
 TEST(AssessTrust, DuplicatesShortGenericUnverifiedBurstForeignAndJShape) {

@@ -37,6 +37,9 @@ class LoadedFastText final : public fasttext::FastText {
   }
 };
 
+// No text, no opinion: every star equally likely (expected 3).
+constexpr std::array<double, 5> kUniform = {0.2, 0.2, 0.2, 0.2, 0.2};
+
 class FastTextReviewModel final : public ReviewModel {
  public:
   FastTextReviewModel(std::unique_ptr<LoadedFastText> ft, Calibration calibration, std::array<int, 5> label_of)
@@ -51,6 +54,7 @@ class FastTextReviewModel final : public ReviewModel {
     // word n-gram hashes the model was trained with; the stream lives on this thread's stack.
     std::string line = NormalizeReviewText(text);
     if (!lang.empty() && bridge_.Covers(lang)) line = bridge_.Apply(lang, line);
+    if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read
     line.push_back('\n');
     std::istringstream in(line);
     std::vector<int32_t> words, labels;
@@ -98,11 +102,14 @@ StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibrat
                               std::string_view lang) {
   StarPrediction p;
   p.probs = probs;
-  int best = 0;
   double expected = 0;
+  for (int s = 0; s < 5; ++s) expected += (s + 1) * probs[s];
+  // Argmax; a tie (e.g. the uniform "no text" distribution) goes to the star nearest the mean.
+  int best = -1;
   for (int s = 0; s < 5; ++s) {
-    if (probs[s] > probs[best]) best = s;
-    expected += (s + 1) * probs[s];
+    if (best < 0 || probs[s] > probs[best] ||
+        (probs[s] == probs[best] && std::abs(s + 1 - expected) < std::abs(best + 1 - expected)))
+      best = s;
   }
   p.stars = best + 1;
   p.expected = expected;

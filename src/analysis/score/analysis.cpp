@@ -103,10 +103,7 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
       }
       auto parts = reviews::SplitSentences(r.text);
       if (parts.size() > kMaxSentencesPerReview) parts.resize(kMaxSentencesPerReview);
-      for (auto& part : parts) {
-        const auto sp = model.Predict(part, rlang);
-        sentences.push_back({i, std::move(part), sp.calibrated, r.stars, rlang});
-      }
+      for (auto& part : parts) sentences.push_back({i, std::move(part), 3.0, r.stars, rlang});
     }
     if (r.stars) {
       pos += *r.stars >= 4;
@@ -132,7 +129,14 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
   a.rating_adjusted = a.trust.adjusted_rating;
   a.reviews_used = a.trust.reviews_used;
 
-  a.pros_cons = FindProsCons(sentences, a.trust.reviews_with_text, AspectLexicon::Builtin(), a.lang);
+  // Only sentences that mention an aspect go through the model (the others cannot become a
+  // pro or a con); on typical pages that is about half of them.
+  const auto& lexicon = AspectLexicon::Builtin();
+  const auto aspects = SentenceAspects(sentences, lexicon);
+  for (size_t k = 0; k < sentences.size(); ++k) {
+    if (!aspects[k].empty()) sentences[k].expected = model.Predict(sentences[k].text, sentences[k].lang).calibrated;
+  }
+  a.pros_cons = FindProsCons(sentences, aspects, a.trust.reviews_with_text, lexicon, a.lang);
 
   ScoreInput si;
   si.rating = a.rating_shown;

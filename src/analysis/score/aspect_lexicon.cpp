@@ -70,7 +70,22 @@ Result<AspectLexicon> AspectLexicon::Parse(std::string_view tsv) {
       if (!kw.words.empty()) aspect.keywords.push_back(std::move(kw));
     }
   }
+  lex.BuildIndex();
   return lex;
+}
+
+void AspectLexicon::BuildIndex() {
+  for (size_t a = 0; a < aspects_.size(); ++a) {
+    for (size_t k = 0; k < aspects_[a].keywords.size(); ++k) {
+      const auto& kw = aspects_[a].keywords[k];
+      if (kw.words.size() == 1 && kw.prefix) {
+        single_prefix_.emplace_back(a, k);
+      } else {
+        by_first_word_[kw.words[0]].emplace_back(a, k);
+        if (kw.words.size() == 1) single_exact_.insert(kw.words[0]);
+      }
+    }
+  }
 }
 
 const AspectLexicon& AspectLexicon::Builtin() {
@@ -92,32 +107,35 @@ std::string AspectLexicon::Label(const std::string& id, const std::string& lang)
 }
 
 bool AspectLexicon::IsKeyword(const std::string& word) const {
-  for (const auto& a : aspects_)
-    for (const auto& k : a.keywords)
-      if (k.words.size() == 1 && (k.prefix ? StartsWith(word, k.words[0]) : word == k.words[0])) return true;
+  if (single_exact_.count(word)) return true;
+  for (const auto& [a, k] : single_prefix_)
+    if (StartsWith(word, aspects_[a].keywords[k].words[0])) return true;
   return false;
 }
 
 std::vector<std::string> AspectLexicon::Match(const std::vector<std::string>& tokens, const std::string& lang) const {
-  std::vector<std::string> out;
   const bool any_lang = lang.empty() || !languages_.count(lang);
-  for (const auto& a : aspects_) {
-    bool found = false;
-    for (const auto& k : a.keywords) {
-      if (!any_lang && k.lang != lang) continue;
-      const size_t len = k.words.size();
-      for (size_t i = 0; !found && i + len <= tokens.size(); ++i) {
-        bool ok = true;
-        for (size_t j = 0; ok && j < len; ++j) {
-          const bool last = j + 1 == len;
-          ok = (last && k.prefix) ? StartsWith(tokens[i + j], k.words[j]) : tokens[i + j] == k.words[j];
-        }
-        found = ok;
-      }
-      if (found) break;
+  std::vector<bool> found(aspects_.size(), false);
+  auto matches_at = [&](const Keyword& kw, size_t i) {
+    if (!any_lang && kw.lang != lang) return false;
+    if (i + kw.words.size() > tokens.size()) return false;
+    for (size_t j = 0; j < kw.words.size(); ++j) {
+      const bool last = j + 1 == kw.words.size();
+      if (!((last && kw.prefix) ? StartsWith(tokens[i + j], kw.words[j]) : tokens[i + j] == kw.words[j])) return false;
     }
-    if (found) out.push_back(a.id);
+    return true;
+  };
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (auto it = by_first_word_.find(tokens[i]); it != by_first_word_.end()) {
+      for (const auto& [a, k] : it->second)
+        if (!found[a] && matches_at(aspects_[a].keywords[k], i)) found[a] = true;
+    }
+    for (const auto& [a, k] : single_prefix_)
+      if (!found[a] && matches_at(aspects_[a].keywords[k], i)) found[a] = true;
   }
+  std::vector<std::string> out;
+  for (size_t a = 0; a < aspects_.size(); ++a)
+    if (found[a]) out.push_back(aspects_[a].id);
   return out;
 }
 

@@ -10,6 +10,9 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -47,6 +50,12 @@ class AspectLexicon {
   std::vector<Aspect> aspects_;
   std::set<std::string> stopwords_;
   std::set<std::string> languages_;
+  // Indexes built by Parse (Match runs for every sentence of every page): keywords by their
+  // first word, and the single-word prefix keywords that need a StartsWith scan.
+  void BuildIndex();
+  std::unordered_map<std::string, std::vector<std::pair<size_t, size_t>>> by_first_word_;
+  std::vector<std::pair<size_t, size_t>> single_prefix_;
+  std::unordered_set<std::string> single_exact_;
 };
 
 }  // namespace worthit::analysis::score

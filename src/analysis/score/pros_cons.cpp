@@ -72,18 +72,13 @@ double SentencePolarity(const ScoredSentence& s) {
   return 0.7 * s.expected + 0.3 * *s.review_stars;
 }
 
-ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_with_text, const AspectLexicon& lexicon,
-                      const std::string& lang) {
-  ProsCons out;
-  if (reviews_with_text < kMinReviewsToJudge) return out;
-  out.enough = true;
-
-  std::map<std::string, Acc> by_aspect;
+std::vector<std::vector<std::string>> SentenceAspects(const std::vector<ScoredSentence>& sentences,
+                                                      const AspectLexicon& lexicon) {
   std::vector<std::vector<std::string>> tokens(sentences.size());
-  std::vector<std::vector<std::string>> matched(sentences.size());
+  std::vector<std::vector<std::string>> ids(sentences.size());
   for (size_t i = 0; i < sentences.size(); ++i) {
     tokens[i] = Tokens(sentences[i].text);
-    matched[i] = lexicon.Match(tokens[i], sentences[i].lang);
+    ids[i] = lexicon.Match(tokens[i], sentences[i].lang);
   }
   // Recurring noun phrases: adjacent content-word pairs outside the lexicon, counted once per review.
   std::map<std::string, std::set<size_t>> phrase_reviews;
@@ -98,16 +93,34 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_
   std::set<std::string> phrases;
   for (const auto& [p, revs] : phrase_reviews)
     if (static_cast<int>(revs.size()) >= kPhraseMinReviews) phrases.insert(p);
-
   for (size_t i = 0; i < sentences.size(); ++i) {
-    std::vector<std::string> ids = matched[i];
     const auto& t = tokens[i];
     for (size_t k = 0; k + 1 < t.size(); ++k) {
       std::string p = t[k] + " " + t[k + 1];
-      if (phrases.count(p) && std::find(ids.begin(), ids.end(), p) == ids.end()) ids.push_back(std::move(p));
+      if (phrases.count(p) && std::find(ids[i].begin(), ids[i].end(), p) == ids[i].end())
+        ids[i].push_back(std::move(p));
     }
+  }
+  return ids;
+}
+
+ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_with_text, const AspectLexicon& lexicon,
+                      const std::string& lang) {
+  return FindProsCons(sentences, SentenceAspects(sentences, lexicon), reviews_with_text, lexicon, lang);
+}
+
+ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences,
+                      const std::vector<std::vector<std::string>>& aspects, int reviews_with_text,
+                      const AspectLexicon& lexicon, const std::string& lang) {
+  ProsCons out;
+  if (reviews_with_text < kMinReviewsToJudge) return out;
+  out.enough = true;
+
+  std::map<std::string, Acc> by_aspect;
+  for (size_t i = 0; i < sentences.size() && i < aspects.size(); ++i) {
+    if (aspects[i].empty()) continue;
     const double pol = SentencePolarity(sentences[i]);
-    for (const auto& id : ids) {
+    for (const auto& id : aspects[i]) {
       auto& a = by_aspect[id];
       a.reviews.insert(sentences[i].review);
       a.sentences.push_back(&sentences[i]);

@@ -48,6 +48,15 @@ struct ProsCons {
 ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_with_text, const AspectLexicon& lexicon,
                       const std::string& lang);
 
+// The aspects each sentence mentions (lexicon ids, then recurring phrases); reads only text,
+// review and lang, so callers can score with the model just the sentences that mention one.
+std::vector<std::vector<std::string>> SentenceAspects(const std::vector<ScoredSentence>& sentences,
+                                                      const AspectLexicon& lexicon);
+// Same as above with SentenceAspects precomputed; sentences without aspects are not read.
+ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences,
+                      const std::vector<std::vector<std::string>>& aspects, int reviews_with_text,
+                      const AspectLexicon& lexicon, const std::string& lang);
+
 // Sentence polarity used above: 70% the sentence's own model score, 30% the review's stars
 // (a sentence inherits some of its review's mood). >= 3.5 positive, <= 2.5 negative.
 double SentencePolarity(const ScoredSentence& s);

@@ -52,12 +52,18 @@ std::string VerdictSentence(const Analysis& a, const std::string& lang) {
     case Band::kAverage: s = en ? "An average product" : "Un prodotto nella media"; break;
     case Band::kPoor: s = en ? "Better look elsewhere" : "Meglio guardare altrove"; break;
   }
+  // Phrased without articles ("piace per batteria e comfort, meno per audio") so that any
+  // aspect label, including recurring phrases from the reviews, reads correctly.
   const auto& pc = a.pros_cons;
-  if (pc.enough && !pc.pros.empty())
-    s += (en ? ": buyers praise the " : ": chi l'ha comprato apprezza ") + JoinLabels(pc.pros, 2, lang);
-  if (pc.enough && !pc.cons.empty()) {
-    s += pc.pros.empty() ? ": " : (en ? ", but " : ", ma ");
-    s += (en ? "watch out for the " : "attenzione a ") + JoinLabels(pc.cons, 1, lang);
+  const bool pros = pc.enough && !pc.pros.empty();
+  const bool cons = pc.enough && !pc.cons.empty();
+  if (pros) s += (en ? ": liked for its " : ": piace per ") + JoinLabels(pc.pros, 2, lang);
+  if (cons) {
+    if (pros)
+      s += en ? ", less for its " : ", meno per ";
+    else
+      s += en ? ": liked less for its " : ": piace meno per ";
+    s += JoinLabels(pc.cons, 1, lang);
   }
   if (a.score.price_points >= 0.2) {
     s +=

@@ -121,3 +121,36 @@ TEST(AnalyzeProduct, TextsThatContradictTheStarsLowerTrustAndScore) {
 
 }  // namespace
 }  // namespace worthit::analysis::score
+
+namespace worthit::analysis::score {
+namespace {
+
+TEST(VerdictSentence, BuiltFromTheAnalysisFacts) {
+  Analysis a;
+  a.score.has_score = true;
+  a.score.score = 6.5;
+  a.score.band = Band::kGood;
+  a.pros_cons.enough = true;
+  AspectFinding battery;
+  battery.label = "batteria";
+  AspectFinding comfort;
+  comfort.label = "comfort";
+  AspectFinding sound;
+  sound.label = "audio";
+  a.pros_cons.pros = {battery, comfort};
+  a.pros_cons.cons = {sound};
+  EXPECT_EQ(VerdictSentence(a, "it"), "Una buona scelta: piace per batteria e comfort, meno per audio.");
+  a.score.price_points = -0.5;
+  a.trust.level = TrustLevel::kLow;
+  a.pros_cons.pros.clear();
+  EXPECT_EQ(VerdictSentence(a, "it"),
+            "Una buona scelta: piace meno per audio; ora costa più del solito; prendi le recensioni con cautela.");
+  a.pros_cons.enough = false;
+  a.score.price_points = 0;
+  a.trust.level = TrustLevel::kHigh;
+  a.score.band = Band::kPoor;
+  EXPECT_EQ(VerdictSentence(a, "en"), "Better look elsewhere.");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::score

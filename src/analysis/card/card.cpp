@@ -32,7 +32,8 @@ struct Texts {
   const char* share;
   const char* cached;  // "Analisi di"
   const char* no_score;
-  const char* adjusted;  // "corretta"
+  const char* adjusted;  // "valutazione corretta"
+  const char* read;      // "recensioni lette"
   const char* trust_unknown;
 };
 
@@ -56,7 +57,8 @@ constexpr Texts kIt{"Prezzo",
                     "📤 Condividi",
                     "Analisi di",
                     "n/d — dati insufficienti per giudicare",
-                    "corretta",
+                    "valutazione corretta",
+                    "recensioni lette",
                     "non valutabile: nessuna recensione da leggere"};
 constexpr Texts kEn{"Price",
                     "lowest seen",
@@ -78,7 +80,8 @@ constexpr Texts kEn{"Price",
                     "📤 Share",
                     "Analysis from",
                     "n/a — not enough data to judge",
-                    "adjusted",
+                    "adjusted rating",
+                    "reviews read",
                     "not assessable: no reviews to read"};
 
 const Texts& T(const std::string& lang) { return lang == "en" ? kEn : kIt; }
@@ -139,6 +142,12 @@ std::string Render(const ProductPage& page, const score::Analysis& a, const Card
     if (!a.trust.reasons.empty()) out += ": " + EscapeHtml(a.trust.reasons.front().Text(lang));
     for (size_t i = 1; i < a.trust.reasons.size() && i < 2; ++i)
       out += "; " + EscapeHtml(a.trust.reasons[i].Text(lang));
+    // ReviewMeta-style figure, only when it differs from the shown rating at one decimal.
+    if (a.rating_adjusted && a.rating_shown && std::abs(*a.rating_adjusted - *a.rating_shown) >= 0.05 &&
+        FormatDecimal(*a.rating_adjusted, 1, lang) != FormatDecimal(*a.rating_shown, 1, lang)) {
+      out += " (" + std::string(t.adjusted) + " " + FormatDecimal(*a.rating_adjusted, 1, lang) + "/5, " +
+             FormatInteger(a.reviews_used, lang) + " " + t.read + ")";
+    }
   }
   out += "\n";
 

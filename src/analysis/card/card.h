@@ -9,6 +9,8 @@
 // - Keyboard: [🔄 Aggiorna analisi: callback "refresh:<id>"] [🛒 Apri prodotto: url]
 //   [📤 Condividi: switch_inline_query "<id>"]; <id> = ProductId(page), 16 hex chars, so
 //   callback_data is 24 bytes (Telegram allows 64). The bot resolves <id> via the result cache.
+// - Trust media/bassa: the first two reasons, then the adjusted rating and how many reviews it
+//   rests on when it differs from the shown one ("(valutazione corretta 3,9/5, 48 recensioni lette)").
 // - Cached variant: CardOptions::cached_age adds a first line "🕒 Analisi di 3 ore fa" and the
 //   refresh button stays the way to force a fresh analysis.
 // The keyboard is a neutral struct so this library does not depend on telegram/.

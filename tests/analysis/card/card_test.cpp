@@ -106,6 +106,18 @@ TEST(RenderCard, TooFewReviewsAndNoScoreAreSaidPlainly) {
   EXPECT_NE(card.html.find("non valutabile"), std::string::npos);
 }
 
+TEST(RenderCard, AdjustedRatingIsShownWhenTrustIsInDoubt) {
+  auto a = MakeAnalysis();
+  a.rating_shown = 4.3;
+  a.rating_adjusted = 3.94;
+  a.reviews_used = 48;
+  const auto card = RenderCard(Page(), a, {});
+  EXPECT_NE(card.html.find("dicono 4,6 (valutazione corretta 3,9/5, 48 recensioni lette)\n"), std::string::npos)
+      << card.html;
+  a.rating_adjusted = 4.31;  // same to one decimal: nothing to add
+  EXPECT_EQ(RenderCard(Page(), a, {}).html.find("valutazione corretta"), std::string::npos);
+}
+
 TEST(RenderCard, ColoursFollowTheScore) {
   auto a = MakeAnalysis();
   a.score.score = 5.5;

@@ -8,7 +8,7 @@ namespace worthit::analysis::score {
 namespace {
 
 ScoredSentence S(size_t review, std::string text, double expected, std::optional<int> stars = std::nullopt) {
-  return {review, std::move(text), expected, stars};
+  return {review, std::move(text), expected, stars, ""};
 }
 
 TEST(AspectLexicon, BuiltinParsesAndMatchesAcrossLanguages) {

@@ -1,0 +1,105 @@
+#include "analysis/reviews/calibration.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <sstream>
+
+namespace worthit::analysis::reviews {
+
+Calibration::Knots Calibration::FitIsotonic(std::vector<std::pair<double, double>> xy, size_t max_knots) {
+  Knots out;
+  if (xy.empty()) return out;
+  std::sort(xy.begin(), xy.end());
+  struct Block {
+    double sx, sy, n;
+  };
+  std::vector<Block> blocks;
+  for (const auto& [x, y] : xy) {
+    blocks.push_back({x, y, 1});
+    while (blocks.size() > 1) {
+      auto& b = blocks[blocks.size() - 1];
+      auto& a = blocks[blocks.size() - 2];
+      if (a.sy / a.n <= b.sy / b.n) break;
+      a.sx += b.sx;
+      a.sy += b.sy;
+      a.n += b.n;
+      blocks.pop_back();
+    }
+  }
+  // Merge neighbours evenly when there are too many blocks: the merged map stays monotone.
+  while (blocks.size() > max_knots) {
+    std::vector<Block> merged;
+    for (size_t i = 0; i < blocks.size(); i += 2) {
+      Block b = blocks[i];
+      if (i + 1 < blocks.size()) {
+        b.sx += blocks[i + 1].sx;
+        b.sy += blocks[i + 1].sy;
+        b.n += blocks[i + 1].n;
+      }
+      merged.push_back(b);
+    }
+    blocks = std::move(merged);
+  }
+  for (const auto& b : blocks) out.emplace_back(b.sx / b.n, b.sy / b.n);
+  return out;
+}
+
+double Calibration::Apply(std::string_view lang, double x) const {
+  auto it = maps_.find(std::string(lang));
+  if (it == maps_.end()) it = maps_.find("*");
+  double y = x;
+  if (it != maps_.end() && !it->second.empty()) {
+    const auto& k = it->second;
+    if (x <= k.front().first) {
+      y = k.front().second;
+    } else if (x >= k.back().first) {
+      y = k.back().second;
+    } else {
+      auto hi = std::upper_bound(k.begin(), k.end(), x, [](double v, const auto& p) { return v < p.first; });
+      auto lo = hi - 1;
+      const double span = hi->first - lo->first;
+      const double t = span > 0 ? (x - lo->first) / span : 0;
+      y = lo->second + t * (hi->second - lo->second);
+    }
+  }
+  return std::clamp(y, 1.0, 5.0);
+}
+
+std::string Calibration::Serialize() const {
+  std::string out = "# worthit review-model calibration: lang<TAB>expected<TAB>observed (isotonic knots)\n";
+  char buf[64];
+  for (const auto& [lang, knots] : maps_) {
+    for (const auto& [x, y] : knots) {
+      std::snprintf(buf, sizeof buf, "\t%.5f\t%.5f\n", x, y);
+      out += lang;
+      out += buf;
+    }
+  }
+  return out;
+}
+
+Result<Calibration> Calibration::Parse(std::string_view text) {
+  Calibration c;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    std::string lang;
+    double x = 0, y = 0;
+    if (!(std::getline(ls, lang, '\t') && ls >> x >> y) || lang.empty()) {
+      return Error::Invalid("CALIBRATION_INVALID", "line " + std::to_string(line_no) + ": want lang<TAB>x<TAB>y");
+    }
+    auto& knots = c.maps_[lang];
+    if (!knots.empty() && x < knots.back().first) {
+      return Error::Invalid("CALIBRATION_INVALID", "line " + std::to_string(line_no) + ": x not ascending");
+    }
+    knots.emplace_back(x, y);
+  }
+  return c;
+}
+
+}  // namespace worthit::analysis::reviews

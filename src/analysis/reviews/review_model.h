@@ -1,0 +1,57 @@
+// ReviewModel: reads a review (or one sentence of it) and predicts 1-5 stars with probabilities.
+//
+// The interface exists because the verdict pipeline (score/) is tested with a fake; the real
+// implementation is fastText (fasttext_review_model.cpp, the only file that sees fastText headers),
+// created with LoadReviewModel(). A model file `X.ftz` may come with a calibration file `X.calib`
+// (written by `worthit train`): per language, a monotone map from the raw expected stars to the
+// stars reviewers actually gave, fitted on a validation split, so that means over many reviews are
+// unbiased. Without it, calibrated == expected.
+// Thread-safety: Predict/PredictBatch are const and safe to call concurrently on one loaded model
+// (fastText's FastText::predict and Dictionary::getLine are const and keep their state on the
+// stack). Failure modes: LoadReviewModel returns MODEL_NOT_FOUND / MODEL_INVALID; prediction never
+// fails (empty text gives the model's prior).
+#pragma once
+
+#include <array>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "analysis/reviews/calibration.h"
+#include "common/result.h"
+
+namespace worthit::analysis::reviews {
+
+struct StarPrediction {
+  int stars = 3;                  // argmax, 1..5
+  std::array<double, 5> probs{};  // P(1 star) .. P(5 stars), sum 1
+  double expected = 3;            // sum k * P(k)
+  double calibrated = 3;          // expected mapped through the language's calibration
+};
+
+class ReviewModel {
+ public:
+  virtual ~ReviewModel() = default;
+  // `lang` (ISO 639-1 or "") selects the calibration map; the classifier itself is multilingual.
+  virtual StarPrediction Predict(std::string_view text, std::string_view lang = "") const = 0;
+  virtual std::vector<StarPrediction> PredictBatch(const std::vector<std::string>& texts,
+                                                   std::string_view lang = "") const {
+    std::vector<StarPrediction> out;
+    out.reserve(texts.size());
+    for (const auto& t : texts) out.push_back(Predict(t, lang));
+    return out;
+  }
+};
+
+// Loads a fastText model (.bin or quantized .ftz) and `<path minus extension>.calib` if present.
+Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path);
+
+// "models/reviews.ftz" -> "models/reviews.calib".
+std::string CalibrationPathFor(const std::string& model_path);
+
+// Fills stars/expected/calibrated from probs (shared by the fastText model and fakes).
+StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibration& calibration,
+                              std::string_view lang);
+
+}  // namespace worthit::analysis::reviews

@@ -1,0 +1,86 @@
+// Training and evaluation of the fastText review model (`worthit train`).
+//
+// Data comes from any number of sources as LabelledReview values (today: CSV files with columns
+// lang,stars,text via ReadLabelledCsv; the learned-reviews store will add a second source that
+// produces the same values, e.g. `worthit train --from-store`). TrainReviewModel:
+//   1. normalises and de-duplicates texts (exact duplicates after normalisation count once);
+//   2. splits deterministically per language by a hash of the text: 10% test, 10% validation,
+//      80% training (stratified by language, so every language is measured on its own);
+//   3. balances star classes in the training file by repeating examples of rare classes;
+//   4. trains a supervised fastText model (softmax, word n-grams, subwords) single-threaded with
+//      a fixed seed by default, so the same data and options give the same model;
+//   5. quantizes it (.ftz) and writes `<out>` plus `<out minus extension>.calib`, the per-language
+//      isotonic calibration of expected stars fitted on the validation split;
+//   6. evaluates the saved model on the test split, per language.
+// Thread-safety: TrainReviewModel uses `options.threads` threads and a private temp directory;
+// do not run two with the same out path. Failure modes: TRAIN_NO_DATA, TRAIN_IO, TRAIN_FAILED,
+// DATA_INVALID (CSV).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace worthit::analysis::reviews {
+
+struct LabelledReview {
+  std::string lang;  // ISO 639-1, "" if unknown
+  int stars = 0;     // 1..5
+  std::string text;
+};
+
+// Reads a CSV (RFC 4180 quoting) whose header names the columns lang, stars, text (any order,
+// more columns allowed). Rows with stars outside 1..5 or empty text are skipped.
+Result<std::vector<LabelledReview>> ReadLabelledCsv(const std::string& path);
+
+struct TrainOptions {
+  std::string out_path = "models/reviews.ftz";
+  // Chosen by a sweep on the validation split (docs in models/README.md): few epochs at a high
+  // learning rate generalise best on ~16k short reviews; bigrams + 3-5 char subwords carry
+  // across the Romance/Germanic languages; dim 50 is enough for 5 labels.
+  double lr = 0.5;
+  int epoch = 5;
+  int word_ngrams = 2;
+  int dim = 50;
+  int minn = 3;
+  int maxn = 5;
+  int bucket = 500000;  // hashed n-gram rows before quantization
+  int threads = 1;      // 1 = bit-for-bit reproducible
+  int seed = 1;
+  bool quantize = true;
+  size_t cutoff = 100000;  // rows kept by quantization (by norm), keeps the .ftz a few MB
+  int eval_groups = 2000;  // random groups of 20 test reviews for the mean-of-20 error
+};
+
+struct LangMetrics {
+  std::string lang;  // "all" for the pooled row
+  size_t n = 0;
+  double exact = 0;         // argmax == stars
+  double within_one = 0;    // |argmax - stars| <= 1
+  double macro_f1 = 0;      // mean F1 over the 5 classes
+  double mae = 0;           // mean |argmax - stars|
+  double mae_expected = 0;  // mean |calibrated expected - stars|
+  double mean20_raw = 0;    // mean over groups of |mean expected - mean stars|, uncalibrated
+  double mean20 = 0;        // same, calibrated (what the card aggregates)
+};
+
+struct TrainReport {
+  size_t total = 0, duplicates = 0, train = 0, valid = 0, test = 0;
+  std::vector<LangMetrics> test_metrics;
+  std::string model_path, calibration_path;
+  uint64_t model_bytes = 0;
+  double seconds = 0;
+};
+
+Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, const TrainOptions& options);
+
+// Human-readable table of a report (what `worthit train` prints).
+std::string FormatTrainReport(const TrainReport& report);
+
+// Metrics of predictions (argmax stars, calibrated expected) against gold stars, for one group.
+LangMetrics ComputeMetrics(const std::string& lang, const std::vector<int>& gold, const std::vector<int>& predicted,
+                           const std::vector<double>& expected_raw, const std::vector<double>& expected_calibrated,
+                           int groups, unsigned seed);
+
+}  // namespace worthit::analysis::reviews

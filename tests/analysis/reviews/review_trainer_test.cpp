@@ -1,0 +1,141 @@
+#include "analysis/reviews/review_trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "analysis/reviews/review_model.h"
+#include "common/ids.h"
+
+namespace worthit::analysis::reviews {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A distinct letter token per example (digits would be folded to __num__ and de-duplicated).
+std::string Tag(int i) { return std::string("x") + char('a' + i % 26) + char('a' + (i / 26) % 26); }
+
+TEST(ReadLabelledCsv, ParsesQuotedFieldsAndSkipsBadRows) {
+  auto rows = ReadLabelledCsv(WORTHIT_SOURCE_DIR "/tests/analysis/reviews/fixtures/labelled.csv");
+  ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[1].text, "Pessimo, \"rotto\" dopo un giorno, soldi buttati");
+  EXPECT_EQ((*rows)[1].stars, 1);
+  EXPECT_EQ((*rows)[2].text, "Geht so.\nZweite Zeile im Feld");
+  EXPECT_EQ((*rows)[3].lang, "fr");
+  EXPECT_FALSE(ReadLabelledCsv("/nonexistent.csv").ok());
+}
+
+TEST(ComputeMetrics, CountsExactWithinOneF1AndMeanOf20) {
+  std::vector<int> gold, pred;
+  std::vector<double> raw, cal;
+  for (int i = 0; i < 40; ++i) {
+    gold.push_back(1 + i % 5);
+    pred.push_back(i % 2 == 0 ? 1 + i % 5 : std::min(5, 2 + i % 5));  // half exact, half one off
+    raw.push_back(gold.back() + 0.5);
+    cal.push_back(gold.back());
+  }
+  const auto m = ComputeMetrics("en", gold, pred, raw, cal, 50, 1);
+  EXPECT_EQ(m.n, 40u);
+  EXPECT_GT(m.exact, 0.5);  // the 5-star ones are exact either way
+  EXPECT_DOUBLE_EQ(m.within_one, 1.0);
+  EXPECT_NEAR(m.mean20_raw, 0.5, 1e-9);
+  EXPECT_NEAR(m.mean20, 0.0, 1e-9);
+  EXPECT_DOUBLE_EQ(m.mae_expected, 0.0);
+  EXPECT_GT(m.macro_f1, 0.3);
+  EXPECT_LT(m.macro_f1, 1.0);
+}
+
+// Trains a real (tiny) model end to end on synthetic reviews, loads it, predicts concurrently.
+TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
+  std::vector<LabelledReview> data;
+  const char* words[] = {"terrible", "poor", "okay", "good", "excellent"};
+  const char* things[] = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
+  for (int i = 0; i < 500; ++i) {
+    const int stars = 1 + i % 5;
+    data.push_back({i % 3 == 0 ? "de" : "en", stars,
+                    std::string(words[stars - 1]) + " " + things[(i / 5) % 8] + " " + words[stars - 1] + " " + Tag(i)});
+  }
+  const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
+  TrainOptions o;
+  o.out_path = (dir / "m.ftz").string();
+  o.epoch = 10;
+  o.dim = 10;
+  o.bucket = 20000;
+  o.cutoff = 0;
+  o.eval_groups = 10;
+  auto report = TrainReviewModel(data, o);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->train + report->valid + report->test, data.size());
+  EXPECT_TRUE(fs::exists(o.out_path));
+  EXPECT_TRUE(fs::exists(dir / "m.calib"));
+  ASSERT_FALSE(report->test_metrics.empty());
+  EXPECT_EQ(report->test_metrics.front().lang, "all");
+  EXPECT_GT(report->test_metrics.front().exact, 0.9);
+  EXPECT_NE(FormatTrainReport(*report).find("within1"), std::string::npos);
+
+  auto model = LoadReviewModel(o.out_path);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  const auto pos = (*model)->Predict("Excellent screen, excellent!");
+  const auto neg = (*model)->Predict("Terrible battery, terrible");
+  EXPECT_EQ(pos.stars, 5);
+  EXPECT_EQ(neg.stars, 1);
+  double sum = 0;
+  for (double p : pos.probs) sum += p;
+  EXPECT_NEAR(sum, 1.0, 1e-6);
+  EXPECT_GT(pos.expected, neg.expected);
+
+  // Concurrent predictions on one model give the same answers as sequential ones.
+  std::vector<std::string> texts;
+  for (int i = 0; i < 200; ++i) texts.push_back(std::string(i % 2 ? "terrible cable " : "good case ") + Tag(i));
+  const auto expected = (*model)->PredictBatch(texts);
+  std::vector<std::vector<StarPrediction>> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&, t] { got[t] = (*model)->PredictBatch(texts); });
+  for (auto& th : threads) th.join();
+  for (const auto& g : got) {
+    ASSERT_EQ(g.size(), expected.size());
+    for (size_t i = 0; i < g.size(); ++i) EXPECT_EQ(g[i].probs, expected[i].probs);
+  }
+  fs::remove_all(dir);
+}
+
+TEST(TrainReviewModel, RefusesEmptyData) {
+  auto r = TrainReviewModel({}, TrainOptions{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "TRAIN_NO_DATA");
+}
+
+TEST(LoadReviewModel, ReportsMissingAndInvalidFiles) {
+  auto missing = LoadReviewModel("/nonexistent/model.ftz");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "MODEL_NOT_FOUND");
+  auto invalid = LoadReviewModel(WORTHIT_SOURCE_DIR "/tests/analysis/reviews/fixtures/labelled.csv");
+  ASSERT_FALSE(invalid.ok());
+  EXPECT_EQ(invalid.error().code, "MODEL_INVALID");
+}
+
+// The shipped model (models/reviews.ftz) reads clear reviews the right way round.
+TEST(ShippedModel, ReadsClearReviews) {
+  const std::string path = WORTHIT_SOURCE_DIR "/models/reviews.ftz";
+  if (!fs::exists(path)) GTEST_SKIP() << "no shipped model";
+  auto model = LoadReviewModel(path);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  EXPECT_LE((*model)->Predict("Terrible, broke after two days. Waste of money!", "en").stars, 2);
+  EXPECT_GE((*model)->Predict("Excellent, works perfectly, highly recommend.", "en").stars, 4);
+  EXPECT_LE((*model)->Predict("Schrecklich, nach zwei Tagen kaputt. Geldverschwendung.", "de").stars, 2);
+  EXPECT_GE((*model)->Predict("Producto excelente, funciona perfectamente.", "es").stars, 4);
+  // Nothing to read: uniform, 3 stars.
+  EXPECT_EQ((*model)->Predict("", "en").stars, 3);
+  EXPECT_NEAR((*model)->Predict("", "en").probs[0], 0.2, 1e-12);
+  // Italian goes through the lexical bridge (no Italian training data).
+  EXPECT_GE((*model)->Predict("Ottimo prodotto, funziona benissimo, lo consiglio.", "it").stars, 4);
+  EXPECT_LE((*model)->Predict("Pessimo, non funziona. Soldi buttati.", "it").stars, 2);
+  EXPECT_GT((*model)->Predict("Spedizione velocissima, imballaggio perfetto.", "it").calibrated,
+            (*model)->Predict("Deluso, si è rotto dopo una settimana.", "it").calibrated + 1.5);
+}
+
+}  // namespace
+}  // namespace worthit::analysis::reviews

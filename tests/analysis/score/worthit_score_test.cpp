@@ -1,0 +1,105 @@
+#include "analysis/score/worthit_score.h"
+
+#include <gtest/gtest.h>
+
+namespace worthit::analysis::score {
+namespace {
+
+struct Case {
+  const char* name;
+  ScoreInput in;
+  bool has_score;
+  double score;
+  Band band;
+};
+
+ScoreInput Rated(double rating, int64_t count) {
+  ScoreInput in;
+  in.rating = rating;
+  in.rating_count = count;
+  in.trust = TrustLevel::kHigh;
+  return in;
+}
+
+TEST(ComputeScore, TableOfCases) {
+  auto with_text = [](ScoreInput in, double mean, int k) {
+    in.text_mean = mean;
+    in.reviews_with_text = k;
+    return in;
+  };
+  auto with_trust = [](ScoreInput in, TrustLevel t, std::optional<double> adjusted) {
+    in.trust = t;
+    in.adjusted_rating = adjusted;
+    return in;
+  };
+  auto with_price = [](ScoreInput in, double price, double typical, double lowest, int64_t obs) {
+    in.price = price;
+    in.typical_price = typical;
+    in.lowest_price = lowest;
+    in.price_observations = obs;
+    return in;
+  };
+  const Case cases[] = {
+      // Nothing to go on: no score at all (never a number made of the prior alone).
+      {"no rating, no reviews", ScoreInput{}, false, 0, Band::kPoor},
+      // 3 ratings of 5.0 barely move the prior: (20*3.8 + 3*5)/23 = 3.957 -> 7.4.
+      {"3 ratings", Rated(5.0, 3), true, 7.4, Band::kGood},
+      // 50,000 ratings: the prior vanishes: 4.6 -> (4.6-1)*2.5 = 9.0.
+      {"50000 ratings", Rated(4.6, 50000), true, 9.0, Band::kGreat},
+      {"1234 ratings 4.3", Rated(4.3, 1234), true, 8.2, Band::kGreat},
+      {"poor product", Rated(2.1, 800), true, 2.9, Band::kPoor},
+      {"average product", Rated(3.4, 500), true, 6.0, Band::kGood},
+      // Only review texts: their mean shrunk towards the prior with k=10: (76 + 42)/30 = 3.933.
+      {"no rating, texts only", with_text(ScoreInput{}, 4.2, 10), true, 7.3, Band::kGood},
+      // Texts read worse than the stars: w = 0.3, s = 0.7*4.59 + 0.3*3.0.
+      {"texts disagree", with_text(Rated(4.6, 2000), 3.0, 10), true, 7.8, Band::kGood},
+      {"few texts weigh less", with_text(Rated(4.6, 2000), 3.0, 2), true, 8.7, Band::kGreat},
+      {"trust medium", with_trust(Rated(4.6, 2000), TrustLevel::kMedium, 4.4), true, 8.2, Band::kGreat},
+      {"trust low", with_trust(Rated(4.6, 2000), TrustLevel::kLow, 4.0), true, 6.7, Band::kGood},
+      // No price history: price has no effect (same as "1234 ratings 4.3").
+      {"price but no history", with_price(Rated(4.3, 1234), 29.99, 0, 0, 0), true, 8.2, Band::kGreat},
+      // 20% under typical and at the lowest seen: +0.5 +0.2.
+      {"good price", with_price(Rated(4.3, 1234), 24.0, 30.0, 24.0, 12), true, 8.9, Band::kGreat},
+      // 30% over typical: -1.0.
+      {"expensive now", with_price(Rated(4.3, 1234), 39.0, 30.0, 25.0, 12), true, 7.2, Band::kGood},
+      // Too few observations to call anything typical.
+      {"two observations", with_price(Rated(4.3, 1234), 39.0, 30.0, 25.0, 2), true, 8.2, Band::kGreat},
+      {"clamped at 0", with_trust(Rated(1.0, 10000), TrustLevel::kLow, 1.0), true, 0.0, Band::kPoor},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto r = ComputeScore(c.in);
+    EXPECT_EQ(r.has_score, c.has_score);
+    if (!c.has_score) continue;
+    EXPECT_NEAR(r.score, c.score, 1e-9);
+    EXPECT_EQ(r.band, c.band);
+    EXPECT_EQ(ComputeScore(c.in).score, r.score);  // deterministic
+  }
+}
+
+TEST(ComputeScore, MoreRatingsMoveTheScoreAwayFromThePrior) {
+  double last = 0;
+  for (int64_t n : {1, 3, 10, 100, 1000, 50000}) {
+    const double s = ComputeScore(Rated(4.8, n)).score;
+    EXPECT_GE(s, last) << n;
+    last = s;
+  }
+  EXPECT_LT(ComputeScore(Rated(1.5, 50000)).score, ComputeScore(Rated(1.5, 3)).score);
+}
+
+TEST(Bands, ColoursAndNamesFollowProductMd) {
+  EXPECT_EQ(ScoreColour(7.0), "🟢");
+  EXPECT_EQ(ScoreColour(6.9), "🟡");
+  EXPECT_EQ(ScoreColour(5.0), "🟡");
+  EXPECT_EQ(ScoreColour(4.9), "🔴");
+  EXPECT_EQ(BandName(BandFor(8.0), "it"), "Ottimo acquisto");
+  EXPECT_EQ(BandName(BandFor(7.9), "it"), "Buon acquisto");
+  EXPECT_EQ(BandName(BandFor(6.0), "it"), "Buon acquisto");
+  EXPECT_EQ(BandName(BandFor(5.9), "it"), "Nella media: valuta le alternative");
+  EXPECT_EQ(BandName(BandFor(4.0), "it"), "Nella media: valuta le alternative");
+  EXPECT_EQ(BandName(BandFor(3.9), "it"), "Non consigliato");
+  EXPECT_EQ(BandName(Band::kGreat, "en"), "Great buy");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::score

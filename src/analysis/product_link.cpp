@@ -111,7 +111,7 @@ std::string RegistrableDomain(std::string_view host) {
   for (size_t i = 0; i < h.size(); ++i) {
     if (h[i] == '.') dots.push_back(i);
   }
-  if (dots.size() < 1) return h;
+  if (dots.empty()) return h;
   size_t keep = 2;
   const std::string_view last2 = std::string_view(h).substr(dots.size() >= 2 ? dots[dots.size() - 2] + 1 : 0);
   if (last2.starts_with("co.") || last2.starts_with("com.") || last2.starts_with("org.") || last2.starts_with("net.")) {

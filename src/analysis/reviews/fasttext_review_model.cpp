@@ -138,7 +138,7 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path) {
   }
   for (int32_t id = 0; id < dict->nlabels(); ++id) {
     const std::string label = dict->getLabel(id);
-    if (label.size() < 1) continue;
+    if (label.empty()) continue;
     const char c = label.back();
     if (c >= '1' && c <= '5') label_of[c - '1'] = id;
   }

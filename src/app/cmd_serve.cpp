@@ -4,6 +4,7 @@
 #include "app/command.h"
 #include "app/front_door.h"
 #include "app/shutdown_signal.h"
+#include "app/webhook_wiring.h"
 #include "common/log.h"
 #include "webhook/webhook_server.h"
 
@@ -32,18 +33,7 @@ int RunServe() {
   }
   std::shared_ptr<FrontDoor> fd = std::move(*fd_r);
 
-  webhook::WebhookHandlerOptions hopts;
-  hopts.path = config->Get("WEBHOOK_PATH");
-  hopts.secret = config->Get("WEBHOOK_SECRET");
-  hopts.max_body_bytes = static_cast<size_t>(config->GetInt("WEBHOOK_MAX_BODY_BYTES"));
-  auto handler = std::make_shared<const webhook::WebhookHandler>(
-      hopts,
-      [fd](const telegram::Update& u) -> Status {
-        auto r = fd->bot->HandleUpdate(u);
-        if (!r.ok()) return r.error();
-        return OkStatus();
-      },
-      [fd] { return fd->Ready(); });
+  auto handler = MakeWebhookHandler(*config, fd);
 
   webhook::WebhookServerOptions sopts;
   sopts.listen_addr = config->Get("LISTEN_ADDR");
@@ -56,8 +46,9 @@ int RunServe() {
     std::cerr << "worthit serve: " << server.error().ToString() << "\n";
     return kExitUnavailable;
   }
-  log::Info("serve.listening",
-            {{"addr", sopts.listen_addr}, {"port", static_cast<int>((*server)->port())}, {"path", hopts.path}});
+  log::Info(
+      "serve.listening",
+      {{"addr", sopts.listen_addr}, {"port", static_cast<int>((*server)->port())}, {"path", handler->options().path}});
   shutdown.Wait();
   log::Info("serve.stopping", {});
   (*server)->Stop(std::chrono::seconds(config->GetInt("SHUTDOWN_GRACE_SECONDS")));

@@ -11,6 +11,7 @@ What it checks, and where the truth comes from:
   * every configuration key a deployment sets for a worthit process (compose environment / env_file,
     Kubernetes ConfigMap / Secret / container env, systemd Environment=, Dockerfile ENV, the
     example env file) is a key of `worthit config keys` -- the one key table in config.cpp;
+  * `worthit config check` accepts the values each of those files sets (types, ranges, URLs);
   * every command a deployment runs (compose command, Kubernetes args, Dockerfile CMD, systemd
     ExecStart, healthchecks) is listed by `worthit help`;
   * every HTTP probe / scrape path (Kubernetes probes, Prometheus metrics_path, healthchecks) is
@@ -104,6 +105,18 @@ class Checker:
             self.check_key(where, key)
             if key == "SHUTDOWN_GRACE_SECONDS":
                 self.configured[key] = int(value)
+        self.check_values(where, env)
+
+    def check_values(self, where, env):
+        """The binary validates the values too (types, ranges, enums, URLs): `worthit config check`
+        with exactly these variables must succeed."""
+        known = {k: str(v) for k, v in env.items() if k in self.keys}
+        if not known:
+            return
+        out = subprocess.run([self.binary, "config", "check"], env={"PATH": os.environ.get("PATH", "/usr/bin"), **known},
+                             capture_output=True, text=True, timeout=60, check=False)
+        if out.returncode != 0:
+            self.fail(where, "`worthit config check` rejects a value: " + (out.stderr or out.stdout).strip()[-500:])
 
     # -- file kinds ----------------------------------------------------------------------------
     def load_yaml(self, path):
@@ -266,16 +279,20 @@ class Checker:
 
     def systemd(self, path):
         where = self.rel(path)
+        env = {}
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.startswith("Environment="):
                 for assignment in shlex.split(line[len("Environment="):]):
-                    self.check_key(f"{where}:{n}", assignment.split("=", 1)[0])
+                    key, _, value = assignment.partition("=")
+                    self.check_key(f"{where}:{n}", key)
+                    env[key] = value.replace("%i", "1")  # instance 1 of a template
             elif line.startswith("ExecStart="):
                 argv = shlex.split(line[len("ExecStart="):])
                 if argv[0].endswith("worthit"):
                     self.check_command(f"{where}:{n}", argv[1:])
             elif line.startswith("TimeoutStopSec="):
                 self.grace_checks.append((where, "TimeoutStopSec", parse_duration(line.split("=", 1)[1])))
+        self.check_values(where, env)
 
     # -- live probe check ------------------------------------------------------------------------
     def check_probe_paths(self):
@@ -376,10 +393,12 @@ class Checker:
                     continue
                 self.metric_names(path, path.read_text(encoding="utf-8"))
             elif name.endswith(".env.example") or name.endswith(".env"):
-                for k, v in self.env_file(path).items():
+                env = self.env_file(path)
+                for k, v in env.items():
                     self.check_key(self.rel(path), k)
                     if k == "SHUTDOWN_GRACE_SECONDS":
                         self.configured.setdefault(k, v)
+                self.check_values(self.rel(path), env)
             elif name == "Dockerfile":
                 self.dockerfile(path)
             elif name.endswith(".service"):

@@ -17,7 +17,7 @@ strip "$stage/bin/worthit" 2>/dev/null || true
 cp "$here/bootstrap" "$stage/bootstrap"
 chmod 0755 "$stage/bootstrap" "$stage/bin/worthit"
 # Every resolved library (=> /path) plus the loader (the line without =>).
-ldd "$binary" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' | sort -u | while read -r lib; do
+ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\/.*ld-linux/ { print $1 }' | sort -u | while read -r lib; do
   cp -L "$lib" "$stage/lib/"
 done
 [ -e "$stage/lib/ld-linux-x86-64.so.2" ] || { echo "package.sh: the loader was not found by ldd" >&2; exit 1; }

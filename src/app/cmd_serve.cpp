@@ -6,6 +6,7 @@
 #include "app/shutdown_signal.h"
 #include "app/webhook_wiring.h"
 #include "common/log.h"
+#include "queue/queue_metrics.h"
 #include "webhook/webhook_server.h"
 
 namespace worthit::app {
@@ -34,6 +35,9 @@ int RunServe() {
   std::shared_ptr<FrontDoor> fd = std::move(*fd_r);
 
   auto handler = MakeWebhookHandler(*config, fd);
+  // /metrics carries the queue's depth and oldest age (alerts and dashboards read them from any
+  // process on the queue; one Stats() call per scrape).
+  queue::AddQueueCollector(fd->queue);
 
   webhook::WebhookServerOptions sopts;
   sopts.listen_addr = config->Get("LISTEN_ADDR");

@@ -187,14 +187,19 @@ class Checker:
             elif kind == "Secret" and str(name).startswith("worthit"):
                 for k in list((doc.get("stringData") or {}).keys()) + list((doc.get("data") or {}).keys()):
                     self.check_key(w, k)
-            elif kind in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+            elif kind in ("Deployment", "StatefulSet", "DaemonSet", "Job") or (
+                    kind == "Service" and str(doc.get("apiVersion", "")).startswith("serving.knative.dev/")):
                 spec = doc["spec"]["template"]["spec"]
                 for c in spec.get("containers", []):
                     if not WORTHIT_IMAGES.search(str(c.get("image", ""))):
                         continue
                     cw = f"{w} container {c.get('name')}"
+                    plain = {}
                     for e in c.get("env") or []:
                         self.check_key(cw, e["name"])
+                        if "value" in e:
+                            plain[e["name"]] = e["value"]
+                    self.check_values(cw, plain)
                     self.check_command(cw, c.get("args") or c.get("command") or ["serve"])
                     for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
                         http = (c.get(probe) or {}).get("httpGet")

@@ -1,4 +1,4 @@
-// `worthit help`, `worthit version`, `worthit config docs|check`.
+// `worthit help`, `worthit version`, `worthit config docs|keys|check`.
 #include <cstdio>
 #include <iostream>
 
@@ -28,13 +28,20 @@ const CommandRegistrar kVersion({"version", "Print the version", 1, [](CLI::App&
                                  }});
 
 const CommandRegistrar kConfig(
-    {"config", "Show or check the configuration (docs | check)", 90, [](CLI::App& sub) -> CommandRun {
+    {"config", "Show or check the configuration (docs | keys | check)", 90, [](CLI::App& sub) -> CommandRun {
        auto* docs = sub.add_subcommand("docs", "Print docs/configuration.md generated from the key table");
+       // One key name per line, for tools (the deployment-file test checks every key a deployment
+       // sets against this list, so the table in config.cpp stays the only one).
+       auto* keys = sub.add_subcommand("keys", "Print every configuration key name, one per line");
        auto* check = sub.add_subcommand("check", "Validate the environment and print the effective values");
        sub.require_subcommand(1);
-       return [docs, check] {
+       return [docs, keys, check] {
          if (docs->parsed()) {
            std::cout << RenderConfigMarkdown();
+           return kExitOk;
+         }
+         if (keys->parsed()) {
+           for (const auto& key : ConfigKeys()) std::cout << key.name << "\n";
            return kExitOk;
          }
          if (check->parsed()) {

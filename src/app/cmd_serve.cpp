@@ -4,7 +4,9 @@
 #include "app/command.h"
 #include "app/front_door.h"
 #include "app/shutdown_signal.h"
+#include "app/webhook_wiring.h"
 #include "common/log.h"
+#include "queue/queue_metrics.h"
 #include "webhook/webhook_server.h"
 
 namespace worthit::app {
@@ -32,18 +34,10 @@ int RunServe() {
   }
   std::shared_ptr<FrontDoor> fd = std::move(*fd_r);
 
-  webhook::WebhookHandlerOptions hopts;
-  hopts.path = config->Get("WEBHOOK_PATH");
-  hopts.secret = config->Get("WEBHOOK_SECRET");
-  hopts.max_body_bytes = static_cast<size_t>(config->GetInt("WEBHOOK_MAX_BODY_BYTES"));
-  auto handler = std::make_shared<const webhook::WebhookHandler>(
-      hopts,
-      [fd](const telegram::Update& u) -> Status {
-        auto r = fd->bot->HandleUpdate(u);
-        if (!r.ok()) return r.error();
-        return OkStatus();
-      },
-      [fd] { return fd->Ready(); });
+  auto handler = MakeWebhookHandler(*config, fd);
+  // /metrics carries the queue's depth and oldest age (alerts and dashboards read them from any
+  // process on the queue; one Stats() call per scrape).
+  queue::AddQueueCollector(fd->queue);
 
   webhook::WebhookServerOptions sopts;
   sopts.listen_addr = config->Get("LISTEN_ADDR");
@@ -56,8 +50,9 @@ int RunServe() {
     std::cerr << "worthit serve: " << server.error().ToString() << "\n";
     return kExitUnavailable;
   }
-  log::Info("serve.listening",
-            {{"addr", sopts.listen_addr}, {"port", static_cast<int>((*server)->port())}, {"path", hopts.path}});
+  log::Info(
+      "serve.listening",
+      {{"addr", sopts.listen_addr}, {"port", static_cast<int>((*server)->port())}, {"path", handler->options().path}});
   shutdown.Wait();
   log::Info("serve.stopping", {});
   (*server)->Stop(std::chrono::seconds(config->GetInt("SHUTDOWN_GRACE_SECONDS")));

@@ -59,8 +59,10 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   bot::BotDeps deps{
       *fd->api, *fd->queue, *fd->stores.conversations, *fd->stores.updates, *fd->insights, SystemClock::Instance()};
   fd->bot = std::make_unique<bot::Bot>(deps, bot::BotOptions{username});
-  if (auto s = fd->bot->PublishCommands(); !s.ok()) {
-    log::Warn("bot.set_my_commands_failed", {{"error", s.error().ToString()}});
+  if (config.GetBool("BOT_PUBLISH_COMMANDS")) {
+    if (auto s = fd->bot->PublishCommands(); !s.ok()) {
+      log::Warn("bot.set_my_commands_failed", {{"error", s.error().ToString()}});
+    }
   }
   log::Info("frontdoor.ready", {{"bot", username}, {"queue", fd->queue->Backend()}});
   return fd;

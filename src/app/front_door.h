@@ -18,7 +18,7 @@ namespace worthit::app {
 
 struct FrontDoor {
   std::unique_ptr<telegram::BotApi> api;
-  std::unique_ptr<queue::TaskQueue> queue;
+  std::shared_ptr<queue::TaskQueue> queue;  // shared: the /metrics queue collector holds a weak_ptr
   store::FrontDoorStores stores;
   std::unique_ptr<bot::InsightsHandler> insights;
   std::unique_ptr<bot::Bot> bot;

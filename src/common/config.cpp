@@ -23,8 +23,14 @@ const std::vector<ConfigKey> kKeys = {
      "Bot API base URL (a self-hosted telegram-bot-api server, or a fake in tests)."},
     {"BOT_USERNAME", "", T::kString,
      "The bot's @username without @; asked from getMe at start when unset (used for /cmd@BotName in groups)."},
+    {"BOT_PUBLISH_COMMANDS", "true", T::kBool,
+     "Publish the command menu (setMyCommands) at start. Telegram keeps the menu, so serverless deployments set "
+     "false to save two Bot API round trips per cold start (after one start with true)."},
     {"WEBHOOK_SECRET", "", T::kSecret,
      "Expected X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -); required by `serve`."},
+    {"WEBHOOK_SECRET_PREVIOUS", "", T::kSecret,
+     "Also accepted as the webhook secret while rotating it (set the old value, run `webhook set` with the new "
+     "WEBHOOK_SECRET, then remove this key); docs/operations.md."},
     {"WEBHOOK_PATH", "/telegram/webhook", T::kString, "Path the webhook handler listens on."},
     {"WEBHOOK_URL", "", T::kUrl,
      "Public HTTPS URL Telegram posts to (`webhook set`; `run` sets it at start when given)."},

@@ -19,6 +19,15 @@ std::shared_mutex g_secrets_mu;
 std::vector<std::string> g_secrets;
 thread_local Fields t_scope;
 
+// A field given on the line wins over a scope field with the same key (no duplicate JSON keys when
+// a caller logs update_id explicitly inside a Scope that already carries it).
+bool Shadowed(const Field& scoped, const Fields& fields) {
+  for (const auto& f : fields) {
+    if (f.key == scoped.key) return true;
+  }
+  return false;
+}
+
 std::shared_ptr<spdlog::logger> Logger() {
   static std::shared_ptr<spdlog::logger> logger = [] {
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -172,7 +181,9 @@ std::string Render(Level level, std::string_view event, const Fields& fields, Fo
         out += f.value;
       }
     };
-    for (const auto& f : t_scope) append(f);
+    for (const auto& f : t_scope) {
+      if (!Shadowed(f, fields)) append(f);
+    }
     for (const auto& f : fields) append(f);
     out.push_back('}');
   } else {
@@ -187,7 +198,9 @@ std::string Render(Level level, std::string_view event, const Fields& fields, Fo
       out.push_back('=');
       AppendTextValue(out, f.value);
     };
-    for (const auto& f : t_scope) append(f);
+    for (const auto& f : t_scope) {
+      if (!Shadowed(f, fields)) append(f);
+    }
     for (const auto& f : fields) append(f);
   }
   return Redact(std::move(out));

@@ -32,6 +32,14 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+bool WebhookHandler::SecretAccepted(const std::optional<std::string>& secret) const {
+  if (options_.secret.empty() || !secret) return false;
+  // Both comparisons always run, so timing does not tell which secret matched.
+  const bool current = ConstantTimeEquals(*secret, options_.secret);
+  const bool previous = !options_.previous_secret.empty() && ConstantTimeEquals(*secret, options_.previous_secret);
+  return current || previous;
+}
+
 WebhookHandler::WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness)
     : options_(std::move(options)), sink_(std::move(sink)), readiness_(std::move(readiness)) {}
 
@@ -42,7 +50,7 @@ std::optional<WebhookResponse> WebhookHandler::PreCheck(const std::string& metho
   std::optional<WebhookResponse> r;
   if (method != "POST") {
     r = Text(405, "method not allowed\n");
-  } else if (options_.secret.empty() || !secret || !ConstantTimeEquals(*secret, options_.secret)) {
+  } else if (!SecretAccepted(secret)) {
     r = Text(401, "unauthorized\n");
   } else if (content_length && *content_length > options_.max_body_bytes) {
     r = Text(413, "payload too large\n");
@@ -76,6 +84,8 @@ WebhookResponse WebhookHandler::HandleUpdate(const WebhookRequest& req) const {
   if (req.body_too_large || req.body.size() > options_.max_body_bytes) return Text(413, "payload too large\n");
   auto update = telegram::ParseUpdate(req.body);
   if (!update.ok()) return Text(400, "bad update: " + update.error().message + "\n");
+  // Every log line written on this update's path (bot, Bot API calls, queue) carries its id.
+  log::Scope scope(log::Fields{{"update_id", update->update_id}});
   metrics::Registry::Global()
       .GetCounter(
           "worthit_webhook_updates_total", "Updates received by kind",
@@ -83,7 +93,7 @@ WebhookResponse WebhookHandler::HandleUpdate(const WebhookRequest& req) const {
       .Inc();
   auto status = sink_(*update);
   if (!status.ok()) {
-    log::Warn("webhook.update_failed", {{"update_id", update->update_id}, {"error", status.error().ToString()}});
+    log::Warn("webhook.update_failed", {{"error", status.error().ToString()}});
     // 503 rather than 500: the failure is a dependency's; Telegram retries either way.
     return Text(503, "retry later\n");
   }

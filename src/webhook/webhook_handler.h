@@ -2,10 +2,11 @@
 //
 // The Beast server (webhook_server.h) parses bytes into a WebhookRequest, calls Handle() on a
 // worker thread, and writes the WebhookResponse. Rules:
-//   POST {path}: secret header compared in constant time (wrong or missing → 401, the body is not
-//                looked at); body larger than max_body_bytes → 413; not JSON / no update_id → 400;
-//                the sink's Status decides: ok → 200, error → 503 (Telegram redelivers; see bot.h);
-//                unusable kinds still go to the sink, which ignores them → 200 (counted by kind).
+//   POST {path}: secret header compared in constant time with the secret (and the previous secret
+//                during a rotation, when set); wrong or missing → 401, the body is not looked at; body larger than
+//                max_body_bytes → 413; not JSON / no update_id → 400; the sink's Status decides: ok → 200, error → 503
+//                (Telegram redelivers; see bot.h); unusable kinds still go to the sink, which ignores them → 200
+//                (counted by kind).
 //   {path} with another method → 405.  GET /healthz → 200.  GET /readyz → readiness() → 200/503.
 //   GET /metrics → Prometheus text from metrics::Registry::Global().  Anything else → 404.
 // Thread-safety: Handle() is safe from many threads if the sink and readiness functions are.
@@ -42,6 +43,9 @@ struct WebhookHandlerOptions {
   std::string path = "/telegram/webhook";
   std::string secret;  // required non-empty: an open webhook would accept forged updates
   size_t max_body_bytes = 1 << 20;
+  // Also accepted while a rotation is in flight (Telegram still sends the old secret until
+  // `webhook set` runs with the new one); empty = only `secret`.
+  std::string previous_secret;
 };
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
@@ -58,6 +62,7 @@ class WebhookHandler {
 
  private:
   WebhookResponse HandleUpdate(const WebhookRequest& request) const;
+  bool SecretAccepted(const std::optional<std::string>& secret) const;
 
   WebhookHandlerOptions options_;
   UpdateSink sink_;

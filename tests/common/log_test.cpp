@@ -33,6 +33,14 @@ TEST(LogTest, ScopeAddsFieldsToEveryLine) {
   EXPECT_EQ(Render(Level::kInfo, "e", {}, Format::kText).find("task_id"), std::string::npos);
 }
 
+TEST(LogTest, AFieldOnTheLineWinsOverTheScopeField) {
+  Scope scope(Fields{{"update_id", 7}, {"chat_id", 9}});
+  const auto line = Render(Level::kInfo, "e", {{"update_id", 8}}, Format::kJson);
+  EXPECT_EQ(line.find(R"("update_id":7)"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("update_id":8)"), std::string::npos) << line;
+  EXPECT_NE(line.find(R"("chat_id":9)"), std::string::npos) << line;
+}
+
 TEST(LogTest, ParsesLevelsAndFormats) {
   Level level;
   Format format;

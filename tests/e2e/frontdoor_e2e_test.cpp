@@ -114,6 +114,9 @@ TEST_F(E2E, ServeAcknowledgesLinksOnceAndSpeaksTheConversation) {
   auto metrics = HttpRequest("GET", port_, "/metrics");
   EXPECT_NE(metrics.body.find("worthit_bot_dedupe_hits_total 1"), std::string::npos) << metrics.body;
   EXPECT_NE(metrics.body.find("worthit_webhook_responses_total{status=\"401\"} 1"), std::string::npos);
+  // serve exports the queue's depth: the two links above wait for a worker.
+  EXPECT_NE(metrics.body.find("worthit_queue_ready{backend=\"sqlite\"} 2"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("worthit_queue_up{backend=\"sqlite\"} 1"), std::string::npos);
 
   serve->Signal(SIGTERM);
   auto code = serve->Wait(kWait);

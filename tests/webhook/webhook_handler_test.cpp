@@ -46,6 +46,29 @@ TEST_F(WebhookHandlerTest, WrongOrMissingSecretIs401AndNothingHappens) {
   EXPECT_EQ(calls_, 0);
 }
 
+TEST_F(WebhookHandlerTest, DuringARotationBothSecretsAreAcceptedAndNothingElse) {
+  int calls = 0;
+  WebhookHandlerOptions o{"/telegram/webhook", "new-secret", 4096};
+  o.previous_secret = "old-secret";
+  WebhookHandler h(
+      o,
+      [&](const telegram::Update&) {
+        ++calls;
+        return OkStatus();
+      },
+      nullptr);
+  const std::string body = R"({"update_id":1})";
+  EXPECT_EQ(h.Handle({"POST", "/telegram/webhook", std::string("new-secret"), body, false}).status, 200);
+  EXPECT_EQ(h.Handle({"POST", "/telegram/webhook", std::string("old-secret"), body, false}).status, 200);
+  EXPECT_EQ(h.Handle({"POST", "/telegram/webhook", std::string("older-secret"), body, false}).status, 401);
+  EXPECT_EQ(h.Handle({"POST", "/telegram/webhook", std::string(""), body, false}).status, 401);
+  EXPECT_EQ(calls, 2);
+  // Without a previous secret the old one is refused.
+  WebhookHandler after(
+      {"/telegram/webhook", "new-secret", 4096}, [&](const telegram::Update&) { return OkStatus(); }, nullptr);
+  EXPECT_EQ(after.Handle({"POST", "/telegram/webhook", std::string("old-secret"), body, false}).status, 401);
+}
+
 TEST_F(WebhookHandlerTest, EmptyConfiguredSecretRejectsEverything) {
   WebhookHandler h(
       {"/telegram/webhook", "", 4096}, [](const telegram::Update&) { return OkStatus(); }, nullptr);

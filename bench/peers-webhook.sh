@@ -69,7 +69,15 @@ for (( rep=1; rep<=REPS; rep++ )); do
   bench_one "$ROOT/bench/peer" worthit-cpp-memstore STORE_URL=memory://
   if [ -n "${BASE_BIN:-}" ]; then bench_one "$ROOT/bench/peer" worthit-base WORTHIT_BIN="$BASE_BIN"; fi
 done
-echo "== webhook-only summary (medians over $REPS interleaved repetitions)"
+# drive.js is closed-loop (C lanes, each sends its next update when the answer came), so at C=40
+# the webhook latency is about 40 / rate whatever the server does (Little's law): 15 ms at the
+# harness's ≈ 2.6 k/s ceiling. One pass at C=4 shows the latency each implementation adds itself.
+rep=c4
+for peer in grammy-bullmq ptb-rq "$ROOT/bench/peer"; do
+  env "$PEERS/run-bench.sh" --peer "$peer" --workers 1 --concurrency 1 --n 0 --c 4 --sat-n 3000 --reps 1 \
+    --quiet-wait "$QUIET_WAIT" --results "$MD" --raw "$RAW" --note "issue2 c4" 2>&1 | grep -v '^| when' || true
+done
+echo "== webhook-only summary (medians over $REPS interleaved repetitions; C=4 pass separately)"
 node "$ROOT/bench/peer/summarize.js" "$RAW" | tee "$OUT/summary.md"
 
 # ---------------------------------------------------------------- 2. wrk ceiling of `worthit serve`

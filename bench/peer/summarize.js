@@ -15,7 +15,7 @@ const med = (xs) => { const s = xs.filter((x) => Number.isFinite(x)).sort((a, b)
   const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const groups = new Map();
-for (const r of rows) { const k = r.meta.impl; if (!groups.has(k)) groups.set(k, []); groups.get(k).push(r); }
+for (const r of rows) { const k = `${r.meta.impl}${r.c === 40 ? '' : ` (C=${r.c})`}`; if (!groups.has(k)) groups.set(k, []); groups.get(k).push(r); }
 const perUpd = (r, who) => { const c = r.cpu?.send?.[who]; const u = r.webhook?.updates_per_s; return c >= 0 && u > 0 ? (c / 100) / u * 1000 : NaN; };
 console.log('| impl | reps | upd/s median (range) | webhook p50 / p99 ms | ack p50 / p99 ms | webhook CPU % | webhook CPU ms/update (range) | redis CPU ms/update | Redis cmds/update | harness CPU % | other % (max) |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');

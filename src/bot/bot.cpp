@@ -171,7 +171,7 @@ Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const teleg
   if (!AddressedToBot(m, awaiting)) return HandleOutcome{Disposition::kIgnored, "ignored:not_addressed"};
 
   const auto links = DetectLinks(m);
-  if (auto link = PickProductLink(links)) return Intake(update, m, link->url, lang);
+  if (auto link = PickProductLink(links)) return Intake(update, m, link->url, lang, state->has_value());
 
   if (awaiting) {
     // The message after /cerca had no link: say so, and stop waiting (the next message is free
@@ -244,7 +244,7 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const te
 }
 
 Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                                  Lang lang) {
+                                  Lang lang, bool had_state) {
   const Texts& t = TextsFor(lang);
   // A recent analysis of the same product: the cached card at once, no task. Sent like a command
   // reply (send, then mark handled).
@@ -290,8 +290,10 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
   if (auto s = deps_.updates.MarkHandled(update.update_id, "enqueued"); !s.ok()) {
     log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
   }
-  if (auto s = deps_.conversations.ClearChatState(m.chat.id); !s.ok()) {
-    log::Warn("bot.clear_state_failed", {{"chat_id", m.chat.id}, {"error", s.error().ToString()}});
+  if (had_state) {
+    if (auto s = deps_.conversations.ClearChatState(m.chat.id); !s.ok()) {
+      log::Warn("bot.clear_state_failed", {{"chat_id", m.chat.id}, {"error", s.error().ToString()}});
+    }
   }
   log::Info("bot.link_enqueued", {{"update_id", update.update_id}, {"chat_id", m.chat.id}, {"task_id", *id}});
   return HandleOutcome{Disposition::kHandled, "link"};

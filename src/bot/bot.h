@@ -81,8 +81,10 @@ class Bot {
   Result<HandleOutcome> OnCallback(const telegram::Update& update, const telegram::CallbackQuery& q);
   Result<HandleOutcome> RunCommand(const telegram::Update& update, const telegram::Message& m, const std::string& name,
                                    Lang lang);
+  // had_state: the chat had a conversation state (e.g. awaiting a link after /cerca) to clear;
+  // without one the store is not written (a DELETE of nothing still costs a write transaction).
   Result<HandleOutcome> Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                               Lang lang);
+                               Lang lang, bool had_state);
   // Sends a reply and marks the update handled; permanent send errors are absorbed.
   Result<HandleOutcome> ReplyAndMark(const telegram::Update& update, const telegram::Message& m, const Reply& reply,
                                      const std::string& action);

@@ -48,7 +48,10 @@ Result<std::shared_ptr<SqliteDb>> SqliteDb::Open(const std::string& path, const 
   return db;
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }
+SqliteDb::~SqliteDb() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
 
 Result<std::vector<SqlRow>> SqliteDb::Query(const std::string& sql, const std::vector<SqlValue>& params) {
   std::lock_guard lock(mu_);
@@ -66,9 +69,30 @@ Result<int64_t> SqliteDb::Exec(const std::string& sql, const std::vector<SqlValu
 Result<std::vector<SqlRow>> SqliteDb::RunLocked(const std::string& sql, const std::vector<SqlValue>& params,
                                                 int64_t* changes) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &stmt, nullptr) != SQLITE_OK) {
-    return Unavailable(db_, "prepare");
+  bool cached = false;
+  if (auto it = statements_.find(sql); it != statements_.end()) {
+    stmt = it->second;
+    cached = true;
+  } else {
+    if (sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return Unavailable(db_, "prepare");
+    }
+    if (stmt && statements_.size() < kMaxCachedStatements) {
+      statements_.emplace(sql, stmt);
+      cached = true;
+    }
   }
+  // A cached statement goes back to its initial state (bindings cleared) whatever happens below.
+  auto release = [&] {
+    if (cached) {
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    } else {
+      sqlite3_finalize(stmt);
+    }
+  };
   for (size_t i = 0; i < params.size(); ++i) {
     const int idx = static_cast<int>(i + 1);
     if (const auto* n = std::get_if<int64_t>(&params[i])) {
@@ -98,11 +122,11 @@ Result<std::vector<SqlRow>> SqliteDb::RunLocked(const std::string& sql, const st
   }
   if (rc != SQLITE_DONE) {
     Error e = Unavailable(db_, "step");
-    sqlite3_finalize(stmt);
+    release();
     return e;
   }
   if (changes) *changes = sqlite3_changes64(db_);
-  sqlite3_finalize(stmt);
+  release();
   return rows;
 }
 

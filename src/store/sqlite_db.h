@@ -5,7 +5,9 @@
 // busy_timeout (another process holding the write lock is waited for, not failed), and applies
 // migrations: migration i (1-based) runs once, in a transaction, when PRAGMA user_version < i.
 // Every call runs under one mutex (one connection, serialized; the front door's statements take
-// microseconds). Errors: STORE_UNAVAILABLE with sqlite's message.
+// microseconds). Prepared statements are cached per SQL text (the stores use a fixed set of
+// literals; compiling one costs more than running it), at most kMaxCachedStatements; finalized
+// on destruction. Errors: STORE_UNAVAILABLE with sqlite's message.
 // Thread-safety: all methods are safe from many threads.
 #pragma once
 
@@ -15,12 +17,14 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
 #include "common/result.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace worthit::store {
 
@@ -31,6 +35,8 @@ class SqliteDb {
  public:
   // Writers wait this long for a lock held by another process before STORE_UNAVAILABLE.
   static constexpr int kBusyTimeoutMs = 5000;
+  // Statements kept prepared; beyond this (SQL built at run time) they are compiled per call.
+  static constexpr size_t kMaxCachedStatements = 64;
 
   static Result<std::shared_ptr<SqliteDb>> Open(const std::string& path, const std::vector<std::string>& migrations);
   ~SqliteDb();
@@ -49,6 +55,7 @@ class SqliteDb {
 
   std::mutex mu_;
   sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;  // guarded by mu_
   std::string path_;
 };
 

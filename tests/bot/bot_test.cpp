@@ -368,5 +368,52 @@ TEST(BotCache, CachedCardIsSentAtOnceWithoutATask) {
   EXPECT_EQ(q->Stats()->enqueued_total, 1);
 }
 
+// Counts writes, delegates everything to the real (memory) store.
+class CountingConversations final : public store::ConversationStore {
+ public:
+  explicit CountingConversations(store::ConversationStore& inner) : inner_(inner) {}
+  Result<std::optional<store::ChatState>> GetChatState(int64_t chat_id) override {
+    return inner_.GetChatState(chat_id);
+  }
+  Status SetChatState(int64_t chat_id, const store::ChatState& state) override {
+    return inner_.SetChatState(chat_id, state);
+  }
+  Status ClearChatState(int64_t chat_id) override {
+    ++clears;
+    return inner_.ClearChatState(chat_id);
+  }
+  Result<std::optional<std::string>> GetUserLanguage(int64_t user_id) override {
+    return inner_.GetUserLanguage(user_id);
+  }
+  Status SetUserLanguage(int64_t user_id, const std::string& lang) override {
+    return inner_.SetUserLanguage(user_id, lang);
+  }
+  Status Ping() override { return inner_.Ping(); }
+  int clears = 0;
+
+ private:
+  store::ConversationStore& inner_;
+};
+
+TEST(BotStoreWrites, LinkClearsTheChatStateOnlyWhenThereIsOne) {
+  // A DELETE of nothing is still a write transaction in the SQLite store: a plain link (no
+  // /cerca before it) must not clear anything; a link after /cerca must.
+  ManualClock clock;
+  FakeBotApi api;
+  auto q = queue::OpenQueue("memory://", {}, clock).value();
+  auto stores = *store::OpenFrontDoorStores("memory://", clock);
+  CountingConversations conversations(*stores.conversations);
+  auto insights = MakeUnavailableInsights();
+  Bot bot(BotDeps{api, *q, conversations, *stores.updates, *insights, clock}, BotOptions{kBotName});
+  auto handle = [&](const std::string& json) { return bot.HandleUpdate(*telegram::ParseUpdate(json)); };
+  ASSERT_EQ(handle(PrivateText(1, 7, "https://www.amazon.it/dp/B0PLAIN1"))->action, "link");
+  EXPECT_EQ(conversations.clears, 0);
+  ASSERT_EQ(handle(PrivateText(2, 7, "/cerca"))->action, "command:cerca");
+  ASSERT_EQ(handle(PrivateText(3, 7, "https://www.amazon.it/dp/B0AFTER2"))->action, "link");
+  EXPECT_EQ(conversations.clears, 1);
+  EXPECT_FALSE(stores.conversations->GetChatState(7)->has_value());
+  EXPECT_EQ(q->Stats()->enqueued_total, 2);
+}
+
 }  // namespace
 }  // namespace worthit::bot

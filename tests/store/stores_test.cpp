@@ -116,6 +116,31 @@ TEST(SqliteStores, TwoConnectionsShareState) {
   EXPECT_TRUE(b->conversations->GetChatState(8)->has_value());
 }
 
+TEST(SqliteDb, CachedStatementsRebindAndRecoverFromErrors) {
+  // Statements are prepared once and reused: each call must see only its own parameters, and a
+  // call that failed (constraint) must leave the statement usable for the next one.
+  worthit::testing::TempDir dir;
+  auto db = SqliteDb::Open(dir.File("t.db"), {"CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT NOT NULL)"});
+  ASSERT_TRUE(db.ok()) << db.error().ToString();
+  const std::string insert = "INSERT INTO t(k, v) VALUES(?1, ?2)";
+  ASSERT_TRUE((*db)->Exec(insert, {int64_t{1}, std::string("a")}).ok());
+  auto dup = (*db)->Exec(insert, {int64_t{1}, std::string("b")});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, "STORE_UNAVAILABLE");
+  // Fewer parameters than placeholders: the earlier binding must not leak into this call.
+  EXPECT_FALSE((*db)->Exec(insert, {int64_t{2}}).ok());
+  ASSERT_TRUE((*db)->Exec(insert, {int64_t{2}, std::string("c")}).ok());
+  for (int64_t k : {1, 2}) {
+    auto rows = (*db)->Query("SELECT v FROM t WHERE k=?1", {k});
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(std::get<std::string>((*rows)[0][0]), k == 1 ? "a" : "c");
+  }
+  auto none = (*db)->Query("SELECT v FROM t WHERE k=?1", {int64_t{3}});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST(StoreFactory, RejectsUnknownUrls) {
   EXPECT_EQ(OpenFrontDoorStores("redis://127.0.0.1:6379").error().code, "STORE_INVALID_URL");
   EXPECT_EQ(OpenFrontDoorStores("sqlite://").error().code, "STORE_INVALID_URL");

@@ -76,6 +76,14 @@ long long Reply::AsInt(long long fallback) const {
 
 struct RedisClient::Connection {
   redisContext* ctx = nullptr;
+  // The socket timeout last set on ctx: redisSetTimeout is two setsockopt calls, so it is only
+  // called when a call needs a different timeout (most use kCommandTimeout).
+  std::chrono::milliseconds timeout{-1};
+  void SetTimeout(std::chrono::milliseconds t) {
+    if (t == timeout) return;
+    redisSetTimeout(ctx, ToTimeval(t));
+    timeout = t;
+  }
   ~Connection() {
     if (ctx) redisFree(ctx);
   }
@@ -106,7 +114,7 @@ Result<std::unique_ptr<RedisClient::Connection>> RedisClient::Connect() {
     freeReplyObject(raw);
     return reply;
   };
-  redisSetTimeout(conn->ctx, ToTimeval(kCommandTimeout));
+  conn->SetTimeout(kCommandTimeout);
   if (!endpoint_.password.empty()) {
     auto r = endpoint_.username.empty() ? simple({"AUTH", endpoint_.password})
                                         : simple({"AUTH", endpoint_.username, endpoint_.password});
@@ -181,7 +189,7 @@ Result<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& com
   auto acquired = Acquire();
   if (!acquired.ok()) return acquired.error();
   auto conn = std::move(acquired.value());
-  redisSetTimeout(conn->ctx, ToTimeval(timeout));
+  conn->SetTimeout(timeout);
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (const auto& command : commands) {
@@ -213,7 +221,6 @@ Result<std::vector<Reply>> RedisClient::Pipeline(const std::vector<Command>& com
     replies.push_back(Convert(static_cast<redisReply*>(raw)));
     freeReplyObject(raw);
   }
-  if (timeout != kCommandTimeout) redisSetTimeout(conn->ctx, ToTimeval(kCommandTimeout));
   Release(std::move(conn));
   return replies;
 }

@@ -62,6 +62,9 @@ struct WorkerOptions {
   DeliveryOptions delivery;
   // How often the reaper looks at the dead-letter queue.
   std::chrono::milliseconds reap_every{5000};
+  // Waits inside a delivery (limiter, 429 pauses, 5xx backoff); unset = real sleeps that end at
+  // the shutdown hand-back deadline. Tests pass one that advances a ManualClock.
+  Sleeper sleeper;
 };
 
 struct WorkerDeps {

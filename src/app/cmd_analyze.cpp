@@ -1,10 +1,12 @@
-// `worthit analyze URL|FILE [--url ORIGINAL_URL] [--lang it|en] --extract-only --json`
+// `worthit analyze URL|FILE [--url ORIGINAL_URL] [--lang it|en] [--extract-only] [--json]`
 //
-// One analysis without Telegram. A URL is fetched through the safe fetcher (FETCH_* settings,
+// One analysis without Telegram, through the same pipeline the workers run
+// (analysis/pipeline/pipeline.h): the card as the user would see it (Telegram HTML), or with
+// --json the extraction record plus "analysis". A URL is fetched through the safe fetcher (FETCH_* settings,
 // FETCH_ALLOW); a FILE is read as the page body (charset from its <meta>, converted to UTF-8)
 // and --url says which URL it was saved from. --extract-only stops after extraction and prints
-// the ProductPage as JSON (analysis/product_json.h). Failures print "worthit: CODE: message" on
-// stderr and exit non-zero: 2 for bad input, 3 for transient failures (retry may help), 1 else.
+// the ProductPage as JSON (analysis/product_json.h). The review model comes from MODEL_PATH. Failures print "worthit:
+// CODE: message" on stderr and exit non-zero: 2 for bad input, 3 for transient failures (retry may help), 1 else.
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -12,6 +14,7 @@
 #include "analysis/fetch/charset.h"
 #include "analysis/fetch/page_fetcher.h"
 #include "analysis/page_analysis.h"
+#include "analysis/pipeline/pipeline.h"
 #include "analysis/product_json.h"
 #include "app/command.h"
 
@@ -64,17 +67,32 @@ const CommandRegistrar kAnalyze(
        sub.add_option("--lang", o->lang, "User language for Accept-Language (it, en)")
            ->check(CLI::IsMember({"it", "en", "de", "fr", "es"}));
        sub.add_flag("--extract-only", o->extract_only, "Stop after extraction (no review model, score or card)");
-       sub.add_flag("--json", o->json, "Print JSON instead of text");
+       sub.add_flag("--json", o->json, "Print the extraction record and the analysis as JSON instead of the card");
        return [o] {
          auto config = LoadConfig();
          if (!config.ok()) return kExitUsage;
-         if (!o->extract_only) {
-           std::cerr << "worthit: ANALYZE_UNSUPPORTED: this build analyses extraction only; pass --extract-only\n";
-           return kExitUsage;
-         }
          auto page = LoadProductPage(*o, *config);
          if (!page.ok()) return Fail(page.error());
-         std::cout << analysis::ProductPageToJson(*page) << "\n";
+         if (o->extract_only) {
+           std::cout << analysis::ProductPageToJson(*page) << "\n";
+           return kExitOk;
+         }
+         auto product = analysis::pipeline::RequireProduct(std::move(*page));
+         if (!product.ok()) return Fail(product.error());
+         auto model = analysis::reviews::LoadReviewModel(config->Get("MODEL_PATH"));
+         if (!model.ok()) return Fail(model.error());
+         const std::string lang = o->lang == "en" ? "en" : "it";
+         auto analyzed = analysis::pipeline::AnalyzeFetched(std::move(*product), **model, nullptr, lang);
+         if (o->json) {
+           std::cout << analysis::pipeline::AnalysisRecordJson(analyzed) << "\n";
+           return kExitOk;
+         }
+         const auto card = analysis::pipeline::RenderCardIn(analyzed, lang);
+         std::cout << card.html << "\n";
+         for (const auto& row : card.keyboard) {
+           for (const auto& b : row) std::cout << "[" << b.text << "] ";
+           std::cout << "\n";
+         }
          return kExitOk;
        };
      }});

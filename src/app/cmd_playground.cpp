@@ -1,10 +1,11 @@
 // `worthit playground`: the bot without a token — an embedded Telegram (Bot API server + chat
 // page) and a demo shop on loopback, for a first look, demos and development.
 //
-// What runs today: BotApiServer on 127.0.0.1:PORT (chat page at /, Bot API at /bot<TOKEN>/) and
-// DemoShop on 127.0.0.1:SHOP_PORT. The real bot (intake, queue, workers, analysis, delivery)
-// plugs in at StartPlaygroundBot() below; until it does, the page shows the user's messages and
-// whatever any bot pointed at TELEGRAM_API_URL=http://127.0.0.1:PORT sends (no reply is faked).
+// What runs: BotApiServer on 127.0.0.1:PORT (chat page at /, Bot API at /bot<TOKEN>/), DemoShop
+// on 127.0.0.1:SHOP_PORT, and the real bot (intake, queue, workers, analysis, delivery) started
+// at StartPlaygroundBot() below through app/runtime.h, polling the embedded Telegram. If the bot
+// cannot start (no review model), the page still shows the user's messages and whatever any bot
+// pointed at TELEGRAM_API_URL=http://127.0.0.1:PORT sends (no reply is ever faked).
 // Stops cleanly on SIGINT/SIGTERM: the servers wake their long polls and join their threads.
 #include <pthread.h>
 #include <signal.h>
@@ -14,6 +15,8 @@
 #include <memory>
 
 #include "app/command.h"
+#include "app/playground_entry.h"
+#include "app/runtime.h"
 #include "common/log.h"
 #include "playground/bot_api_server.h"
 #include "playground/demo_shop.h"
@@ -40,18 +43,26 @@ Config PlaygroundBotConfig(const Config& base, const PlaygroundEndpoints& endpoi
 // A running bot; destroying it stops it (graceful shutdown of intake and workers).
 class PlaygroundBot {
  public:
-  virtual ~PlaygroundBot() = default;
+  explicit PlaygroundBot(std::unique_ptr<Runtime> runtime) : runtime_(std::move(runtime)) {}
+  ~PlaygroundBot() { runtime_->Stop(); }
+
+ private:
+  std::unique_ptr<Runtime> runtime_;
 };
 
-// THE WIRING POINT of the real bot (issue #7 part 4). Start here, in this process, what
-// `worthit run` starts — long polling (or a webhook on a loopback port: the embedded Telegram
-// delivers to http://127.0.0.1 URLs), the SQLite queue under DATA_DIR, the workers — with
-// PlaygroundBotConfig(config, endpoints), and return a handle whose destructor stops it.
-// The bot components (telegram/, bot/, queue backends, worker/) are not in this build yet, so
-// nothing is started and the caller says so; no reply is ever faked in product code.
+// THE WIRING POINT of the real bot: what `worthit run` starts (runtime.h StartRuntime: long
+// polling against the embedded Telegram, the SQLite queue under DATA_DIR, the workers), with
+// PlaygroundBotConfig(config, endpoints). nullptr (and a message on stderr) when it cannot start,
+// e.g. the review model is missing; the chat page still works, and no reply is ever faked.
 std::unique_ptr<PlaygroundBot> StartPlaygroundBot(const Config& config, const PlaygroundEndpoints& endpoints) {
-  (void)PlaygroundBotConfig(config, endpoints);
-  return nullptr;
+  // The playground never needs a webhook: the embedded Telegram is polled.
+  Config bot_config = PlaygroundBotConfig(config, endpoints).With("WEBHOOK_URL", "");
+  auto rt = StartRuntime(bot_config);
+  if (!rt.ok()) {
+    std::cerr << "worthit: playground: the bot could not start: " << rt.error().ToString() << "\n";
+    return nullptr;
+  }
+  return std::make_unique<PlaygroundBot>(std::move(*rt));
 }
 
 int RunPlayground(int port_flag, int shop_port_flag) {
@@ -107,7 +118,7 @@ int RunPlayground(int port_flag, int shop_port_flag) {
   if (bot) {
     std::printf("  bot:       running (SQLite queue in %s)\n", config->Get("DATA_DIR").c_str());
   } else {
-    std::printf("  bot:       not built into this binary yet; point a bot at the Bot API above\n");
+    std::printf("  bot:       not running (see the message above); point a bot at the Bot API above\n");
   }
   std::printf("\nCtrl-C stops.\n");
   std::fflush(stdout);
@@ -122,6 +133,12 @@ int RunPlayground(int port_flag, int shop_port_flag) {
   std::printf("stopped\n");
   return kExitOk;
 }
+
+}  // namespace
+
+int RunPlaygroundEntry(int port, int shop_port) { return RunPlayground(port, shop_port); }
+
+namespace {
 
 const CommandRegistrar kPlayground(
     {"playground", "Local Telegram + chat page + demo shop on 127.0.0.1 (no token needed)", 15,

@@ -1,10 +1,12 @@
-// `worthit train --data CSV [--data CSV...] --out PATH`: trains the review model, prints the
-// held-out evaluation per language. Data sources are gathered into one list of LabelledReview
-// values; a new source (the learned-reviews store) adds its reviews to the same list.
+// `worthit train --data CSV [--data CSV...] [--from-store] --out PATH`: trains the review model,
+// prints the held-out evaluation per language. Data sources are gathered into one list of
+// LabelledReview values; --from-store adds the reviews the workers learned (LEARN_REVIEWS=true)
+// from the ResultStore at STORE_URL (text, stars, language only).
 #include <iostream>
 
 #include "analysis/reviews/review_trainer.h"
 #include "app/command.h"
+#include "store/store_factory.h"
 
 namespace worthit::app {
 namespace {
@@ -13,10 +15,12 @@ const CommandRegistrar kTrain(
     {"train", "Train and evaluate the review model (fastText)", 60, [](CLI::App& sub) -> CommandRun {
        struct Options {
          std::vector<std::string> data;
+         bool from_store = false;
          analysis::reviews::TrainOptions train;
        };
        auto o = std::make_shared<Options>();
-       sub.add_option("--data", o->data, "CSV with columns lang,stars,text (repeatable)")->required();
+       sub.add_option("--data", o->data, "CSV with columns lang,stars,text (repeatable)");
+       sub.add_flag("--from-store", o->from_store, "Add the learned reviews of STORE_URL (LEARN_REVIEWS=true)");
        sub.add_option("--out", o->train.out_path, "Model file to write (.ftz); calibration goes next to it")
            ->capture_default_str();
        sub.add_option("--epoch", o->train.epoch, "Training epochs")->capture_default_str();
@@ -41,6 +45,30 @@ const CommandRegistrar kTrain(
            }
            std::cerr << path << ": " << rows->size() << " labelled reviews\n";
            all.insert(all.end(), std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+         }
+         if (o->from_store) {
+           auto config = LoadConfig();
+           if (!config.ok()) return kExitUsage;
+           auto stores = store::OpenFrontDoorStores(config->Get("STORE_URL"), SystemClock::Instance(),
+                                                    config->Get("REDIS_PREFIX"));
+           if (!stores.ok()) {
+             std::cerr << "worthit train: " << stores.error().ToString() << "\n";
+             return kExitUnavailable;
+           }
+           // A bound on memory; far more than a store gathers between trainings.
+           auto learned = stores->results->LearnedReviews(5'000'000);
+           if (!learned.ok()) {
+             std::cerr << "worthit train: " << learned.error().ToString() << "\n";
+             return kExitUnavailable;
+           }
+           std::cerr << "store: " << learned->size() << " learned reviews\n";
+           for (auto& r : *learned) {
+             if (r.stars >= 1 && r.stars <= 5 && !r.text.empty()) all.push_back({r.lang, r.stars, std::move(r.text)});
+           }
+         }
+         if (o->data.empty() && !o->from_store) {
+           std::cerr << "worthit train: give --data CSV and/or --from-store\n";
+           return kExitUsage;
          }
          auto report = analysis::reviews::TrainReviewModel(all, o->train);
          if (!report.ok()) {

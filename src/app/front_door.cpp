@@ -1,7 +1,9 @@
 #include "app/front_door.h"
 
 #include "common/log.h"
+#include "queue/queue_metrics.h"
 #include "telegram/curl_bot_api.h"
+#include "worker/store_insights.h"
 
 namespace worthit::app {
 
@@ -43,11 +45,17 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   fd->api = MakeBotApi(config);
   auto q = queue::OpenQueue(EffectiveQueueUrl(config), QueueOptionsFrom(config));
   if (!q.ok()) return q.error();
-  fd->queue = std::move(*q);
-  auto stores = store::OpenFrontDoorStores(config.Get("STORE_URL"));
+  fd->queue = std::shared_ptr<queue::TaskQueue>(std::move(*q));
+  queue::AddQueueCollector(fd->queue);
+  auto stores =
+      store::OpenFrontDoorStores(config.Get("STORE_URL"), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
   if (!stores.ok()) return stores.error();
   fd->stores = *stores;
-  fd->insights = bot::MakeUnavailableInsights();
+  worker::InsightsOptions iopts;
+  iopts.cache_ttl = std::chrono::seconds(config.GetInt("CACHE_TTL_SECONDS"));
+  iopts.user_per_minute = static_cast<int>(config.GetInt("USER_RATE_PER_MINUTE"));
+  iopts.user_per_day = static_cast<int>(config.GetInt("USER_DAILY_QUOTA"));
+  fd->insights = worker::MakeStoreInsights(*fd->stores.results, *fd->api, *fd->queue, SystemClock::Instance(), iopts);
 
   std::string username = config.Get("BOT_USERNAME");
   if (username.empty()) {

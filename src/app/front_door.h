@@ -1,5 +1,6 @@
-// The front door's composition: config → BotApi, TaskQueue, stores, Bot. Shared by `serve` and
-// `poll` (and later `run`), so both speak the same conversation through the same bot/ code.
+// The front door's composition: config → BotApi, TaskQueue, stores (STORE_URL: conversation,
+// updates, results), the InsightsHandler over the results (worker/store_insights.h), Bot. Shared
+// by `serve`, `poll` and `run`, so all speak the same conversation through the same bot/ code.
 // Owns every object it builds; destroy it after the server / poll loop stopped.
 // Errors name the failing key or dependency (CONFIG_INVALID, QUEUE_*, STORE_*, TELEGRAM_*).
 #pragma once
@@ -17,8 +18,10 @@
 namespace worthit::app {
 
 struct FrontDoor {
-  std::unique_ptr<telegram::BotApi> api;
-  std::shared_ptr<queue::TaskQueue> queue;  // shared: the /metrics queue collector holds a weak_ptr
+  // Shared: `run` hands the same queue and BotApi to its workers (runtime.h); the /metrics queue
+  // collector holds a weak_ptr to the queue.
+  std::shared_ptr<telegram::BotApi> api;
+  std::shared_ptr<queue::TaskQueue> queue;
   store::FrontDoorStores stores;
   std::unique_ptr<bot::InsightsHandler> insights;
   std::unique_ptr<bot::Bot> bot;

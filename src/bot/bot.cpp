@@ -246,14 +246,20 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const te
 Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
                                   Lang lang, bool had_state) {
   const Texts& t = TextsFor(lang);
-  // A recent analysis of the same product: the cached card at once, no task. Sent like a command
-  // reply (send, then mark handled).
-  auto cached = deps_.insights.CachedCard({m.chat.id, m.from ? m.from->id : m.chat.id, lang}, url);
-  if (!cached.ok()) return cached.error();
-  if (cached->has_value()) return ReplyAndMark(update, m, **cached, "cached");
   // (b) one acknowledgement per update_id, whatever redeliveries happen.
   auto ack = deps_.updates.GetAck(update.update_id);
   if (!ack.ok()) return ack.error();
+  if (!ack->has_value()) {
+    // A new link (no acknowledgement yet): the per-user limits, then a recent analysis of the same
+    // product (the cached card at once, no task). Both replies are sent like a command reply.
+    const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
+    auto refused = deps_.insights.AdmitLink(req);
+    if (!refused.ok()) return refused.error();
+    if (refused->has_value()) return ReplyAndMark(update, m, **refused, "rate_limited");
+    auto cached = deps_.insights.CachedCard(req, url);
+    if (!cached.ok()) return cached.error();
+    if (cached->has_value()) return ReplyAndMark(update, m, **cached, "cached");
+  }
   int64_t ack_message_id = 0;
   if (ack->has_value()) {
     ack_message_id = (*ack)->message_id;

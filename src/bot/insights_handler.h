@@ -34,6 +34,10 @@ struct InsightsRequest {
 class InsightsHandler {
  public:
   virtual ~InsightsHandler() = default;
+  // Per-user abuse limits for a new product link: nullopt admits it, a Reply refuses it (sent
+  // instead of the acknowledgement; nothing is enqueued). Called once per update (not again when
+  // a redelivery finds the acknowledgement already sent).
+  virtual Result<std::optional<Reply>> AdmitLink(const InsightsRequest&) { return std::optional<Reply>(); }
   virtual Result<Reply> History(const InsightsRequest& request) = 0;
   virtual Result<Reply> Popular(const InsightsRequest& request) = 0;
   // A product link the result cache already holds: the card to send at once (marked with its age,

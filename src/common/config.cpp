@@ -70,6 +70,10 @@ const std::vector<ConfigKey> kKeys = {
     // Workers
     {"WORKER_CONCURRENCY", "", T::kInt, "Tasks in flight per `work` / `run` process; default twice the cores.",
      "1..1024"},
+    {"RETRY_BUDGET_SECONDS", "600", T::kInt,
+     "Transient failures of a task are retried while it is younger than this, in seconds; then the user gets the "
+     "final message.",
+     "1..86400"},
     {"SHUTDOWN_GRACE_SECONDS", "25", T::kInt,
      "On SIGTERM, how long in-flight tasks may run before they are handed back, in seconds.", "0..600"},
     {"CACHE_TTL_SECONDS", "21600", T::kInt, "How long a product's card is served from the cache, in seconds.",

@@ -150,6 +150,26 @@ const std::vector<std::string>& FrontDoorMigrations() {
       " at_ms INTEGER NOT NULL);"
       "CREATE INDEX ack_records_at ON ack_records(at_ms);"
       "CREATE TABLE cursors(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+      // 2: the workers' results (cache, history, popularity, prices, deliveries, limits, learned
+      // reviews); see result_store.h. Scores are stored in tenths (SqlValue has no REAL).
+      "CREATE TABLE results(product_id TEXT PRIMARY KEY, canonical_url TEXT NOT NULL, title TEXT NOT NULL,"
+      " score_tenths INTEGER, price TEXT NOT NULL, currency TEXT NOT NULL, card_it TEXT NOT NULL,"
+      " card_en TEXT NOT NULL, keyboard TEXT NOT NULL, analyzed_at_ms INTEGER NOT NULL);"
+      "CREATE INDEX results_at ON results(analyzed_at_ms);"
+      "CREATE TABLE result_urls(url_key TEXT PRIMARY KEY, product_id TEXT NOT NULL);"
+      "CREATE TABLE history(user_id INTEGER NOT NULL, product_id TEXT NOT NULL, at_ms INTEGER NOT NULL);"
+      "CREATE INDEX history_user ON history(user_id, at_ms);"
+      "CREATE TABLE popular(day INTEGER NOT NULL, product_id TEXT NOT NULL, n INTEGER NOT NULL,"
+      " PRIMARY KEY(day, product_id));"
+      "CREATE TABLE prices(product_id TEXT NOT NULL, price TEXT NOT NULL, currency TEXT NOT NULL,"
+      " at_ms INTEGER NOT NULL);"
+      "CREATE INDEX prices_product ON prices(product_id, at_ms);"
+      "CREATE TABLE deliveries(key TEXT PRIMARY KEY, outcome TEXT NOT NULL, at_ms INTEGER NOT NULL);"
+      "CREATE INDEX deliveries_at ON deliveries(at_ms);"
+      "CREATE TABLE user_windows(user_id INTEGER NOT NULL, win TEXT NOT NULL, n INTEGER NOT NULL,"
+      " PRIMARY KEY(user_id, win));"
+      "CREATE TABLE learned_reviews(key TEXT PRIMARY KEY, product_id TEXT NOT NULL, text TEXT NOT NULL,"
+      " stars INTEGER NOT NULL, lang TEXT NOT NULL, date TEXT NOT NULL, at_ms INTEGER NOT NULL)",
   };
   return kMigrations;
 }

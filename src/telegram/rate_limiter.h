@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "telegram/outbound_limiter.h"
 
 namespace worthit::telegram {
 
@@ -28,7 +29,7 @@ struct RateLimits {
   double group_per_minute = 20;
 };
 
-class OutboundRateLimiter {
+class OutboundRateLimiter final : public OutboundLimiter {
  public:
   // A private chat may send this many back-to-back (an ack then a quick card edit).
   static constexpr double kPrivateBurst = 3;
@@ -41,9 +42,9 @@ class OutboundRateLimiter {
   OutboundRateLimiter(RateLimits limits, Clock& clock);
 
   // 0 ms: go (a token was taken). Otherwise the time to wait before trying again (nothing taken).
-  std::chrono::milliseconds TryAcquire(int64_t chat_id, bool is_group);
+  std::chrono::milliseconds TryAcquire(int64_t chat_id, bool is_group) override;
   // Telegram answered 429 for this chat: pause it for retry_after (capped).
-  void OnRetryAfter(int64_t chat_id, std::chrono::seconds retry_after);
+  void OnRetryAfter(int64_t chat_id, std::chrono::seconds retry_after) override;
   size_t TrackedChats() const;
 
  private:

@@ -142,7 +142,8 @@ TEST(SqliteDb, CachedStatementsRebindAndRecoverFromErrors) {
 }
 
 TEST(StoreFactory, RejectsUnknownUrls) {
-  EXPECT_EQ(OpenFrontDoorStores("redis://127.0.0.1:6379").error().code, "STORE_INVALID_URL");
+  EXPECT_EQ(OpenFrontDoorStores("mysql://127.0.0.1:3306").error().code, "STORE_INVALID_URL");
+  EXPECT_EQ(OpenFrontDoorStores("redis://127.0.0.1:notaport").error().code, "STORE_INVALID_URL");
   EXPECT_EQ(OpenFrontDoorStores("sqlite://").error().code, "STORE_INVALID_URL");
   EXPECT_EQ(SqlitePathFromUrl("sqlite:///abs/x.db"), "/abs/x.db");
   EXPECT_EQ(SqlitePathFromUrl("sqlite://./data/x.db"), "./data/x.db");

@@ -138,6 +138,23 @@ std::pair<int, std::string> FakeTelegram::Answer(const std::string& target, cons
   {
     std::lock_guard lock(mu_);
     calls_.push_back({method, body});
+    if (rate_every_ > 0 && (method == "sendMessage" || method == "editMessageText")) {
+      json::error_code pec;
+      auto pv = json::parse(body.empty() ? "{}" : body, pec);
+      std::string chat;
+      if (!pec && pv.is_object() && pv.as_object().contains("chat_id")) chat = json::serialize(pv.as_object().at("chat_id"));
+      const auto now = std::chrono::steady_clock::now();
+      if (auto p = paused_until_.find(chat); p != paused_until_.end() && now < p->second) ++pause_violations_;
+      if (++rate_counter_ % rate_every_ == 0) {
+        const int retry_after = 1 + static_cast<int>((rate_counter_ / rate_every_) % 3);
+        paused_until_[chat] = now + std::chrono::seconds(retry_after);
+        ++rate_limited_;
+        cv_.notify_all();
+        return {429, R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after )" +
+                         std::to_string(retry_after) + R"(","parameters":{"retry_after":)" +
+                         std::to_string(retry_after) + "}}"};
+      }
+    }
     if (auto it = failures_.find(method); it != failures_.end() && it->second.times > 0) {
       --it->second.times;
       cv_.notify_all();
@@ -190,6 +207,21 @@ std::pair<int, std::string> FakeTelegram::Answer(const std::string& target, cons
     return {200, R"({"ok":true,"result":true,"description":"Webhook was deleted"})"};
   }
   return {200, Ok(true)};
+}
+
+void FakeTelegram::RateLimitEvery(int every) {
+  std::lock_guard lock(mu_);
+  rate_every_ = every;
+}
+
+size_t FakeTelegram::PauseViolations() const {
+  std::lock_guard lock(mu_);
+  return pause_violations_;
+}
+
+size_t FakeTelegram::RateLimitedCount() const {
+  std::lock_guard lock(mu_);
+  return rate_limited_;
 }
 
 std::string FakeTelegram::GetUpdatesResult(const std::string& body) {

@@ -48,6 +48,12 @@ class FakeTelegram {
   void PushUpdate(const std::string& update_json);
   void FailNext(const std::string& method, int times, int http_status, const std::string& body);
   void SetLatency(std::chrono::milliseconds latency);
+  // Answers 429 with retry_after 1, 2, 3, 1, ... seconds to every `every`-th sendMessage /
+  // editMessageText (0 = off), pausing that chat; a later call to a chat before its pause ended
+  // is counted in PauseViolations().
+  void RateLimitEvery(int every);
+  size_t PauseViolations() const;
+  size_t RateLimitedCount() const;
   void SetWebhookUrl(const std::string& url);
 
   std::vector<RecordedCall> Calls() const;
@@ -81,6 +87,11 @@ class FakeTelegram {
   std::deque<std::pair<int64_t, std::string>> updates_;  // (update_id, json)
   std::map<std::string, Failure> failures_;
   std::chrono::milliseconds latency_{0};
+  int rate_every_ = 0;
+  int64_t rate_counter_ = 0;
+  size_t rate_limited_ = 0;
+  size_t pause_violations_ = 0;
+  std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // chat_id text → end
   std::string webhook_url_;
   int64_t next_message_id_ = 1000;
   std::set<int> open_fds_;

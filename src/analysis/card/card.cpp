@@ -100,7 +100,7 @@ std::string Render(const ProductPage& page, const score::Analysis& a, const Card
   const std::string& lang = opt.lang;
   const auto& p = page.product;
   std::string out;
-  if (opt.cached_age) out += "🕒 <i>" + std::string(t.cached) + " " + FormatAge(*opt.cached_age, lang) + "</i>\n";
+  if (opt.cached_age) out += CachedAgeLine(*opt.cached_age, lang);
   std::string title = p.title.empty() ? page.site : p.title;
   out += "<b>" + EscapeHtml(ShortenText(title, lay.title_chars)) + "</b>\n";
 
@@ -224,6 +224,10 @@ std::string ShortenText(std::string_view text, size_t max_chars) {
   if (space != std::string_view::npos && space >= head.size() * 7 / 10) head = head.substr(0, space);
   while (!head.empty() && (head.back() == ' ' || head.back() == ',' || head.back() == ';')) head.remove_suffix(1);
   return std::string(head) + "…";
+}
+
+std::string CachedAgeLine(std::chrono::seconds age, const std::string& lang) {
+  return "🕒 <i>" + std::string(T(lang).cached) + " " + FormatAge(age, lang) + "</i>\n";
 }
 
 std::string FormatAge(std::chrono::seconds age, const std::string& lang) {

@@ -62,6 +62,9 @@ std::string EscapeHtml(std::string_view text);
 size_t Utf16Length(std::string_view utf8);
 // At most `max_chars` code points, cut at a word boundary when one is near, with "…".
 std::string ShortenText(std::string_view text, size_t max_chars);
+// The first line of a cached card: "🕒 <i>Analisi di 3 ore fa</i>\n" (stored cards are kept
+// without it and get it when served).
+std::string CachedAgeLine(std::chrono::seconds age, const std::string& lang);
 // "3 ore fa" / "3 hours ago", "2 giorni fa", "pochi minuti fa".
 std::string FormatAge(std::chrono::seconds age, const std::string& lang);
 

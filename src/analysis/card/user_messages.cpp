@@ -16,7 +16,11 @@ bool ContainsAny(std::string_view code, std::initializer_list<std::string_view> 
 UserErrorClass ClassifyErrorCode(std::string_view code) {
   if (ContainsAny(code, {"RATE_LIMIT", "TOO_MANY_REQUESTS"})) return UserErrorClass::kRateLimited;
   if (ContainsAny(code, {"NOT_A_PRODUCT", "NOT_PRODUCT", "INVALID_URL", "UNSUPPORTED", "SCHEME", "NO_LINK",
-                         "EXTRACT_EMPTY", "NOT_FOUND", "PRIVATE_ADDRESS", "HTTP_404", "HTTP_410"}))
+                         "EXTRACT_EMPTY", "NOT_FOUND", "PRIVATE_ADDRESS", "HTTP_404", "HTTP_410",
+                         // The real codes of fetch/, product_link and extract/ (a link we may not or
+                         // cannot read as a product page is, for the user, not a product page).
+                         "FORBIDDEN_ADDRESS", "BAD_URL", "LINK_INVALID", "LINK_UNRESOLVED", "NOT_HTML",
+                         "FETCH_HTTP_ERROR", "EXTRACT_UNPARSABLE"}))
     return UserErrorClass::kNotProduct;
   if (ContainsAny(code, {"BLOCKED", "CAPTCHA", "FORBIDDEN", "HTTP_403", "HTTP_503", "ROBOT"}))
     return UserErrorClass::kBlocked;

@@ -5,9 +5,13 @@
 // Classes and the codes that map to them (substring match on the upper-case code, first wins):
 //   kRateLimited   : USER_RATE_LIMITED, *RATE_LIMIT*, TOO_MANY_REQUESTS  -> "riprova tra N minuti"
 //   kNotProduct    : NOT_A_PRODUCT, NOT_PRODUCT, *INVALID_URL*, *UNSUPPORTED*, *SCHEME*, NO_LINK,
-//                    EXTRACT_EMPTY, *NOT_FOUND (404), *PRIVATE_ADDRESS*
-//   kBlocked       : *BLOCKED*, *CAPTCHA*, *FORBIDDEN*, HTTP_403, HTTP_503, *ROBOT*
+//                    EXTRACT_EMPTY, EXTRACT_NOT_PRODUCT, EXTRACT_UNPARSABLE, *NOT_FOUND (404),
+//                    *PRIVATE_ADDRESS*, FETCH_FORBIDDEN_ADDRESS, FETCH_BAD_URL, FETCH_NOT_HTML,
+//                    FETCH_HTTP_ERROR, LINK_INVALID, LINK_UNRESOLVED
+//   kBlocked       : *BLOCKED* (FETCH_BLOCKED: 403/429/503, captcha), *CAPTCHA*, *FORBIDDEN*, *ROBOT*
 //   kUnreachable   : *TIMEOUT*, *UNREACHABLE*, *CONNECT*, *DNS*, *RESOLVE*, *NETWORK*, HTTP_5xx
+//                    (FETCH_TIMEOUT, FETCH_UNREACHABLE)
+//   (FETCH_TOO_LARGE, FETCH_TOO_MANY_REDIRECTS and unknown codes: the final-failure message)
 //   kFinalFailure  : anything else (the task failed for good after its retries)
 // Thread-safety: pure. Failure modes: none.
 #pragma once

@@ -4,6 +4,7 @@
 namespace worthit::analysis::fetch {
 
 Result<FetchedPage> FakePageFetcher::Fetch(const FetchRequest& request) {
+  std::lock_guard lock(mu_);
   requests_.push_back(request);
   auto it = responses_.find(request.url);
   if (it == responses_.end()) return Error::Permanent("FETCH_NOT_FOUND", "fake: no page for " + request.url);

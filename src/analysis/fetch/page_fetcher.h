@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -81,15 +82,21 @@ class PageFetcher {
 Result<std::unique_ptr<PageFetcher>> MakeCurlPageFetcher(FetchOptions options);
 
 // A fetcher answering from a table (URL → page or error), for tests of the layers above.
+// Thread-safe (workers fetch from many threads).
 class FakePageFetcher final : public PageFetcher {
  public:
   void Add(std::string url, Result<FetchedPage> response) {
+    std::lock_guard lock(mu_);
     responses_.insert_or_assign(std::move(url), std::move(response));
   }
   Result<FetchedPage> Fetch(const FetchRequest& request) override;
-  const std::vector<FetchRequest>& requests() const { return requests_; }
+  std::vector<FetchRequest> requests() const {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
 
  private:
+  mutable std::mutex mu_;
   std::map<std::string, Result<FetchedPage>> responses_;
   std::vector<FetchRequest> requests_;
 };

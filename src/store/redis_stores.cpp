@@ -1,0 +1,437 @@
+#include "store/redis_stores.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "common/log.h"
+#include "queue/queue_url.h"
+#include "queue/redis/redis_connection.h"
+#include "store/result_store_backends.h"
+
+namespace worthit::store {
+namespace {
+
+using queue::redis::Command;
+using queue::redis::RedisClient;
+using queue::redis::Reply;
+using queue::redis::Script;
+
+int64_t Secs(std::chrono::hours h) { return std::chrono::duration_cast<std::chrono::seconds>(h).count(); }
+
+Error Unavailable(const Error& e) { return Error::Transient("STORE_UNAVAILABLE", "redis: " + e.message); }
+
+// Runs commands in one round trip; transport failures and error replies become STORE_UNAVAILABLE.
+Result<std::vector<Reply>> Run(RedisClient& client, const std::vector<Command>& commands) {
+  auto r = client.Pipeline(commands);
+  if (!r.ok()) return Unavailable(r.error());
+  for (const auto& reply : *r) {
+    if (reply.IsError()) return Error::Transient("STORE_UNAVAILABLE", "redis: " + reply.str);
+  }
+  return r;
+}
+
+Status RunStatus(RedisClient& client, const std::vector<Command>& commands) {
+  auto r = Run(client, commands);
+  return r.ok() ? OkStatus() : Status(r.error());
+}
+
+class RedisConversationStore final : public ConversationStore {
+ public:
+  RedisConversationStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+
+  Result<std::optional<ChatState>> GetChatState(int64_t chat_id) override {
+    auto r = Run(*c_, {{"GET", p_ + "chat:" + std::to_string(chat_id)}});
+    if (!r.ok()) return r.error();
+    const Reply& v = (*r)[0];
+    if (v.IsNil()) return std::optional<ChatState>();
+    const auto colon = v.str.find(':');
+    if (colon == std::string::npos) return std::optional<ChatState>();
+    ChatState s{static_cast<ChatMode>(std::stoll(v.str.substr(0, colon))), std::stoll(v.str.substr(colon + 1))};
+    return std::optional<ChatState>(s);
+  }
+  Status SetChatState(int64_t chat_id, const ChatState& state) override {
+    const int64_t now = SystemClock::Instance().NowMillis();
+    const int64_t ttl = std::max<int64_t>(1, state.expires_at_ms - now);
+    return RunStatus(*c_, {{"SET", p_ + "chat:" + std::to_string(chat_id),
+                            std::to_string(static_cast<int>(state.mode)) + ":" + std::to_string(state.expires_at_ms),
+                            "PX", std::to_string(ttl)}});
+  }
+  Status ClearChatState(int64_t chat_id) override {
+    return RunStatus(*c_, {{"DEL", p_ + "chat:" + std::to_string(chat_id)}});
+  }
+  Result<std::optional<std::string>> GetUserLanguage(int64_t user_id) override {
+    auto r = Run(*c_, {{"HGET", p_ + "lang", std::to_string(user_id)}});
+    if (!r.ok()) return r.error();
+    if ((*r)[0].IsNil()) return std::optional<std::string>();
+    return std::optional<std::string>((*r)[0].str);
+  }
+  Status SetUserLanguage(int64_t user_id, const std::string& lang) override {
+    return RunStatus(*c_, {{"HSET", p_ + "lang", std::to_string(user_id), lang}});
+  }
+  Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
+
+ private:
+  std::shared_ptr<RedisClient> c_;
+  std::string p_;
+};
+
+class RedisUpdateStore final : public UpdateStore {
+ public:
+  RedisUpdateStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+
+  Result<bool> IsHandled(int64_t update_id) override {
+    auto r = Run(*c_, {{"EXISTS", p_ + "upd:h:" + std::to_string(update_id)}});
+    if (!r.ok()) return r.error();
+    return (*r)[0].AsInt() > 0;
+  }
+  Status MarkHandled(int64_t update_id, const std::string& outcome) override {
+    return RunStatus(*c_, {{"SET", p_ + "upd:h:" + std::to_string(update_id), outcome.empty() ? "1" : outcome, "EX",
+                            std::to_string(Secs(kUpdateRetention)), "NX"}});
+  }
+  Result<std::optional<AckRecord>> GetAck(int64_t update_id) override {
+    auto r = Run(*c_, {{"GET", p_ + "upd:a:" + std::to_string(update_id)}});
+    if (!r.ok()) return r.error();
+    const Reply& v = (*r)[0];
+    const auto colon = v.str.find(':');
+    if (v.IsNil() || colon == std::string::npos) return std::optional<AckRecord>();
+    return std::optional<AckRecord>(AckRecord{std::stoll(v.str.substr(0, colon)), std::stoll(v.str.substr(colon + 1))});
+  }
+  Status PutAck(int64_t update_id, const AckRecord& ack) override {
+    return RunStatus(*c_, {{"SET", p_ + "upd:a:" + std::to_string(update_id),
+                            std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id), "EX",
+                            std::to_string(Secs(kUpdateRetention))}});
+  }
+  Result<std::optional<int64_t>> GetCursor(const std::string& name) override {
+    auto r = Run(*c_, {{"HGET", p_ + "cursors", name}});
+    if (!r.ok()) return r.error();
+    if ((*r)[0].IsNil()) return std::optional<int64_t>();
+    return std::optional<int64_t>((*r)[0].AsInt());
+  }
+  Status SetCursor(const std::string& name, int64_t value) override {
+    return RunStatus(*c_, {{"HSET", p_ + "cursors", name, std::to_string(value)}});
+  }
+  Result<int64_t> Prune() override { return int64_t{0}; }  // keys carry their own expiry
+  Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
+
+ private:
+  std::shared_ptr<RedisClient> c_;
+  std::string p_;
+};
+
+std::string ScoreText(const std::optional<double>& s) { return s ? std::to_string(*s) : ""; }
+std::optional<double> ScoreFrom(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return std::stod(s);
+}
+
+class RedisResultStore final : public ResultStore {
+ public:
+  RedisResultStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+
+  Status PutResult(const StoredResult& r, const std::vector<std::string>& url_keys) override {
+    const std::string key = p_ + "res:" + r.product_id;
+    const std::string ttl = std::to_string(Secs(kResultRetention));
+    std::vector<Command> cmds = {{"HSET",
+                                  key,
+                                  "canonical_url",
+                                  r.canonical_url,
+                                  "title",
+                                  r.title,
+                                  "score",
+                                  ScoreText(r.score),
+                                  "price",
+                                  r.price,
+                                  "currency",
+                                  r.currency,
+                                  "card_it",
+                                  r.card_it,
+                                  "card_en",
+                                  r.card_en,
+                                  "keyboard",
+                                  r.keyboard_json,
+                                  "at",
+                                  std::to_string(r.analyzed_at_ms)},
+                                 {"EXPIRE", key, ttl}};
+    std::vector<std::string> keys = url_keys;
+    keys.push_back(r.canonical_url);
+    for (const auto& k : keys) {
+      if (!k.empty()) cmds.push_back({"SET", p_ + "url:" + k, r.product_id, "EX", ttl});
+    }
+    return RunStatus(*c_, cmds);
+  }
+
+  Result<std::optional<StoredResult>> GetResult(const std::string& product_id) override {
+    auto r = Run(*c_, {{"HGETALL", p_ + "res:" + product_id}});
+    if (!r.ok()) return r.error();
+    const auto& els = (*r)[0].elements;
+    if (els.empty()) return std::optional<StoredResult>();
+    std::map<std::string, std::string> f;
+    for (size_t i = 0; i + 1 < els.size(); i += 2) f[els[i].str] = els[i + 1].str;
+    StoredResult s;
+    s.product_id = product_id;
+    s.canonical_url = f["canonical_url"];
+    s.title = f["title"];
+    s.score = ScoreFrom(f["score"]);
+    s.price = f["price"];
+    s.currency = f["currency"];
+    s.card_it = f["card_it"];
+    s.card_en = f["card_en"];
+    s.keyboard_json = f["keyboard"];
+    s.analyzed_at_ms = f["at"].empty() ? 0 : std::stoll(f["at"]);
+    return std::optional<StoredResult>(std::move(s));
+  }
+
+  Result<std::optional<StoredResult>> GetResultByUrl(const std::string& url_key) override {
+    auto r = Run(*c_, {{"GET", p_ + "url:" + url_key}});
+    if (!r.ok()) return r.error();
+    if ((*r)[0].IsNil()) return std::optional<StoredResult>();
+    return GetResult((*r)[0].str);
+  }
+
+  Status RecordAnalysis(int64_t user_id, const std::string& product_id, int64_t at_ms) override {
+    const std::string hist = p_ + "hist:" + std::to_string(user_id);
+    const std::string pop = p_ + "pop:" + std::to_string(UtcDay(at_ms));
+    return RunStatus(*c_, {{"LPUSH", hist, product_id + "|" + std::to_string(at_ms)},
+                           {"LTRIM", hist, "0", std::to_string(kHistoryKeep - 1)},
+                           {"EXPIRE", hist, std::to_string(Secs(kResultRetention))},
+                           {"ZINCRBY", pop, "1", product_id},
+                           {"EXPIRE", pop, std::to_string(8 * 86400)}});
+  }
+
+  Result<std::vector<HistoryItem>> History(int64_t user_id, int limit) override {
+    auto r = Run(*c_, {{"LRANGE", p_ + "hist:" + std::to_string(user_id), "0", "-1"}});
+    if (!r.ok()) return r.error();
+    std::vector<HistoryItem> out;
+    std::set<std::string> seen;
+    for (const auto& e : (*r)[0].elements) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      const auto bar = e.str.find('|');
+      if (bar == std::string::npos) continue;
+      HistoryItem item{e.str.substr(0, bar), "", std::nullopt, std::stoll(e.str.substr(bar + 1))};
+      if (!seen.insert(item.product_id).second) continue;
+      if (auto res = GetResult(item.product_id); res.ok() && res->has_value()) {
+        item.title = (*res)->title;
+        item.score = (*res)->score;
+      }
+      out.push_back(item);
+    }
+    return out;
+  }
+
+  Result<std::vector<PopularItem>> Popular(int64_t since_ms, int limit) override {
+    std::vector<Command> cmds;
+    const int64_t today = UtcDay(SystemClock::Instance().NowMillis());
+    for (int64_t d = UtcDay(since_ms); d <= today && cmds.size() < 9; ++d) {
+      cmds.push_back({"ZRANGE", p_ + "pop:" + std::to_string(d), "0", "-1", "WITHSCORES"});
+    }
+    if (cmds.empty()) return std::vector<PopularItem>();
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    std::map<std::string, int64_t> counts;
+    for (const auto& day : *r) {
+      for (size_t i = 0; i + 1 < day.elements.size(); i += 2) {
+        counts[day.elements[i].str] += std::llround(std::stod(day.elements[i + 1].str));
+      }
+    }
+    std::vector<PopularItem> out;
+    for (const auto& [id, n] : counts) out.push_back({id, "", std::nullopt, n});
+    SortPopular(out);
+    if (static_cast<int>(out.size()) > limit) out.resize(limit);
+    for (auto& p : out) {
+      if (auto res = GetResult(p.product_id); res.ok() && res->has_value()) {
+        p.title = (*res)->title;
+        p.score = (*res)->score;
+      }
+    }
+    return out;
+  }
+
+  Status AddPrice(const std::string& product_id, const PriceObservation& o) override {
+    const std::string key = p_ + "price:" + product_id;
+    return RunStatus(*c_, {{"LPUSH", key, o.price + "|" + o.currency + "|" + std::to_string(o.at_ms)},
+                           {"LTRIM", key, "0", std::to_string(kPriceKeep - 1)},
+                           {"EXPIRE", key, std::to_string(Secs(kResultRetention) * 3)}});
+  }
+
+  Result<std::vector<PriceObservation>> Prices(const std::string& product_id, int limit) override {
+    auto r = Run(*c_, {{"LRANGE", p_ + "price:" + product_id, "0", std::to_string(std::max(0, limit - 1))}});
+    if (!r.ok()) return r.error();
+    std::vector<PriceObservation> out;
+    for (const auto& e : (*r)[0].elements) {
+      const auto a = e.str.find('|');
+      const auto b = e.str.find('|', a == std::string::npos ? 0 : a + 1);
+      if (a == std::string::npos || b == std::string::npos) continue;
+      out.push_back({e.str.substr(0, a), e.str.substr(a + 1, b - a - 1), std::stoll(e.str.substr(b + 1))});
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> GetDelivery(const std::string& key) override {
+    auto r = Run(*c_, {{"GET", p_ + "dlv:" + key}});
+    if (!r.ok()) return r.error();
+    if ((*r)[0].IsNil()) return std::optional<std::string>();
+    return std::optional<std::string>((*r)[0].str);
+  }
+  Result<bool> PutDelivery(const std::string& key, const std::string& outcome) override {
+    auto r = Run(*c_, {{"SET", p_ + "dlv:" + key, outcome, "EX", std::to_string(Secs(kDeliveryRetention)), "NX"}});
+    if (!r.ok()) return r.error();
+    return !(*r)[0].IsNil();
+  }
+
+  Result<UserAllowance> TakeUserRequest(int64_t user_id, int per_minute, int per_day, int64_t now_ms) override {
+    const std::string m = p_ + "rl:m:" + std::to_string(user_id) + ":" + std::to_string(now_ms / 60000);
+    const std::string d = p_ + "rl:d:" + std::to_string(user_id) + ":" + std::to_string(UtcDay(now_ms));
+    auto r = Run(*c_, {{"INCR", m}, {"EXPIRE", m, "120"}, {"INCR", d}, {"EXPIRE", d, "172800"}});
+    if (!r.ok()) return r.error();
+    return AllowanceFor((*r)[0].AsInt(), (*r)[2].AsInt(), per_minute, per_day, now_ms);
+  }
+
+  Result<int64_t> AddLearnedReviews(const std::vector<LearnedReview>& reviews) override {
+    if (reviews.empty()) return int64_t{0};
+    std::vector<Command> cmds;
+    for (const auto& rv : reviews) {
+      cmds.push_back(
+          {"HSETNX", p_ + "learned", LearnedReviewKey(rv),
+           rv.product_id + "\x1f" + std::to_string(rv.stars) + "\x1f" + rv.lang + "\x1f" + rv.date + "\x1f" + rv.text});
+    }
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    int64_t added = 0;
+    for (const auto& x : *r) added += x.AsInt();
+    return added;
+  }
+
+  Result<std::vector<LearnedReview>> LearnedReviews(int64_t limit) override {
+    auto r = Run(*c_, {{"HVALS", p_ + "learned"}});
+    if (!r.ok()) return r.error();
+    std::vector<LearnedReview> out;
+    for (const auto& e : (*r)[0].elements) {
+      if (static_cast<int64_t>(out.size()) >= limit) break;
+      std::vector<std::string> parts;
+      size_t start = 0;
+      for (int i = 0; i < 4; ++i) {
+        auto pos = e.str.find('\x1f', start);
+        if (pos == std::string::npos) break;
+        parts.push_back(e.str.substr(start, pos - start));
+        start = pos + 1;
+      }
+      if (parts.size() != 4) continue;
+      out.push_back({parts[0], e.str.substr(start), std::atoi(parts[1].c_str()), parts[2], parts[3]});
+    }
+    return out;
+  }
+
+  Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
+
+ private:
+  std::shared_ptr<RedisClient> c_;
+  std::string p_;
+};
+
+// Token buckets in Redis. KEYS: chat bucket, global bucket. ARGV: chat rate per ms, chat burst,
+// global rate per ms, global burst. Returns 0 (token taken) or the wait in ms.
+constexpr const char* kAcquireLua = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local cr, cb, gr, gb = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local c = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'paused')
+local ct = tonumber(c[1]) or cb
+local cts = tonumber(c[2]) or now
+local cp = tonumber(c[3]) or 0
+local g = redis.call('HMGET', KEYS[2], 'tokens', 'ts')
+local gt = tonumber(g[1]) or gb
+local gts = tonumber(g[2]) or now
+if now > cts then ct = math.min(cb, ct + (now - cts) * cr) end
+if now > gts then gt = math.min(gb, gt + (now - gts) * gr) end
+local wait = 0
+if cp > now then wait = cp - now end
+if ct < 1 then wait = math.max(wait, math.ceil((1 - ct) / cr)) end
+if gt < 1 then wait = math.max(wait, math.ceil((1 - gt) / gr)) end
+if wait == 0 then ct = ct - 1; gt = gt - 1 end
+redis.call('HSET', KEYS[1], 'tokens', tostring(ct), 'ts', tostring(math.max(now, cts)), 'paused', tostring(cp))
+redis.call('PEXPIRE', KEYS[1], 600000)
+redis.call('HSET', KEYS[2], 'tokens', tostring(gt), 'ts', tostring(math.max(now, gts)))
+redis.call('PEXPIRE', KEYS[2], 600000)
+return wait
+)lua";
+
+// KEYS: chat bucket. ARGV: pause in ms. The chat's tokens are emptied and it is paused.
+constexpr const char* kPauseLua = R"lua(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local until_ms = now + tonumber(ARGV[1])
+local p = tonumber(redis.call('HGET', KEYS[1], 'paused')) or 0
+if p > until_ms then until_ms = p end
+redis.call('HSET', KEYS[1], 'tokens', '0', 'ts', tostring(now), 'paused', tostring(until_ms))
+redis.call('PEXPIRE', KEYS[1], math.max(600000, until_ms - now + 60000))
+return until_ms - now
+)lua";
+
+class RedisOutboundLimiter final : public telegram::OutboundLimiter {
+ public:
+  RedisOutboundLimiter(std::shared_ptr<RedisClient> c, std::string p, telegram::RateLimits limits)
+      : c_(std::move(c)), p_(std::move(p)), limits_(limits) {
+    acquire_.source = kAcquireLua;
+    pause_.source = kPauseLua;
+  }
+
+  std::chrono::milliseconds TryAcquire(int64_t chat_id, bool is_group) override {
+    const double chat_rate = is_group ? limits_.group_per_minute / 60000.0 : limits_.private_per_second / 1000.0;
+    const double chat_burst =
+        is_group ? telegram::OutboundRateLimiter::kGroupBurst : telegram::OutboundRateLimiter::kPrivateBurst;
+    auto r = c_->Eval(
+        acquire_, {p_ + "tg:chat:" + std::to_string(chat_id), p_ + "tg:global"},
+        {std::to_string(chat_rate), std::to_string(chat_burst), std::to_string(limits_.global_per_second / 1000.0),
+         std::to_string(std::max(1.0, limits_.global_per_second))});
+    if (!r.ok() || r->IsError()) {
+      log::Warn("limiter.redis_unavailable", {{"error", r.ok() ? r->str : r.error().ToString()}});
+      return std::chrono::milliseconds(0);
+    }
+    return std::chrono::milliseconds(std::max<long long>(0, r->AsInt()));
+  }
+
+  void OnRetryAfter(int64_t chat_id, std::chrono::seconds retry_after) override {
+    const auto capped = std::clamp(retry_after, std::chrono::seconds(1), telegram::OutboundRateLimiter::kMaxPause);
+    auto r = c_->Eval(pause_, {p_ + "tg:chat:" + std::to_string(chat_id)}, {std::to_string(capped.count() * 1000)});
+    if (!r.ok() || r->IsError()) {
+      log::Warn("limiter.redis_unavailable", {{"error", r.ok() ? r->str : r.error().ToString()}});
+    }
+  }
+
+ private:
+  std::shared_ptr<RedisClient> c_;
+  std::string p_;
+  telegram::RateLimits limits_;
+  Script acquire_;
+  Script pause_;
+};
+
+Result<std::shared_ptr<RedisClient>> Connect(const std::string& url) {
+  auto ep = queue::ParseQueueUrl(url);
+  if (!ep.ok()) return Error::Invalid("STORE_INVALID_URL", ep.error().message);
+  const auto* redis = std::get_if<queue::RedisEndpoint>(&*ep);
+  if (!redis) return Error::Invalid("STORE_INVALID_URL", "not a redis:// URL");
+  return std::make_shared<RedisClient>(*redis);
+}
+
+}  // namespace
+
+Result<RedisStores> OpenRedisStores(const std::string& url, const std::string& prefix) {
+  auto c = Connect(url);
+  if (!c.ok()) return c.error();
+  const std::string p = prefix + ":s:";
+  return RedisStores{std::make_shared<RedisConversationStore>(*c, p), std::make_shared<RedisUpdateStore>(*c, p),
+                     std::make_shared<RedisResultStore>(*c, p)};
+}
+
+Result<std::shared_ptr<telegram::OutboundLimiter>> OpenRedisOutboundLimiter(const std::string& url,
+                                                                            const std::string& prefix,
+                                                                            telegram::RateLimits limits) {
+  auto c = Connect(url);
+  if (!c.ok()) return c.error();
+  return std::shared_ptr<telegram::OutboundLimiter>(std::make_shared<RedisOutboundLimiter>(*c, prefix + ":s:", limits));
+}
+
+}  // namespace worthit::store

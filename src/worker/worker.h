@@ -1,0 +1,155 @@
+// Worker: leases analysis tasks from the TaskQueue and runs them to exactly one card or exactly
+// one final message per task (docs/design.md "Worker" and "Delivery").
+//
+// Threads: `concurrency` task threads, each leasing one task at a time (so a slow shop holds one
+// slot, never the others); the fetch (network I/O) runs on the task thread, the CPU-heavy steps
+// (review model, score, both cards) on a bounded pool of `cpu_threads`, so N fetches in flight
+// never mean N model runs competing for 2 cores. One heartbeat thread extends the leases of
+// running tasks every lease/3; one reaper thread tells the users of dead-lettered tasks (a worker
+// that died on a task's last attempt leaves it dead without a message) their final error.
+// Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
+// fresh cached result? → deliver it; else progress "🔍 ..." → fetch+extract → progress "✨ ..." →
+// analyse on the pool → store result, price, learned reviews → deliver (edit the ack) → record
+// delivery, history, popularity → ack.
+// Errors by class: transient (FETCH_TIMEOUT, FETCH_UNREACHABLE, FETCH_BLOCKED, STORE/Telegram
+// hiccups) → Retry with the queue's backoff and jitter while attempt < max_attempts and the task
+// is younger than retry_budget; permanent (not a product, 404, forbidden address, bad URL) → the
+// specific message at once, ack; exhausted → the class's message once, then Dead.
+// Shutdown: Stop() stops leasing; in-flight tasks finish until the grace deadline; past it, tasks
+// hand themselves back at the next stage boundary (Retry with delay 0, reason "SHUTDOWN") and a
+// task stuck in a call is left to its lease expiry (another worker takes it over).
+// Thread-safety: Start/Stop/Join from one owner thread; ProcessLease may be called directly by
+// tests (it is what the task threads run).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "analysis/fetch/page_fetcher.h"
+#include "analysis/reviews/review_model.h"
+#include "common/backoff.h"
+#include "common/clock.h"
+#include "queue/analysis_task.h"
+#include "queue/queue.h"
+#include "store/result_store.h"
+#include "telegram/bot_api.h"
+#include "telegram/outbound_limiter.h"
+#include "worker/delivery.h"
+
+namespace worthit::worker {
+
+struct WorkerOptions {
+  int concurrency = 4;
+  int cpu_threads = 2;
+  std::string consumer = "worker";
+  int max_attempts = 5;  // the queue's MAX_ATTEMPTS
+  Backoff backoff;
+  std::chrono::milliseconds lease_duration{60000};
+  // Transient failures are retried while the task is younger than this: a user waits minutes,
+  // not hours, for a card; after it the final message goes out.
+  std::chrono::milliseconds retry_budget{10 * 60 * 1000};
+  std::chrono::seconds cache_ttl{21600};
+  std::chrono::seconds shutdown_grace{25};
+  bool learn_reviews = false;
+  DeliveryOptions delivery;
+  // How often the reaper looks at the dead-letter queue.
+  std::chrono::milliseconds reap_every{5000};
+  // Waits inside a delivery (limiter, 429 pauses, 5xx backoff); unset = real sleeps that end at
+  // the shutdown hand-back deadline. Tests pass one that advances a ManualClock.
+  Sleeper sleeper;
+};
+
+struct WorkerDeps {
+  queue::TaskQueue& queue;
+  telegram::BotApi& api;
+  telegram::OutboundLimiter& limiter;
+  store::ResultStore& results;
+  analysis::fetch::PageFetcher& fetcher;
+  const analysis::reviews::ReviewModel& model;
+  Clock& clock;
+};
+
+enum class TaskOutcome {
+  kCard,
+  kCachedCard,
+  kFinalError,
+  kPermanentError,
+  kRetried,
+  kDuplicate,
+  kHandedBack,
+  kBadPayload,
+  kUnreachableUser,
+  kLeaseLost
+};
+std::string_view ToString(TaskOutcome outcome);
+
+class Worker {
+ public:
+  Worker(WorkerDeps deps, WorkerOptions options);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  void Start();
+  // Stops leasing; in-flight tasks go on until the grace deadline (then hand back).
+  void Stop();
+  // Waits for the threads (at most shutdown_grace + a little); returns true when all joined.
+  bool Join();
+
+  // One lease, synchronously (what a task thread does); also runs the CPU steps inline when the
+  // worker was not started (unit tests).
+  TaskOutcome ProcessLease(queue::Lease lease);
+  // Tells the users of dead-lettered tasks their final error (once each); returns how many told.
+  int ReapDeadLetters();
+
+  int64_t completed() const { return completed_.load(); }
+
+ private:
+  struct Active;
+  void TaskLoop(int index);
+  void HeartbeatLoop();
+  void ReaperLoop();
+  bool SleepUnlessStopping(std::chrono::milliseconds d);
+  bool HandingBack() const;
+  TaskOutcome Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
+                   const Error& error);
+  TaskOutcome DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
+                            const store::StoredResult& result, bool cached);
+  template <typename F>
+  auto RunCpu(F&& f) -> decltype(f());
+
+  WorkerDeps deps_;
+  WorkerOptions options_;
+  Deliverer deliverer_;
+
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> hand_back_at_ms_{0};  // 0 = not yet
+  std::atomic<int64_t> completed_{0};
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+
+  std::mutex active_mu_;
+  std::set<std::shared_ptr<Active>> active_;
+
+  // The bounded CPU pool.
+  std::mutex cpu_mu_;
+  std::condition_variable cpu_cv_;
+  std::vector<std::function<void()>> cpu_jobs_;
+  bool cpu_stop_ = false;
+  std::vector<std::thread> cpu_threads_;
+
+  std::vector<std::thread> task_threads_;
+  std::thread heartbeat_;
+  std::thread reaper_;
+  bool started_ = false;
+};
+
+}  // namespace worthit::worker

@@ -1,0 +1,206 @@
+// The ResultStore contract on every backend (memory, SQLite, Redis), plus the Redis front-door
+// stores and the Redis outbound limiter.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "store/redis_stores.h"
+#include "store/store_factory.h"
+#include "support/redis_server.h"
+#include "support/temp_dir.h"
+
+namespace worthit::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
+
+testing::RedisServer& SharedRedis() {
+  static testing::RedisServer* r = [] {
+    auto* s = new testing::RedisServer();
+    EXPECT_TRUE(s->Start()) << s->error();
+    return s;
+  }();
+  return *r;
+}
+
+class ResultStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    std::string url = "memory://";
+    if (GetParam() == "sqlite") url = "sqlite://" + dir_.File("r.db");
+    if (GetParam() == "redis") {
+      url = SharedRedis().Url();
+      SharedRedis().Command({"FLUSHALL"});
+    }
+    auto s = OpenFrontDoorStores(url, clock_);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    stores_ = *s;
+    r_ = stores_.results.get();
+  }
+  StoredResult Result(const std::string& id, const std::string& title, double score, int64_t at) {
+    StoredResult r;
+    r.product_id = id;
+    r.canonical_url = "https://shop.example/" + id;
+    r.title = title;
+    r.score = score;
+    r.price = "19.99";
+    r.currency = "EUR";
+    r.card_it = "<b>" + title + "</b> it";
+    r.card_en = "<b>" + title + "</b> en";
+    r.keyboard_json = "[]";
+    r.analyzed_at_ms = at;
+    return r;
+  }
+
+  worthit::testing::TempDir dir_;
+  ManualClock clock_;
+  FrontDoorStores stores_;
+  ResultStore* r_ = nullptr;
+};
+
+TEST_P(ResultStoreTest, ResultsByIdAndByUrlKey) {
+  EXPECT_FALSE(r_->GetResult("a")->has_value());
+  ASSERT_TRUE(r_->PutResult(Result("a", "Moka", 8.3, kT0), {"https://shop.example/a?x"}).ok());
+  auto got = r_->GetResult("a");
+  ASSERT_TRUE(got.ok() && got->has_value());
+  EXPECT_EQ((*got)->title, "Moka");
+  EXPECT_NEAR(*(*got)->score, 8.3, 1e-9);
+  EXPECT_EQ((*got)->card_en, "<b>Moka</b> en");
+  EXPECT_EQ((*got)->analyzed_at_ms, kT0);
+  EXPECT_TRUE(r_->GetResultByUrl("https://shop.example/a?x")->has_value());
+  EXPECT_TRUE(r_->GetResultByUrl("https://shop.example/a")->has_value());  // the canonical URL too
+  EXPECT_FALSE(r_->GetResultByUrl("https://shop.example/b")->has_value());
+  // A newer analysis replaces the old one.
+  ASSERT_TRUE(r_->PutResult(Result("a", "Moka 2", 7.0, kT0 + 1000), {}).ok());
+  EXPECT_EQ((*r_->GetResult("a"))->title, "Moka 2");
+}
+
+TEST_P(ResultStoreTest, HistoryIsPerUserNewestFirstOnePerProduct) {
+  ASSERT_TRUE(r_->PutResult(Result("a", "A", 8, kT0), {}).ok());
+  ASSERT_TRUE(r_->PutResult(Result("b", "B", 6, kT0), {}).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(1, "a", kT0 + 1).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(1, "b", kT0 + 2).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(1, "a", kT0 + 3).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(2, "b", kT0 + 4).ok());
+  auto h = r_->History(1, 10);
+  ASSERT_TRUE(h.ok());
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_EQ((*h)[0].product_id, "a");
+  EXPECT_EQ((*h)[0].title, "A");
+  EXPECT_EQ((*h)[0].at_ms, kT0 + 3);
+  EXPECT_EQ((*h)[1].product_id, "b");
+  EXPECT_EQ(r_->History(2, 10)->size(), 1u);
+  EXPECT_EQ(r_->History(1, 1)->size(), 1u);
+}
+
+TEST_P(ResultStoreTest, PopularCountsTheLastDaysMostFirst) {
+  ASSERT_TRUE(r_->PutResult(Result("a", "A", 8, kT0), {}).ok());
+  ASSERT_TRUE(r_->PutResult(Result("b", "B", 6, kT0), {}).ok());
+  const int64_t day = 86400000;
+  // Old counts (10 days ago) do not count any more.
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(r_->RecordAnalysis(9, "b", kT0 - 10 * day).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(1, "a", kT0 - 2 * day).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(2, "a", kT0).ok());
+  ASSERT_TRUE(r_->RecordAnalysis(3, "b", kT0).ok());
+  auto p = r_->Popular(kT0 - 6 * day, 10);
+  ASSERT_TRUE(p.ok());
+  ASSERT_GE(p->size(), 2u);
+  EXPECT_EQ((*p)[0].product_id, "a");
+  EXPECT_EQ((*p)[0].count, 2);
+  EXPECT_EQ((*p)[0].title, "A");
+  EXPECT_EQ((*p)[1].product_id, "b");
+  EXPECT_EQ((*p)[1].count, 1);
+}
+
+TEST_P(ResultStoreTest, PricesNewestFirst) {
+  ASSERT_TRUE(r_->AddPrice("a", {"29.99", "EUR", kT0}).ok());
+  ASSERT_TRUE(r_->AddPrice("a", {"24.99", "EUR", kT0 + 1000}).ok());
+  ASSERT_TRUE(r_->AddPrice("b", {"5.00", "EUR", kT0}).ok());
+  auto p = r_->Prices("a", 10);
+  ASSERT_TRUE(p.ok());
+  ASSERT_EQ(p->size(), 2u);
+  EXPECT_EQ((*p)[0].price, "24.99");
+  EXPECT_EQ((*p)[1].at_ms, kT0);
+}
+
+TEST_P(ResultStoreTest, DeliveryRecordsAreClaimsWonOnce) {
+  EXPECT_FALSE(r_->GetDelivery("u:1")->has_value());
+  EXPECT_TRUE(*r_->PutDelivery("u:1", "card"));
+  EXPECT_FALSE(*r_->PutDelivery("u:1", "error:X"));
+  EXPECT_EQ(**r_->GetDelivery("u:1"), "card");
+}
+
+TEST_P(ResultStoreTest, UserLimitsPerMinuteAndPerDay) {
+  const int64_t t = kT0 + 30000;  // 00:00:30
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);
+  auto third = r_->TakeUserRequest(1, 2, 3, t);
+  EXPECT_FALSE(third->allowed);
+  EXPECT_FALSE(third->daily);
+  EXPECT_EQ(third->retry_after, 30s);
+  EXPECT_TRUE(r_->TakeUserRequest(2, 2, 3, t)->allowed);
+  auto next_minute = r_->TakeUserRequest(1, 2, 3, t + 60000);  // 4th today
+  EXPECT_FALSE(next_minute->allowed);
+  EXPECT_TRUE(next_minute->daily);
+}
+
+TEST_P(ResultStoreTest, LearnedReviewsAreDeduplicated) {
+  std::vector<LearnedReview> batch = {{"a", "Ottimo", 5, "it", "2025-01-01"}, {"a", "Pessimo", 1, "it", ""}};
+  EXPECT_EQ(*r_->AddLearnedReviews(batch), 2);
+  EXPECT_EQ(*r_->AddLearnedReviews(batch), 0);
+  auto all = r_->LearnedReviews(10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  std::set<std::string> texts;
+  for (const auto& r : *all) texts.insert(r.text);
+  EXPECT_TRUE(texts.count("Ottimo"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ResultStoreTest, ::testing::Values("memory", "sqlite", "redis"));
+
+TEST(RedisFrontDoorStores, ConversationAndUpdatesAreSharedThroughRedis) {
+  SharedRedis().Command({"FLUSHALL"});
+  auto a = OpenFrontDoorStores(SharedRedis().Url());
+  auto b = OpenFrontDoorStores(SharedRedis().Url());
+  ASSERT_TRUE(a.ok() && b.ok());
+  const int64_t now = SystemClock::Instance().NowMillis();
+  ASSERT_TRUE(a->conversations->SetChatState(7, {ChatMode::kAwaitingLink, now + 60000}).ok());
+  auto s = b->conversations->GetChatState(7);
+  ASSERT_TRUE(s.ok() && s->has_value());
+  EXPECT_EQ((*s)->mode, ChatMode::kAwaitingLink);
+  ASSERT_TRUE(a->conversations->SetUserLanguage(7, "en").ok());
+  EXPECT_EQ(**b->conversations->GetUserLanguage(7), "en");
+  EXPECT_FALSE(*b->updates->IsHandled(99));
+  ASSERT_TRUE(a->updates->PutAck(99, {7, 1234}).ok());
+  ASSERT_TRUE(a->updates->MarkHandled(99, "enqueued").ok());
+  EXPECT_TRUE(*b->updates->IsHandled(99));
+  EXPECT_EQ((*b->updates->GetAck(99))->message_id, 1234);
+  ASSERT_TRUE(a->updates->SetCursor("poll_offset", 42).ok());
+  EXPECT_EQ(**b->updates->GetCursor("poll_offset"), 42);
+  ASSERT_TRUE(a->conversations->ClearChatState(7).ok());
+  EXPECT_FALSE(b->conversations->GetChatState(7)->has_value());
+}
+
+TEST(RedisOutboundLimiter, OneBudgetPerChatSharedByProcessesAndPausedBy429) {
+  SharedRedis().Command({"FLUSHALL"});
+  telegram::RateLimits limits;
+  limits.private_per_second = 1;
+  auto a = OpenRedisOutboundLimiter(SharedRedis().Url(), "t", limits);
+  auto b = OpenRedisOutboundLimiter(SharedRedis().Url(), "t", limits);
+  ASSERT_TRUE(a.ok() && b.ok());
+  // The burst of 3 is shared: two limiters (two processes) together get 3, then must wait.
+  EXPECT_EQ((*a)->TryAcquire(5, false).count(), 0);
+  EXPECT_EQ((*b)->TryAcquire(5, false).count(), 0);
+  EXPECT_EQ((*a)->TryAcquire(5, false).count(), 0);
+  EXPECT_GT((*b)->TryAcquire(5, false).count(), 0);
+  EXPECT_EQ((*b)->TryAcquire(6, false).count(), 0);  // another chat is free
+  (*a)->OnRetryAfter(6, 3s);
+  const auto wait = (*b)->TryAcquire(6, false);
+  EXPECT_GT(wait.count(), 2000);
+  EXPECT_LE(wait.count(), 3000);
+}
+
+}  // namespace
+}  // namespace worthit::store

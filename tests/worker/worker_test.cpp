@@ -1,0 +1,223 @@
+#include <gtest/gtest.h>
+
+#include "worker/worker_fixture.h"
+
+namespace worthit::worker {
+namespace {
+
+using namespace std::chrono_literals;
+
+using WorkerTest = WorkerFixture;
+
+TEST_F(WorkerTest, EditsTheAcknowledgementIntoTheRightCard) {
+  AddPage(1);
+  Enqueue(Task(1, Url(1)));
+  auto w = MakeWorker();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto cards = CardCalls();
+  ASSERT_EQ(cards.size(), 1u);
+  EXPECT_EQ(cards[0].method, "editMessageText");
+  EXPECT_EQ(cards[0].message_id, 7001);
+  EXPECT_NE(cards[0].text.find("<b>" + testing::ProductTitle(1) + "</b>"), std::string::npos) << cards[0].text;
+  EXPECT_NE(cards[0].text.find(testing::ProductPriceShown(1)), std::string::npos);
+  ASSERT_TRUE(cards[0].markup.inline_keyboard.has_value());
+  const auto& kb = *cards[0].markup.inline_keyboard;
+  ASSERT_FALSE(kb.rows.empty());
+  EXPECT_TRUE(kb.rows[0][0].callback_data.starts_with("refresh:"));
+  EXPECT_LE(kb.rows[0][0].callback_data.size(), 64u);
+  // Progress: one edit per stage before the card, in order.
+  auto edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 3u);
+  EXPECT_EQ(edits[0].text, "🔍 Raccolta informazioni sul prodotto...");
+  EXPECT_EQ(edits[1].text, "✨ Elaborazione dei risultati...");
+  // Done: queue empty, history and popularity recorded, the price observed.
+  EXPECT_EQ(queue_->Stats()->ready + queue_->Stats()->leased + queue_->Stats()->delayed, 0);
+  EXPECT_EQ(stores_.results->History(42, 10)->size(), 1u);
+  EXPECT_EQ(stores_.results->Popular(clock_.NowMillis() - 86400000, 10)->at(0).count, 1);
+}
+
+TEST_F(WorkerTest, ATaskLeasedAgainAfterDeliveryDoesNothingMore) {
+  AddPage(1);
+  const auto task = Task(1, Url(1));
+  Enqueue(task);
+  auto w = MakeWorker();
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  // The worker died after delivering but before its ack reached the queue: the same update's task
+  // comes again (a fresh task here, same update_id → same delivery record).
+  ASSERT_TRUE(queue_->Enqueue(queue::ToJson(task), {"other-key", {}}).ok());
+  api_.Clear();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kDuplicate);
+  EXPECT_TRUE(api_.Calls().empty());
+}
+
+TEST_F(WorkerTest, AMissingAcknowledgementGetsOneNewMessageEvenWhenLeasedTwice) {
+  AddPage(2);
+  const auto task = Task(2, Url(2));
+  api_.FailNext("editMessageText", Error::Permanent("TELEGRAM_MESSAGE_NOT_FOUND", "message to edit not found"), 3);
+  Enqueue(task);
+  auto w = MakeWorker();
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto sends = api_.Calls("sendMessage");
+  ASSERT_EQ(sends.size(), 1u);
+  EXPECT_NE(sends[0].text.find(testing::ProductTitle(2)), std::string::npos);
+  EXPECT_EQ(sends[0].reply_to_message_id, 10);
+  // Crash before the delivery record and ack: the send claim stops a second message.
+  ASSERT_TRUE(stores_.results->PutDelivery("probe", "x").ok());
+  auto claim = stores_.results->PutDelivery("send:u:2", "sent");
+  ASSERT_TRUE(claim.ok());
+  EXPECT_FALSE(*claim);
+}
+
+TEST_F(WorkerTest, TransientFailuresRetryThenOneFinalMessageAndDeadLetter) {
+  fetcher_.Add(Url(3), Error::Transient("FETCH_TIMEOUT", "timeout"));
+  Enqueue(Task(3, Url(3)));
+  auto w = MakeWorker();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kRetried);
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kRetried);
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kFinalError);  // attempt 3 of 3
+  EXPECT_EQ(fetcher_.requests().size(), 3u);
+  std::vector<std::string> finals;
+  for (const auto& c : api_.Calls("editMessageText")) {
+    if (c.text.find("Riprova") != std::string::npos) finals.push_back(c.text);
+  }
+  ASSERT_EQ(finals.size(), 1u);
+  EXPECT_EQ(finals[0], "Il negozio non risponde in questo momento. Riprova tra qualche minuto.");
+  EXPECT_EQ(queue_->Stats()->dead, 1);
+  // The reaper sees the dead letter already told: nothing more.
+  EXPECT_EQ(w->ReapDeadLetters(), 0);
+}
+
+TEST_F(WorkerTest, APermanentFailureIsToldAtOnceWithoutRetry) {
+  AddPage(4, testing::HomePage());
+  Enqueue(Task(4, Url(4)));
+  auto w = MakeWorker();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kPermanentError);
+  EXPECT_EQ(fetcher_.requests().size(), 1u);
+  auto edits = api_.Calls("editMessageText");
+  ASSERT_FALSE(edits.empty());
+  EXPECT_EQ(edits.back().text,
+            "Questo link non sembra una pagina prodotto. Prova con un link di Amazon o di un negozio online.");
+  EXPECT_EQ(queue_->Stats()->dead, 0);
+  EXPECT_EQ(queue_->Stats()->ready + queue_->Stats()->delayed, 0);
+}
+
+TEST_F(WorkerTest, ADeadLetterWhoseWorkerDiedIsToldExactlyOnce) {
+  Enqueue(Task(5, Url(5)));
+  // Three leases that all expire: the worker died every time, the queue dead-letters it silently.
+  for (int i = 0; i < 3; ++i) {
+    auto l = queue_->LeaseTasks("dying", 1, 0ms);
+    ASSERT_TRUE(l.ok() && l->size() == 1u);
+    clock_.Advance(31s);
+  }
+  (void)queue_->LeaseTasks("dying", 1, 0ms);  // lets the memory queue notice the last expiry
+  ASSERT_EQ(queue_->Stats()->dead, 1);
+  auto w = MakeWorker();
+  EXPECT_EQ(w->ReapDeadLetters(), 1);
+  EXPECT_EQ(w->ReapDeadLetters(), 0);
+  auto edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_EQ(edits[0].text, "Mi dispiace, non sono riuscito ad analizzare questo prodotto. Riprova più tardi.");
+}
+
+TEST_F(WorkerTest, A429PausesOnlyThatChatAndTheCardStillArrives) {
+  AddPage(6);
+  auto task = Task(6, Url(6));
+  Enqueue(task);
+  // Progress edits and the first card edit are refused with retry_after 3 s.
+  api_.FailNext("editMessageText", Error::RateLimited("TELEGRAM_RATE_LIMITED", "Too Many Requests", 3s), 3);
+  auto w = MakeWorker();
+  const int64_t start = clock_.NowMillis();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto cards = CardCalls();
+  ASSERT_EQ(cards.size(), 2u);  // refused once, then delivered
+  // The delivery waited for the pause (the ManualClock moved only through the worker's waits).
+  EXPECT_GE(clock_.NowMillis() - start, 3000);
+  // Another chat is not paused.
+  EXPECT_EQ(limiter_.TryAcquire(99, false).count(), 0);
+}
+
+TEST_F(WorkerTest, AFreshCachedResultIsDeliveredWithItsAgeWithoutFetching) {
+  AddPage(7);
+  Enqueue(Task(7, Url(7), 42));
+  auto w = MakeWorker();
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  clock_.Advance(std::chrono::hours(2));
+  Enqueue(Task(8, Url(7), 43));
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCachedCard);
+  EXPECT_EQ(fetcher_.requests().size(), 1u);
+  auto cards = CardCalls();
+  ASSERT_EQ(cards.size(), 2u);
+  EXPECT_TRUE(cards[1].text.starts_with("🕒 <i>")) << cards[1].text;
+  // A forced refresh fetches again.
+  auto forced = Task(9, Url(7), 43);
+  forced.force_refresh = true;
+  Enqueue(forced);
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
+  EXPECT_EQ(fetcher_.requests().size(), 2u);
+}
+
+TEST_F(WorkerTest, TheSecondAnalysisShowsTheLowestPriceSeen) {
+  AddPage(10);
+  auto w = MakeWorker();
+  Enqueue(Task(10, Url(10)));
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  // The price rises; the forced fresh analysis remembers the earlier, lower one.
+  AddPage(10, [] {
+    std::string html = testing::ProductPage(10);
+    const std::string from = "\"price\":\"" + testing::ProductPrice(10) + "\"";
+    html.replace(html.find(from), from.size(), "\"price\":\"99.99\"");
+    return html;
+  }());
+  auto again = Task(11, Url(10));
+  again.force_refresh = true;
+  Enqueue(again);
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto cards = CardCalls();
+  ASSERT_EQ(cards.size(), 2u);
+  EXPECT_NE(cards[1].text.find("99,99 €"), std::string::npos) << cards[1].text;
+  EXPECT_NE(cards[1].text.find("📉"), std::string::npos) << cards[1].text;
+  EXPECT_NE(cards[1].text.find(testing::ProductPriceShown(10)), std::string::npos) << cards[1].text;
+}
+
+TEST_F(WorkerTest, LearnsReviewsWithoutDuplicatesWhenEnabled) {
+  options_.learn_reviews = true;
+  AddPage(12);
+  auto w = MakeWorker();
+  Enqueue(Task(12, Url(12)));
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto again = Task(13, Url(12));
+  again.force_refresh = true;
+  Enqueue(again);
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto learned = stores_.results->LearnedReviews(100);
+  ASSERT_TRUE(learned.ok());
+  EXPECT_EQ(learned->size(), 3u);
+  EXPECT_EQ(learned->at(0).stars, 5);
+}
+
+TEST_F(WorkerTest, ABadPayloadGoesToTheDeadLetterQueue) {
+  ASSERT_TRUE(queue_->Enqueue("{\"v\":99}", {}).ok());
+  auto w = MakeWorker();
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kBadPayload);
+  EXPECT_EQ(queue_->Stats()->dead, 1);
+  EXPECT_TRUE(api_.Calls().empty());
+}
+
+TEST_F(WorkerTest, StartedWorkerDrainsTheQueueAndStopsCleanly) {
+  options_.sleeper = nullptr;  // real threads, real waits
+  options_.concurrency = 3;
+  for (int i = 20; i < 30; ++i) {
+    AddPage(i);
+    Enqueue(Task(i, Url(i), 100 + i));
+  }
+  auto w = MakeWorker();
+  w->Start();
+  for (int i = 0; i < 400 && w->completed() < 10; ++i) std::this_thread::sleep_for(25ms);
+  w->Stop();
+  EXPECT_TRUE(w->Join());
+  EXPECT_EQ(w->completed(), 10);
+  EXPECT_EQ(CardCalls().size(), 10u);
+}
+
+}  // namespace
+}  // namespace worthit::worker

@@ -105,6 +105,7 @@ class WorkerHost final : public RunningWorkers {
     worker_.reset();
   }
   int64_t completed() const override { return worker_ ? worker_->completed() : 0; }
+  Status Ready() const override { return queue_->Ping(); }
 
  private:
   WorkerHost() = default;

@@ -68,6 +68,8 @@ const std::vector<ConfigKey> kKeys = {
      "Transient failures of a task are retried while it is younger than this, in seconds; then the user gets the "
      "final message.",
      "1..86400"},
+    {"METRICS_PORT", "", T::kInt,
+     "`work`: serve /metrics, /healthz and /readyz on LISTEN_ADDR:METRICS_PORT (unset: no listener).", "0..65535"},
     {"SHUTDOWN_GRACE_SECONDS", "25", T::kInt,
      "On SIGTERM, how long in-flight tasks may run before they are handed back, in seconds.", "0..600"},
     {"CACHE_TTL_SECONDS", "21600", T::kInt, "How long a product's card is served from the cache, in seconds.",

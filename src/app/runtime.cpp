@@ -57,7 +57,7 @@ class WorkerHost final : public RunningWorkers {
     if (!api) api = std::shared_ptr<telegram::BotApi>(MakeBotApi(config));
     if (!results) {
       auto stores =
-          store::OpenFrontDoorStores(config.Get("STORE_URL"), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
+          store::OpenFrontDoorStores(EffectiveStoreUrl(config), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
       if (!stores.ok()) return stores.error();
       results = stores->results;
     }

@@ -46,8 +46,10 @@ const std::vector<ConfigKey> kKeys = {
     {"QUEUE_URL", "", T::kUrl,
      "Queue backend: sqlite:///path/queue.db, redis://host:port/db or memory://; default "
      "sqlite://${DATA_DIR}/queue.db, or REDIS_URL when that is set."},
-    {"STORE_URL", "sqlite://${DATA_DIR}/bot.db", T::kUrl,
-     "Front-door stores (conversation state, languages, update dedupe): sqlite://path or memory://."},
+    {"STORE_URL", "", T::kUrl,
+     "Stores (conversation state, languages, update dedupe, results, history, deliveries): sqlite://path, "
+     "redis://host:port/db or memory://. Default: the queue's Redis when the queue is on Redis (so `serve` and "
+     "`work` keep no state), else sqlite://$DATA_DIR/bot.db."},
     {"REDIS_URL", "", T::kUrl, "Redis URL used for the queue and stores when QUEUE_URL is unset."},
     {"REDIS_PREFIX", "worthit", T::kString,
      "Prefix of every Redis key (a {hash tag} is added so the layout works on Redis Cluster)."},

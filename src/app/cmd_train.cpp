@@ -6,6 +6,7 @@
 
 #include "analysis/reviews/review_trainer.h"
 #include "app/command.h"
+#include "app/front_door.h"
 #include "store/store_factory.h"
 
 namespace worthit::app {
@@ -49,7 +50,7 @@ const CommandRegistrar kTrain(
          if (o->from_store) {
            auto config = LoadConfig();
            if (!config.ok()) return kExitUsage;
-           auto stores = store::OpenFrontDoorStores(config->Get("STORE_URL"), SystemClock::Instance(),
+           auto stores = store::OpenFrontDoorStores(EffectiveStoreUrl(*config), SystemClock::Instance(),
                                                     config->Get("REDIS_PREFIX"));
            if (!stores.ok()) {
              std::cerr << "worthit train: " << stores.error().ToString() << "\n";

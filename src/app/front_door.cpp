@@ -19,6 +19,13 @@ std::string EffectiveQueueUrl(const Config& config) {
   return "sqlite://" + config.Get("DATA_DIR") + "/queue.db";
 }
 
+std::string EffectiveStoreUrl(const Config& config) {
+  if (config.Has("STORE_URL")) return config.Get("STORE_URL");
+  const std::string queue_url = EffectiveQueueUrl(config);
+  if (queue_url.starts_with("redis://")) return queue_url;
+  return "sqlite://" + config.Get("DATA_DIR") + "/bot.db";
+}
+
 queue::QueueOptions QueueOptionsFrom(const Config& config) {
   queue::QueueOptions o;
   o.lease_duration = std::chrono::seconds(config.GetInt("LEASE_SECONDS"));
@@ -48,7 +55,7 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   fd->queue = std::shared_ptr<queue::TaskQueue>(std::move(*q));
   queue::AddQueueCollector(fd->queue);
   auto stores =
-      store::OpenFrontDoorStores(config.Get("STORE_URL"), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
+      store::OpenFrontDoorStores(EffectiveStoreUrl(config), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
   if (!stores.ok()) return stores.error();
   fd->stores = *stores;
   worker::InsightsOptions iopts;

@@ -57,7 +57,7 @@ class WorkerHost final : public RunningWorkers {
     if (!api) api = std::shared_ptr<telegram::BotApi>(MakeBotApi(config));
     if (!results) {
       auto stores =
-          store::OpenFrontDoorStores(config.Get("STORE_URL"), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
+          store::OpenFrontDoorStores(EffectiveStoreUrl(config), SystemClock::Instance(), config.Get("REDIS_PREFIX"));
       if (!stores.ok()) return stores.error();
       results = stores->results;
     }
@@ -105,6 +105,7 @@ class WorkerHost final : public RunningWorkers {
     worker_.reset();
   }
   int64_t completed() const override { return worker_ ? worker_->completed() : 0; }
+  Status Ready() const override { return queue_->Ping(); }
 
  private:
   WorkerHost() = default;

@@ -33,6 +33,8 @@ class RunningWorkers {
   virtual ~RunningWorkers() = default;
   virtual void Stop() = 0;
   virtual int64_t completed() const = 0;
+  // /readyz of `work`: the queue answers.
+  virtual Status Ready() const = 0;
 };
 
 class Runtime {

@@ -52,8 +52,10 @@ const std::vector<ConfigKey> kKeys = {
     {"QUEUE_URL", "", T::kUrl,
      "Queue backend: sqlite:///path/queue.db, redis://host:port/db or memory://; default "
      "sqlite://${DATA_DIR}/queue.db, or REDIS_URL when that is set."},
-    {"STORE_URL", "sqlite://${DATA_DIR}/bot.db", T::kUrl,
-     "Front-door stores (conversation state, languages, update dedupe): sqlite://path or memory://."},
+    {"STORE_URL", "", T::kUrl,
+     "Stores (conversation state, languages, update dedupe, results, history, deliveries): sqlite://path, "
+     "redis://host:port/db or memory://. Default: the queue's Redis when the queue is on Redis (so `serve` and "
+     "`work` keep no state), else sqlite://$DATA_DIR/bot.db."},
     {"REDIS_URL", "", T::kUrl, "Redis URL used for the queue and stores when QUEUE_URL is unset."},
     {"REDIS_PREFIX", "worthit", T::kString,
      "Prefix of every Redis key (a {hash tag} is added so the layout works on Redis Cluster)."},
@@ -74,6 +76,8 @@ const std::vector<ConfigKey> kKeys = {
      "Transient failures of a task are retried while it is younger than this, in seconds; then the user gets the "
      "final message.",
      "1..86400"},
+    {"METRICS_PORT", "", T::kInt,
+     "`work`: serve /metrics, /healthz and /readyz on LISTEN_ADDR:METRICS_PORT (unset: no listener).", "0..65535"},
     {"SHUTDOWN_GRACE_SECONDS", "25", T::kInt,
      "On SIGTERM, how long in-flight tasks may run before they are handed back, in seconds.", "0..600"},
     {"CACHE_TTL_SECONDS", "21600", T::kInt, "How long a product's card is served from the cache, in seconds.",

@@ -91,9 +91,10 @@ struct Worker::Active {
 Worker::Worker(WorkerDeps deps, WorkerOptions options)
     : deps_(deps),
       options_(std::move(options)),
-      deliverer_(
-          deps.api, deps.limiter, deps.results, deps.clock,
-          [this](std::chrono::milliseconds d) { return SleepUnlessStopping(d); }, options_.delivery) {}
+      deliverer_(deps.api, deps.limiter, deps.results, deps.clock,
+                 options_.sleeper ? options_.sleeper
+                                  : Sleeper([this](std::chrono::milliseconds d) { return SleepUnlessStopping(d); }),
+                 options_.delivery) {}
 
 Worker::~Worker() {
   Stop();
@@ -321,7 +322,7 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
       const auto& r = **cached;
       const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
       const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
-      if (r.analyzed_at_ms >= created) return finish(DeliverStored(lease, task, target, r, false));
+      if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
       if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
         CountCacheHit("worker");
         return finish(DeliverStored(lease, task, target, r, true));

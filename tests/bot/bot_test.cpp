@@ -342,9 +342,15 @@ class CachedInsights : public InsightsHandler {
     if (url.find("B0CACHED") == std::string::npos) return std::optional<Reply>();
     return std::optional<Reply>(Reply{"<b>card</b> (2 h fa)", "HTML", {}});
   }
+  Result<std::optional<Reply>> AdmitLink(const InsightsRequest&) override {
+    if (++admitted <= limit) return std::optional<Reply>();
+    return std::optional<Reply>(Reply{"Hai inviato molte richieste: riprova tra 1 minuto.", "", {}});
+  }
   Result<bool> HandleCallback(const telegram::CallbackQuery&, Lang) override { return true; }
   Result<bool> HandleInlineQuery(const telegram::InlineQuery&, Lang) override { return true; }
   std::string seen_url;
+  int admitted = 0;
+  int limit = 1000;
 };
 
 TEST(BotCache, CachedCardIsSentAtOnceWithoutATask) {
@@ -398,6 +404,8 @@ class CountingConversations final : public store::ConversationStore {
 TEST(BotStoreWrites, LinkClearsTheChatStateOnlyWhenThereIsOne) {
   // A DELETE of nothing is still a write transaction in the SQLite store: a plain link (no
   // /cerca before it) must not clear anything; a link after /cerca must.
+
+TEST(BotLimits, ARefusedLinkGetsTheLimitMessageAndNoTaskButARedeliveryIsNotCountedAgain) {
   ManualClock clock;
   FakeBotApi api;
   auto q = queue::OpenQueue("memory://", {}, clock).value();
@@ -413,6 +421,25 @@ TEST(BotStoreWrites, LinkClearsTheChatStateOnlyWhenThereIsOne) {
   EXPECT_EQ(conversations.clears, 1);
   EXPECT_FALSE(stores.conversations->GetChatState(7)->has_value());
   EXPECT_EQ(q->Stats()->enqueued_total, 2);
+
+  CachedInsights insights;
+  insights.limit = 1;
+  Bot bot(BotDeps{api, *q, *stores.conversations, *stores.updates, insights, clock}, BotOptions{kBotName});
+  // The first link is admitted.
+  ASSERT_EQ(bot.HandleUpdate(*telegram::ParseUpdate(PrivateText(1, 7, "https://www.amazon.it/dp/B0FIRST")))->action,
+            "link");
+  // A redelivery of an update whose acknowledgement exists is not re-admitted.
+  ASSERT_TRUE(stores.updates->PutAck(2, {7, 900}).ok());
+  ASSERT_EQ(bot.HandleUpdate(*telegram::ParseUpdate(PrivateText(2, 7, "https://www.amazon.it/dp/B0SECOND")))->action,
+            "link");
+  EXPECT_EQ(insights.admitted, 1);
+  // A new link over the limit: the friendly message instead of an acknowledgement, no task.
+  auto r = bot.HandleUpdate(*telegram::ParseUpdate(PrivateText(3, 7, "https://www.amazon.it/dp/B0THIRD")));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->action, "rate_limited");
+  EXPECT_EQ(api.Calls("sendMessage").back().text, "Hai inviato molte richieste: riprova tra 1 minuto.");
+  EXPECT_EQ(q->Stats()->enqueued_total, 2);
+  EXPECT_TRUE(*stores.updates->IsHandled(3));
 }
 
 }  // namespace

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-#include <boost/json.hpp>
 #include <atomic>
+#include <boost/json.hpp>
 #include <map>
 #include <set>
 #include <thread>
@@ -190,16 +190,27 @@ TEST_F(WorkerE2E, RunOnSqliteDeliversExactlyOneRightCardPerLink) {
   EXPECT_EQ(run->Wait(60s), 0) << run->Log().substr(0, 4000);
 }
 
+TEST_F(WorkerE2E, RunWithWebhookKeysTakesUpdatesByWebhook) {
+  constexpr int kLinks = 30;
+  AddProducts(kLinks);
+  auto run =
+      Start("run", {"run"}, {{"WEBHOOK_URL", "http://127.0.0.1:" + std::to_string(port_) + "/telegram/webhook"}});
+  ASSERT_TRUE(testing::WaitForPort(port_, kWait)) << run->Log();
+  ASSERT_TRUE(fake_.WaitForCalls("setWebhook", 1, kWait));
+  EXPECT_EQ(fake_.CountCalls("getUpdates"), 0u);
+  for (int i = 0; i < kLinks; ++i) ASSERT_TRUE(Post(1000 + i, kChatBase + i, Link(i)));
+  ASSERT_TRUE(AllCards(kLinks)) << ChatsWithCards() << "\n" << run->Log().substr(0, 4000);
+  ExpectExactlyOneCardEach(kLinks);
+  run->Signal(SIGTERM);
+  EXPECT_EQ(run->Wait(60s), 0) << run->Log().substr(0, 4000);
+}
+
 // --- many processes: `serve` + 2 `work` on Redis ----------------------------------------------
 
 class RedisE2E : public WorkerE2E {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(redis_.Start()) << redis_.error();
-  }
-  std::map<std::string, std::string> RedisEnv() {
-    return {{"QUEUE_URL", redis_.Url()}, {"STORE_URL", redis_.Url()}};
-  }
+  void SetUp() override { ASSERT_TRUE(redis_.Start()) << redis_.error(); }
+  std::map<std::string, std::string> RedisEnv() { return {{"QUEUE_URL", redis_.Url()}, {"STORE_URL", redis_.Url()}}; }
   testing::RedisServer redis_{testing::RedisServerOptions{true, ""}};
 };
 
@@ -328,8 +339,8 @@ TEST_F(WorkerE2E, ShopFaultsGetTheRightRetriesAndOneRightMessage) {
       {&home, "Questo link non sembra una pagina prodotto. Prova con un link di Amazon o di un negozio online.", 1},
   };
   for (size_t i = 0; i < cases.size(); ++i) {
-    fake_.PushUpdate(UpdateJson(2000 + static_cast<int64_t>(i), kChatBase + static_cast<int64_t>(i),
-                                cases[i].server->Url("/p")));
+    fake_.PushUpdate(
+        UpdateJson(2000 + static_cast<int64_t>(i), kChatBase + static_cast<int64_t>(i), cases[i].server->Url("/p")));
   }
   ASSERT_TRUE(WaitFor([&] {
     auto t = Count(fake_);

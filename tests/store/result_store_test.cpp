@@ -16,13 +16,16 @@ using namespace std::chrono_literals;
 
 constexpr int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
 
+// One redis-server for the whole binary, stopped by its destructor at exit.
 testing::RedisServer& SharedRedis() {
-  static testing::RedisServer* r = [] {
-    auto* s = new testing::RedisServer();
-    EXPECT_TRUE(s->Start()) << s->error();
-    return s;
+  static testing::RedisServer server;
+  static const bool started = [] {
+    const bool ok = server.Start();
+    EXPECT_TRUE(ok) << server.error();
+    return ok;
   }();
-  return *r;
+  (void)started;
+  return server;
 }
 
 class ResultStoreTest : public ::testing::TestWithParam<std::string> {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "store/sqlite_db.h"
+#include "store/sqlite_stores.h"
 #include "store/store_factory.h"
 #include "support/temp_dir.h"
 
@@ -98,7 +99,7 @@ TEST(SqliteStores, SurviveReopen) {
   auto version = SqliteDb::Open(dir.File("bot.db"), {});
   ASSERT_TRUE(version.ok());
   auto rows = (*version)->Query("PRAGMA user_version");
-  EXPECT_EQ(std::get<int64_t>((*rows)[0][0]), 1);
+  EXPECT_EQ(std::get<int64_t>((*rows)[0][0]), static_cast<int64_t>(FrontDoorMigrations().size()));
   auto mode = (*version)->Query("PRAGMA journal_mode");
   EXPECT_EQ(std::get<std::string>((*mode)[0][0]), "wal");
 }

@@ -142,7 +142,8 @@ std::pair<int, std::string> FakeTelegram::Answer(const std::string& target, cons
       json::error_code pec;
       auto pv = json::parse(body.empty() ? "{}" : body, pec);
       std::string chat;
-      if (!pec && pv.is_object() && pv.as_object().contains("chat_id")) chat = json::serialize(pv.as_object().at("chat_id"));
+      if (!pec && pv.is_object() && pv.as_object().contains("chat_id"))
+        chat = json::serialize(pv.as_object().at("chat_id"));
       const auto now = std::chrono::steady_clock::now();
       if (auto p = paused_until_.find(chat); p != paused_until_.end() && now < p->second) ++pause_violations_;
       if (++rate_counter_ % rate_every_ == 0) {

@@ -18,8 +18,8 @@ inline std::string ProductPage(int i) {
   return "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\"><title>" + title +
          "</title><script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@type\":\"Product\","
          "\"name\":\"" +
-         title + "\",\"sku\":\"SKU" + std::to_string(i) +
-         "\",\"offers\":{\"@type\":\"Offer\",\"price\":\"" + ProductPrice(i) +
+         title + "\",\"sku\":\"SKU" + std::to_string(i) + "\",\"offers\":{\"@type\":\"Offer\",\"price\":\"" +
+         ProductPrice(i) +
          "\",\"priceCurrency\":\"EUR\",\"availability\":\"https://schema.org/InStock\"},"
          "\"aggregateRating\":{\"@type\":\"AggregateRating\",\"ratingValue\":\"4.4\",\"reviewCount\":\"87\"},"
          "\"review\":["

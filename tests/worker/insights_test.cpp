@@ -18,7 +18,10 @@ class InsightsTest : public WorkerFixture {
     AddPage(i);
     Enqueue(Task(update_id, Url(i), user));
     auto w = MakeWorker();
-    ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+    clock_.Advance(1s);
+    const auto outcome = RunNext(*w);
+    // A product another user analysed a moment ago comes from the cache.
+    ASSERT_TRUE(outcome == TaskOutcome::kCard || outcome == TaskOutcome::kCachedCard);
   }
 };
 
@@ -94,6 +97,7 @@ TEST_F(InsightsTest, RefreshEnqueuesOneForcedAnalysisThatEditsTheCard) {
   m.chat.type = "private";
   m.message_id = 7001;
   q.message = m;
+  clock_.Advance(1s);
   ASSERT_TRUE(*insights->HandleCallback(q, bot::Lang::kIt));
   ASSERT_TRUE(*insights->HandleCallback(q, bot::Lang::kIt));  // redelivered: same task
   EXPECT_EQ(queue_->Stats()->ready, 1);
@@ -110,7 +114,8 @@ TEST_F(InsightsTest, RefreshEnqueuesOneForcedAnalysisThatEditsTheCard) {
 TEST_F(InsightsTest, InlineQueryAnswersWithTheSharedCard) {
   auto insights = Insights();
   Analyse(1, 42, 1);
-  const auto& row = CardCalls()[0].markup.inline_keyboard->rows[0];
+  const auto cards = CardCalls();
+  const auto& row = cards.at(0).markup.inline_keyboard->rows.at(0);
   std::string share;
   for (const auto& b : row) {
     if (b.has_switch_inline) share = b.switch_inline_query;

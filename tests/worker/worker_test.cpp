@@ -123,8 +123,9 @@ TEST_F(WorkerTest, A429PausesOnlyThatChatAndTheCardStillArrives) {
   AddPage(6);
   auto task = Task(6, Url(6));
   Enqueue(task);
-  // Progress edits and the first card edit are refused with retry_after 3 s.
-  api_.FailNext("editMessageText", Error::RateLimited("TELEGRAM_RATE_LIMITED", "Too Many Requests", 3s), 3);
+  // The first progress edit and the first card edit are refused with retry_after 3 s (the second
+  // progress edit is skipped: the chat is paused).
+  api_.FailNext("editMessageText", Error::RateLimited("TELEGRAM_RATE_LIMITED", "Too Many Requests", 3s), 2);
   auto w = MakeWorker();
   const int64_t start = clock_.NowMillis();
   EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
@@ -149,6 +150,7 @@ TEST_F(WorkerTest, AFreshCachedResultIsDeliveredWithItsAgeWithoutFetching) {
   ASSERT_EQ(cards.size(), 2u);
   EXPECT_TRUE(cards[1].text.starts_with("🕒 <i>")) << cards[1].text;
   // A forced refresh fetches again.
+  clock_.Advance(1s);
   auto forced = Task(9, Url(7), 43);
   forced.force_refresh = true;
   Enqueue(forced);
@@ -168,6 +170,7 @@ TEST_F(WorkerTest, TheSecondAnalysisShowsTheLowestPriceSeen) {
     html.replace(html.find(from), from.size(), "\"price\":\"99.99\"");
     return html;
   }());
+  clock_.Advance(1s);
   auto again = Task(11, Url(10));
   again.force_refresh = true;
   Enqueue(again);
@@ -185,6 +188,7 @@ TEST_F(WorkerTest, LearnsReviewsWithoutDuplicatesWhenEnabled) {
   auto w = MakeWorker();
   Enqueue(Task(12, Url(12)));
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  clock_.Advance(1s);
   auto again = Task(13, Url(12));
   again.force_refresh = true;
   Enqueue(again);

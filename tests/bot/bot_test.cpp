@@ -404,8 +404,6 @@ class CountingConversations final : public store::ConversationStore {
 TEST(BotStoreWrites, LinkClearsTheChatStateOnlyWhenThereIsOne) {
   // A DELETE of nothing is still a write transaction in the SQLite store: a plain link (no
   // /cerca before it) must not clear anything; a link after /cerca must.
-
-TEST(BotLimits, ARefusedLinkGetsTheLimitMessageAndNoTaskButARedeliveryIsNotCountedAgain) {
   ManualClock clock;
   FakeBotApi api;
   auto q = queue::OpenQueue("memory://", {}, clock).value();
@@ -421,7 +419,13 @@ TEST(BotLimits, ARefusedLinkGetsTheLimitMessageAndNoTaskButARedeliveryIsNotCount
   EXPECT_EQ(conversations.clears, 1);
   EXPECT_FALSE(stores.conversations->GetChatState(7)->has_value());
   EXPECT_EQ(q->Stats()->enqueued_total, 2);
+}
 
+TEST(BotLimits, ARefusedLinkGetsTheLimitMessageAndNoTaskButARedeliveryIsNotCountedAgain) {
+  ManualClock clock;
+  FakeBotApi api;
+  auto q = queue::OpenQueue("memory://", {}, clock).value();
+  auto stores = *store::OpenFrontDoorStores("memory://", clock);
   CachedInsights insights;
   insights.limit = 1;
   Bot bot(BotDeps{api, *q, *stores.conversations, *stores.updates, insights, clock}, BotOptions{kBotName});

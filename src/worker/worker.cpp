@@ -34,6 +34,12 @@ void ObserveStage(const std::string& stage, int64_t ms) {
       .Observe(static_cast<double>(ms) / 1000.0);
 }
 
+// Tasks this process is working on now (all Worker objects of the process together).
+metrics::Gauge& InflightGauge() {
+  static auto& g = metrics::Registry::Global().GetGauge("worthit_worker_inflight", "Tasks being processed now");
+  return g;
+}
+
 void CountCacheHit(const std::string& where) {
   metrics::Registry::Global()
       .GetCounter("worthit_cache_hits_total", "Results served from the result cache", {{"where", where}})
@@ -272,12 +278,16 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     std::lock_guard lock(active_mu_);
     active_.insert(active);
   }
+  InflightGauge().Add(1);
   struct Unregister {
     Worker* w;
     std::shared_ptr<Active> a;
     ~Unregister() {
-      std::lock_guard lock(w->active_mu_);
-      w->active_.erase(a);
+      {
+        std::lock_guard lock(w->active_mu_);
+        w->active_.erase(a);
+      }
+      InflightGauge().Add(-1);
     }
   } unregister{this, active};
 

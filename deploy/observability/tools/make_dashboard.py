@@ -37,8 +37,8 @@ ROWS = [
         ], "ops"),
     ]),
     ("Workers", [
-        ("Tasks by outcome /s", "sum by (outcome) (rate(worthit_tasks_total[$__rate_interval]))", "ops"),
-        ("Stage duration p90", "histogram_quantile(0.9, sum by (le, stage) (rate(worthit_task_stage_seconds_bucket[$__rate_interval])))", "s"),
+        ("Tasks by outcome /s", "sum by (outcome) (rate(worthit_worker_tasks_total[$__rate_interval]))", "ops"),
+        ("Stage duration p90", "histogram_quantile(0.9, sum by (le, stage) (rate(worthit_worker_stage_seconds_bucket[$__rate_interval])))", "s"),
         ("In flight / workers up", [
             ("in flight", "sum(worthit_worker_inflight)"),
             ("workers up", "count(up{job=\"worthit-work\"} == 1)"),
@@ -48,8 +48,8 @@ ROWS = [
     ("Telegram and fetching", [
         ("Bot API calls by method, outcome /s", "sum by (method, outcome) (rate(worthit_telegram_calls_total[$__rate_interval]))", "ops"),
         ("429s /s and limiter wait p90", [
-            ("429/s", "sum(rate(worthit_telegram_429_total[$__rate_interval]))"),
-            ("limiter wait p90 (s)", "histogram_quantile(0.9, sum by (le) (rate(worthit_ratelimit_wait_seconds_bucket[$__rate_interval])))"),
+            ("429/s", "sum(rate(worthit_telegram_rate_limited_total[$__rate_interval]))"),
+            ("limiter wait p90 (s)", "histogram_quantile(0.9, sum by (le) (rate(worthit_limiter_wait_seconds_bucket[$__rate_interval])))"),
         ], "short"),
         ("Bot API latency p90", "histogram_quantile(0.9, sum by (le) (rate(worthit_telegram_request_seconds_bucket[$__rate_interval])))", "s"),
         ("Fetches by outcome /s", "sum by (outcome) (rate(worthit_fetch_total[$__rate_interval]))", "ops"),

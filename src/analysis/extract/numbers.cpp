@@ -77,7 +77,7 @@ std::string NumberToken(const std::string& s, size_t* end_pos = nullptr) {
 
 std::string Canonical(const std::string& int_part, const std::string& frac) {
   std::string i = int_part;
-  i.erase(0, std::min(i.find_first_not_of('0'), i.size() ? i.size() - 1 : 0));
+  i.erase(0, std::min(i.find_first_not_of('0'), i.empty() ? 0 : i.size() - 1));
   if (i.empty()) i = "0";
   if (frac.empty()) return i;
   return i + "." + frac;

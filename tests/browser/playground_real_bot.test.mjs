@@ -66,7 +66,10 @@ async function startRun() {
   delete env.TELEGRAM_TOKEN;
   delete env.WEBHOOK_URL;
   delete env.WEBHOOK_SECRET;
-  const child = spawn(binary, ["run"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // From the repository root, as in the README: MODEL_PATH defaults to the relative
+  // models/reviews.ftz (ctest would otherwise run it from the build tree, where it is absent).
+  const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..", "..");
+  const child = spawn(binary, ["run"], { env, cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (d) => { out += d; });

@@ -148,12 +148,27 @@ try {
       new MutationObserver(scan).observe(document.body, { childList: true, subtree: true, characterData: true });
     });
     await send(link);
-    cardId = await waitFor("the acknowledgement", () => page.evaluate(() =>
-      Object.keys(window.__seen).find((id) => window.__seen[id][0].startsWith("Sto analizzando il prodotto..."))));
+    // The page may receive the acknowledgement and its edits in one batch (as a Telegram client
+    // coming online after the edit would) and then draws only the final state, so the
+    // acknowledgement is asserted on the chat's event stream, which is what the page renders:
+    // a bot "message" event with it, then "edit" events of that same message.
+    const userId = await page.getAttribute("#me-label", "data-user-id");
+    const ackEvent = await waitFor("the acknowledgement event", async () => {
+      const res = await fetch(`${pg.chat}/chat/api/events?chat_id=${userId}&after=0&timeout=0`);
+      const { events } = await res.json();
+      return events.find((e) => e.type === "message" && e.message.from.is_bot &&
+                               (e.message.text || "").startsWith("Sto analizzando il prodotto... Riceverai presto i risultati! ⏳"));
+    });
+    cardId = String(ackEvent.message.message_id);
     const row = `.row.in[data-message-id="${cardId}"]`;
     await page.waitForSelector(`${row}:has-text('Punteggio WorthIt')`, { timeout: CARD_TIMEOUT });
     const text = await page.$eval(`${row} .text`, (t) => t.textContent);
     assert(/Punteggio WorthIt: \d+(,\d)?\/10/.test(text), "score x/10 in the card:\n" + text);
+    const { events } = await (await fetch(`${pg.chat}/chat/api/events?chat_id=${userId}&after=0&timeout=0`)).json();
+    const edits = events.filter((e) => e.type === "edit" && String(e.message.message_id) === cardId);
+    assert(edits.length >= 1 && /Punteggio WorthIt/.test(edits[edits.length - 1].message.text), "the acknowledgement was edited into the card");
+    const seenInPage = await page.evaluate((id) => window.__seen[id] || [], cardId);
+    process.stdout.write(`[page drew ${seenInPage.length} state(s) of the message] `);
     assert(await page.evaluate((id) => window.__nodes[id].size === 1, cardId), "same DOM node, edited in place");
     assert((await incoming()).length === before + 1, "one bubble: the acknowledgement became the card");
     assert((await page.$eval(`${row} .meta`, (m) => m.textContent)).includes("modificato"), "marked as edited");

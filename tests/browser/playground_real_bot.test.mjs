@@ -9,9 +9,10 @@
 // answers for the bot. In the page it checks: /start shows the reply keyboard of PRODUCT.md; a
 // demo link printed in the banner gets the acknowledgement, which is edited in place (same DOM
 // node, no new bubble) into the card with "Punteggio WorthIt" and "/10" and the card's inline
-// keyboard; "🔄 Aggiorna analisi" shows the "Aggiornamento in corso" toast and the same message is
-// edited again by a fresh analysis (the worker re-runs the task against the card message: the
-// bubble leaves and returns to a card, still in place); /lingua offers inline Italiano/English,
+// keyboard; "🔄 Aggiorna analisi" shows the "Aggiornamento in corso" toast and the worker re-runs
+// the analysis against the card message: new "edit" events of that message arrive after the press,
+// the last one a card with a score, the bubble is redrawn in place and no new bot message appears
+// (the demo page is unchanged, so the fresh card may read the same); /lingua offers inline Italiano/English,
 // English switches the reply keyboard and the next message is answered in English; bad input
 // (blank text, 5,000 characters, HTML typed by the user) is answered by the bot, renders
 // literally and injects nothing; the page logs no errors; SIGTERM stops the process with exit 0.
@@ -188,6 +189,9 @@ try {
       new MutationObserver(() => window.__cardTexts.push(el.querySelector(".text")?.textContent || ""))
         .observe(el, { childList: true, subtree: true, characterData: true });
     });
+    const userId = await page.getAttribute("#me-label", "data-user-id");
+    const eventsUrl = (after) => `${pg.chat}/chat/api/events?chat_id=${userId}&after=${after}&timeout=0`;
+    const seqBefore = (await (await fetch(eventsUrl(0))).json()).last_seq;
     const before = (await incoming()).length;
     await page.$eval(`${row} .ikb button:has-text('Aggiorna analisi')`, (b) => b.click());
     await page.waitForSelector("#toast:has-text('Aggiornamento in corso')", { state: "visible", timeout: 60000 });
@@ -198,6 +202,15 @@ try {
       return texts.length > 0 && /Punteggio WorthIt: \d+(,\d)?\/10/.test(texts[texts.length - 1]);
     }, CARD_TIMEOUT);
     assert((await incoming()).length === before, "no new bubble: the fresh card replaced the old one");
+    // The fresh analysis reached the chat as new edits of the card message (after the press).
+    let events = [];
+    await waitFor("the fresh card's edit events", async () => {
+      ({ events } = await (await fetch(eventsUrl(seqBefore))).json());
+      const fresh = events.filter((e) => e.type === "edit" && String(e.message.message_id) === cardId);
+      return fresh.length >= 1 && /Punteggio WorthIt: \d+(,\d)?\/10/.test(fresh[fresh.length - 1].message.text);
+    }, CARD_TIMEOUT);
+    await page.waitForSelector(`${row}:has-text('Punteggio WorthIt')`);
+    assert(!events.some((e) => e.type === "message" && e.message.from.is_bot), "no new bot message for a refresh");
     const seen = await page.evaluate(() => window.__cardTexts.map((t) => t.split("\n").find((l) => l.includes("Punteggio")) || t.slice(0, 40)));
     process.stdout.write(`[card shown: ${[...new Set(seen)].join(" → ")}] `);
   });

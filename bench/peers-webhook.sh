@@ -53,7 +53,7 @@ RAW=$OUT/raw.jsonl; MD=$OUT/rows.md
 echo "== $(date -u +%FT%TZ) machine: $(nproc) cpus, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"
 
 # ---------------------------------------------------------------- 1. peers side by side, webhook-only
-# Per repetition: the two peers, worthit as configured by bench/peer (SQLite store), worthit with
+# Per repetition: the two peers, worthit as configured by bench/peer (stores on the harness's Redis), worthit with
 # STORE_URL=memory:// (not a deployable stateless setup: shows what the front-door store costs),
 # and, when BASE_BIN names another worthit binary (e.g. a build of main), that one as "worthit-base".
 bench_one() { # bench_one PEER NAME [ENV=VALUE...]

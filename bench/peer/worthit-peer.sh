@@ -6,11 +6,14 @@
 #   BOT_TOKEN → TELEGRAM_TOKEN          TELEGRAM_API_ROOT → TELEGRAM_API_URL
 #   REDIS_URL → QUEUE_URL (and REDIS_URL) WEBHOOK_HOST → LISTEN_ADDR   WEBHOOK_PORT → PORT
 #   WEBHOOK_PATH, WEBHOOK_SECRET, WORKER_CONCURRENCY: same names (work reads WORKER_CONCURRENCY).
-# STORE_URL: SQLite in a per-run directory (/tmp/worthit-peer-<redis port>, shared by the serve and
-# work processes of one run; removed when `serve` exits), because the Redis store does not exist yet.
-# A stateless `serve` should keep its stores in Redis; switch STORE_URL when it does.
+# Stores: unset STORE_URL follows the queue onto the harness's Redis (stateless `serve`, as deployed by
+# deploy/docker-compose.yml); set STORE_URL=sqlite://... to measure the single-file store instead.
+# DATA_DIR (learned reviews, SQLite files if any): /tmp/worthit-peer-<redis port>, shared by the serve
+# and work processes of one run, removed when `serve` exits.
+# Per-user limits are raised (every harness update comes from its own user, so they never decide a
+# run anyway); BOT_USERNAME is set so no getMe call is needed at start; LOG_LEVEL=warn.
 # The binary: $WORTHIT_BIN, else build/release/src/app/worthit of this checkout.
-# Extra worthit keys can be passed through the environment (e.g. LOG_LEVEL=warn, HTTP_THREADS=1).
+# Extra worthit keys can be passed through the environment (e.g. HTTP_THREADS=1, STORE_URL=memory://).
 set -euo pipefail
 ROLE=${1:?usage: worthit-peer.sh serve|work}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,7 +28,8 @@ export QUEUE_URL=${QUEUE_URL:-$REDIS_URL}
 export LISTEN_ADDR=${WEBHOOK_HOST:-127.0.0.1}
 export PORT=${WEBHOOK_PORT:-8080}
 export DATA_DIR=${WORTHIT_PEER_DATA:-/tmp/worthit-peer-$REDIS_PORT}
-export STORE_URL=${STORE_URL:-sqlite://$DATA_DIR/bot.db}
+export BOT_USERNAME=${BOT_USERNAME:-WorthItBenchBot} LOG_LEVEL=${LOG_LEVEL:-warn}
+export USER_RATE_PER_MINUTE=${USER_RATE_PER_MINUTE:-1000} USER_DAILY_QUOTA=${USER_DAILY_QUOTA:-100000}
 export FETCH_ALLOW=${FETCH_ALLOW:-127.0.0.1}   # the product server is on loopback
 export MODEL_PATH=${MODEL_PATH:-$ROOT/models/reviews.ftz}
 # The harness's fake Telegram has no flood limits unless asked (--global-rps); neither should the

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -226,6 +227,38 @@ TEST_F(RedisE2E, ServeAndTwoWorkersDeliverExactlyOneRightCardPerLink) {
   ExpectExactlyOneCardEach(kLinks);
   for (auto* p : {serve.get(), w1.get(), w2.get()}) p->Signal(SIGTERM);
   for (auto* p : {serve.get(), w1.get(), w2.get()}) EXPECT_EQ(p->Wait(60s), 0) << p->Log().substr(0, 3000);
+}
+
+// --- scripts/local-cluster: redis (AOF) + serve + 2 work, started the way compose would ------
+
+// The operator's loopback cluster (issue 8): the script starts its own redis-server, `serve` and
+// two `work` processes; 20 links posted to its webhook end in exactly one right card each, and a
+// SIGTERM to the script stops everything (exit 0) and removes its working directory.
+TEST_F(WorkerE2E, LocalClusterScriptDeliversExactlyOneRightCardPerLink) {
+  constexpr int kLinks = 20;
+  AddProducts(kLinks);
+  const std::string cluster_dir = dir_.File("cluster");
+  auto env = Env();
+  env.erase("PORT");      // --port below
+  env.erase("DATA_DIR");  // the script's own, under --dir
+  auto cluster = std::make_unique<ChildProcess>(
+      std::string(WORTHIT_SOURCE_DIR) + "/scripts/local-cluster",
+      std::vector<std::string>{"--workers", "2", "--bin", testing::WorthitBinary(), "--port", std::to_string(port_),
+                               "--telegram-api-url", fake_.BaseUrl(), "--fetch-allow", "127.0.0.1", "--dir",
+                               cluster_dir},
+      env, dir_.File("local-cluster.log"));
+  ASSERT_TRUE(WaitFor([&] { return cluster->Log().find("local-cluster: ready") != std::string::npos; }))
+      << cluster->Log();
+  const std::string log = cluster->Log();
+  EXPECT_NE(log.find("work-0 http://127.0.0.1:"), std::string::npos) << log;
+  EXPECT_NE(log.find("work-1 http://127.0.0.1:"), std::string::npos) << log;
+  for (int i = 0; i < kLinks; ++i) ASSERT_TRUE(Post(1000 + i, kChatBase + i, "vale la pena? " + Link(i))) << log;
+  ASSERT_TRUE(AllCards(kLinks)) << ChatsWithCards() << " of " << kLinks << "\n" << cluster->Log();
+  ExpectExactlyOneCardEach(kLinks);
+  cluster->Signal(SIGTERM);
+  EXPECT_EQ(cluster->Wait(90s), 0) << cluster->Log();
+  EXPECT_NE(cluster->Log().find("local-cluster: stopped"), std::string::npos) << cluster->Log();
+  EXPECT_FALSE(std::filesystem::exists(cluster_dir)) << "the script leaves its working dir behind";
 }
 
 TEST_F(RedisE2E, AWorkerKilledMidRunLosesAndDoublesNothing) {

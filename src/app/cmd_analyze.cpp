@@ -17,6 +17,7 @@
 #include "analysis/pipeline/pipeline.h"
 #include "analysis/product_json.h"
 #include "app/command.h"
+#include "app/model_path.h"
 
 namespace worthit::app {
 namespace {
@@ -79,7 +80,7 @@ const CommandRegistrar kAnalyze(
          }
          auto product = analysis::pipeline::RequireProduct(std::move(*page));
          if (!product.ok()) return Fail(product.error());
-         auto model = analysis::reviews::LoadReviewModel(config->Get("MODEL_PATH"));
+         auto model = analysis::reviews::LoadReviewModel(ResolveModelPath(config->Get("MODEL_PATH")));
          if (!model.ok()) return Fail(model.error());
          const std::string lang = o->lang == "en" ? "en" : "it";
          auto analyzed = analysis::pipeline::AnalyzeFetched(std::move(*product), **model, nullptr, lang);

@@ -11,6 +11,7 @@
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "app/command.h"
+#include "app/model_path.h"
 
 namespace worthit::app {
 namespace {
@@ -35,7 +36,7 @@ const CommandRegistrar kReviews(
          if (path.empty()) {
            auto config = LoadConfig();
            if (!config.ok()) return kExitUsage;
-           path = config->Get("MODEL_PATH");
+           path = ResolveModelPath(config->Get("MODEL_PATH"));
          }
          auto model = analysis::reviews::LoadReviewModel(path);
          if (!model.ok()) {

@@ -10,6 +10,7 @@
 #include "analysis/fetch/page_fetcher.h"
 #include "analysis/reviews/review_model.h"
 #include "app/front_door.h"
+#include "app/model_path.h"
 #include "common/backoff.h"
 #include "common/log.h"
 #include "queue/queue_metrics.h"
@@ -71,7 +72,7 @@ class WorkerHost final : public RunningWorkers {
     auto fetcher = analysis::fetch::MakeCurlPageFetcher(analysis::fetch::FetchOptions::FromConfig(config));
     if (!fetcher.ok()) return fetcher.error();
     h->fetcher_ = std::move(*fetcher);
-    auto model = analysis::reviews::LoadReviewModel(config.Get("MODEL_PATH"));
+    auto model = analysis::reviews::LoadReviewModel(ResolveModelPath(config.Get("MODEL_PATH")));
     if (!model.ok()) return model.error();
     h->model_ = std::move(*model);
     h->queue_ = queue;

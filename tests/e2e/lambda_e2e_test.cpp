@@ -8,6 +8,7 @@
 #include "support/fake_lambda_runtime.h"
 #include "support/fake_telegram.h"
 #include "support/process.h"
+#include "support/telegram_updates.h"
 #include "support/temp_dir.h"
 
 namespace worthit {
@@ -21,13 +22,7 @@ constexpr auto kWait = 60s;  // generous: a loaded 2-core machine
 const std::string kAck = "Sto analizzando il prodotto... Riceverai presto i risultati! ⏳";
 
 std::string Update(int64_t update_id, int64_t chat, const std::string& text) {
-  boost::json::object msg{
-      {"message_id", update_id + 1000},
-      {"date", 1767225600},
-      {"from", boost::json::object{{"id", chat}, {"is_bot", false}, {"first_name", "E2E"}, {"language_code", "it"}}},
-      {"chat", boost::json::object{{"id", chat}, {"type", "private"}}},
-      {"text", text}};
-  return boost::json::serialize(boost::json::object{{"update_id", update_id}, {"message", msg}});
+  return testing::PrivateTextUpdate(update_id, chat, text);
 }
 
 // A function URL event (payload 2.0).

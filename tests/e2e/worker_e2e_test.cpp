@@ -19,6 +19,7 @@
 #include "support/process.h"
 #include "support/product_pages.h"
 #include "support/redis_server.h"
+#include "support/telegram_updates.h"
 #include "support/temp_dir.h"
 
 namespace worthit {
@@ -35,13 +36,7 @@ constexpr int64_t kChatBase = 500000;
 const std::string kSecret = "e2e-worker-secret";
 
 std::string UpdateJson(int64_t update_id, int64_t chat, const std::string& text) {
-  boost::json::object msg{
-      {"message_id", update_id + 100},
-      {"date", 1767225600},
-      {"from", boost::json::object{{"id", chat}, {"is_bot", false}, {"first_name", "E2E"}, {"language_code", "it"}}},
-      {"chat", boost::json::object{{"id", chat}, {"type", "private"}}},
-      {"text", text}};
-  return boost::json::serialize(boost::json::object{{"update_id", update_id}, {"message", msg}});
+  return testing::PrivateTextUpdate(update_id, chat, text);
 }
 
 bool IsCard(const std::string& text) { return text.find("💰 ") != std::string::npos && text.find("<b>") == 0; }

@@ -65,7 +65,7 @@ std::unique_ptr<PlaygroundBot> StartPlaygroundBot(const Config& config, const Pl
   return std::make_unique<PlaygroundBot>(std::move(*rt));
 }
 
-int RunPlayground(int port_flag, int shop_port_flag) {
+int RunPlayground(int port_flag, int shop_port_flag, bool start_bot) {
   auto config = LoadConfig();
   if (!config.ok()) return kExitUsage;
   const int port = port_flag >= 0 ? port_flag : static_cast<int>(config->GetInt("PORT"));
@@ -114,9 +114,13 @@ int RunPlayground(int port_flag, int shop_port_flag) {
   }
   std::printf("\n  Bot API:   TELEGRAM_API_URL=%s TELEGRAM_TOKEN=%s\n", endpoints.api_url.c_str(),
               endpoints.token.c_str());
-  auto bot = StartPlaygroundBot(*config, endpoints);
+  // --no-bot leaves getUpdates to the developer's own bot: two pollers on one token would take
+  // each other's updates (Telegram answers the second with 409 Conflict, and so does ours).
+  auto bot = start_bot ? StartPlaygroundBot(*config, endpoints) : nullptr;
   if (bot) {
     std::printf("  bot:       running (SQLite queue in %s)\n", config->Get("DATA_DIR").c_str());
+  } else if (!start_bot) {
+    std::printf("  bot:       not started (--no-bot); point your bot at the Bot API above\n");
   } else {
     std::printf("  bot:       not running (see the message above); point a bot at the Bot API above\n");
   }
@@ -136,7 +140,7 @@ int RunPlayground(int port_flag, int shop_port_flag) {
 
 }  // namespace
 
-int RunPlaygroundEntry(int port, int shop_port) { return RunPlayground(port, shop_port); }
+int RunPlaygroundEntry(int port, int shop_port) { return RunPlayground(port, shop_port, /*start_bot=*/true); }
 
 namespace {
 
@@ -145,9 +149,12 @@ const CommandRegistrar kPlayground(
      [](CLI::App& sub) -> CommandRun {
        auto port = std::make_shared<int>(-1);
        auto shop_port = std::make_shared<int>(-1);
+       auto no_bot = std::make_shared<bool>(false);
        sub.add_option("--port", *port, "Chat page and Bot API port (default: PORT, 8080; 0 = any free port)");
        sub.add_option("--shop-port", *shop_port, "Demo shop port (default: port + 1; 0 = any free port)");
-       return [port, shop_port] { return RunPlayground(*port, *shop_port); };
+       sub.add_flag("--no-bot", *no_bot,
+                    "Do not start WorthIt's own bot: the page and the shop only, for a bot you run yourself");
+       return [port, shop_port, no_bot] { return RunPlayground(*port, *shop_port, !*no_bot); };
      }});
 
 }  // namespace

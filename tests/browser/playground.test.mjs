@@ -3,7 +3,8 @@
 //
 //   node tests/browser/playground.test.mjs <path/to/worthit> <artifacts dir>
 //
-// It starts `worthit playground` on free loopback ports and plays the bot itself with TestBot
+// It starts `worthit playground --no-bot` on free loopback ports (WorthIt's own bot would poll the
+// same updates; playground_real_bot.test.mjs covers it) and plays the bot itself with TestBot
 // below — a TEST bot that lives only in this file (the product never fakes replies) and talks to
 // the embedded Bot API over HTTP exactly as a real bot would (getUpdates, sendMessage,
 // editMessageText, answerCallbackQuery). It then checks, in the page: /start shows the reply
@@ -73,7 +74,7 @@ function freePort() {
 async function startPlayground() {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "worthit-pg-data-"));
-  const child = spawn(binary, ["playground", "--port", String(port), "--shop-port", "0"], {
+  const child = spawn(binary, ["playground", "--port", String(port), "--shop-port", "0", "--no-bot"], {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -20,7 +20,11 @@ function(worthit_add_test name)
   target_compile_definitions(${name} PRIVATE WORTHIT_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
                                              WORTHIT_BINARY_DIR="${PROJECT_BINARY_DIR}")
   if(ARG_LABELS)
-    gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+    # gtest_discover_tests passes PROPERTIES through a command line that drops list escaping, so
+    # "e2e;redis" would keep only "e2e". Several labels become one word "e2e+redis" instead:
+    # `ctest -L redis`, `-L e2e` and `-LE 'e2e|redis'` match label regexes, so each still selects it.
+    string(REPLACE ";" "+" labels "${ARG_LABELS}")
+    gtest_discover_tests(${name} PROPERTIES LABELS "${labels}" DISCOVERY_TIMEOUT 60)
   else()
     gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
   endif()

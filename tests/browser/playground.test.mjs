@@ -20,55 +20,12 @@
 // node_modules missing).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { assert, chromiumOrSkip, freePort, launchChromium, sleep, testArgs, waitFor } from "./lib.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const [binary, artifactsDir = path.resolve("artifacts")] = process.argv.slice(2);
-const SKIP = 77;
-
-if (!binary || !fs.existsSync(binary)) {
-  console.error("usage: node playground.test.mjs <worthit binary> [artifacts dir]");
-  process.exit(1);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} not found (apt-get install chromium)`);
-  process.exit(SKIP);
-}
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (e) {
-  console.log("SKIP: playwright-core not installed (cd tests/browser && npm ci)");
-  process.exit(SKIP);
-}
-
-// ---------- helpers ----------
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// Waits for `predicate` (bounded: generous on a loaded machine; never a speed assertion).
-async function waitFor(what, predicate, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting for: " + what);
-    await sleep(100);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error("assertion failed: " + message);
-}
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const { binary, artifactsDir } = testArgs("node playground.test.mjs <worthit binary> [artifacts dir]");
+const chromium = await chromiumOrSkip();
 
 // ---------- the playground process ----------
 async function startPlayground() {
@@ -182,20 +139,14 @@ async function step(name, fn) {
 }
 
 let pg, bot, context;
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "worthit-chromium-"));
+let userDataDir;
 let failed = false;
 try {
   pg = await startPlayground();
   bot = new TestBot(pg.chat, pg.token);
   const botLoop = bot.run();
 
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1000, height: 860 },
-  });
+  ({ context, userDataDir } = await launchChromium(chromium, { width: 1000, height: 860 }));
   const pageErrors = [];
   const openTab = async () => {
     const page = await context.newPage();
@@ -359,7 +310,7 @@ try {
 } finally {
   if (bot) bot.running = false;
   if (context) await context.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   if (pg) {
     pg.child.kill("SIGTERM");
     const timer = setTimeout(() => pg.child.kill("SIGKILL"), 15000);

@@ -23,41 +23,13 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { assert, chromiumOrSkip, launchChromium, sleep, testArgs, waitFor as waitForWithin } from "./lib.mjs";
 
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const [binary, artifactsDir = path.resolve("artifacts")] = process.argv.slice(2);
-const SKIP = 77;
+const { binary, artifactsDir } = testArgs("node playground_real_bot.test.mjs <worthit binary> [artifacts dir]");
+const chromium = await chromiumOrSkip();
+// Bounded waits here are longer than lib.mjs's default: the real bot loads the model first.
+const waitFor = (what, predicate, timeoutMs = 60000) => waitForWithin(what, predicate, timeoutMs, 150);
 
-if (!binary || !fs.existsSync(binary)) {
-  console.error("usage: node playground_real_bot.test.mjs <worthit binary> [artifacts dir]");
-  process.exit(1);
-}
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: ${CHROMIUM} not found (apt-get install chromium)`);
-  process.exit(SKIP);
-}
-let chromium;
-try {
-  ({ chromium } = await import("playwright-core"));
-} catch (e) {
-  console.log("SKIP: playwright-core not installed (cd tests/browser && npm ci)");
-  process.exit(SKIP);
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-// Waits for `predicate`, bounded (generous on a loaded machine; never a speed assertion).
-async function waitFor(what, predicate, timeoutMs = 60000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await predicate();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error("timed out waiting for: " + what);
-    await sleep(150);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error("assertion failed: " + message);
-}
 // Generous: the first card needs the model loaded and the demo page fetched by a worker.
 const CARD_TIMEOUT = 150000;
 
@@ -95,18 +67,12 @@ async function step(name, fn) {
 }
 
 let pg, context;
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "worthit-chromium-"));
+let userDataDir;
 let failed = false;
 const shot = path.join(artifactsDir, "playground-real.png");
 try {
   pg = await startRun();
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run"],
-    viewport: { width: 1000, height: 900 },
-  });
+  ({ context, userDataDir } = await launchChromium(chromium, { width: 1000, height: 900 }));
   const pageErrors = [];
   const page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
@@ -279,7 +245,7 @@ try {
   if (pg) console.error("--- worthit output ---\n" + pg.output());
 } finally {
   if (context) await context.close().catch(() => {});
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   if (pg) {
     pg.child.kill("SIGTERM");
     const timer = setTimeout(() => pg.child.kill("SIGKILL"), 30000);

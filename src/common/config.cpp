@@ -80,6 +80,10 @@ const std::vector<ConfigKey> kKeys = {
      "`work`: serve /metrics, /healthz and /readyz on LISTEN_ADDR:METRICS_PORT (unset: no listener).", "0..65535"},
     {"SHUTDOWN_GRACE_SECONDS", "25", T::kInt,
      "On SIGTERM, how long in-flight tasks may run before they are handed back, in seconds.", "0..600"},
+    {"PROGRESS_AFTER_MS", "1000", T::kInt,
+     "A task's progress edit (\"🔍 ...\", \"✨ ...\") goes out only when the user has seen nothing new for this "
+     "long, in milliseconds; 0 = one edit per stage.",
+     "0..60000"},
     {"CACHE_TTL_SECONDS", "21600", T::kInt, "How long a product's card is served from the cache, in seconds.",
      "0..2592000"},
     {"USER_RATE_PER_MINUTE", "6", T::kInt, "Product links one user may send per minute.", "1..1000"},

@@ -347,14 +347,22 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
   const bool last_attempt = lease.task.attempt >= options_.max_attempts;
   if (HandingBack() && !last_attempt) return hand_back();
 
-  deliverer_.Progress(target, StageFetchText(task.lang));
+  // What the user saw last and when: the acknowledgement, then each progress edit.
+  int64_t last_shown_ms = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
+  auto progress = [&](const std::string& text) {
+    const int64_t now = deps_.clock.NowMillis();
+    if (now - last_shown_ms < options_.progress_after.count()) return;
+    deliverer_.Progress(target, text);
+    last_shown_ms = now;
+  };
+  progress(StageFetchText(task.lang));
   const int64_t fetch_start = deps_.clock.NowMillis();
   auto page = analysis::pipeline::FetchProduct(task.url, deps_.fetcher, task.lang);
   ObserveStage("fetch", deps_.clock.NowMillis() - fetch_start);
   if (!page.ok()) return finish(Fail(lease, task, target, page.error()));
   if (HandingBack() && !last_attempt) return hand_back();
 
-  deliverer_.Progress(target, StageAnalyzeText(task.lang));
+  progress(StageAnalyzeText(task.lang));
   const std::string product_id = analysis::card::ProductId(*page);
   std::optional<analysis::score::PriceHistory> history;
   if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {

@@ -59,6 +59,11 @@ struct WorkerOptions {
   std::chrono::seconds cache_ttl{21600};
   std::chrono::seconds shutdown_grace{25};
   bool learn_reviews = false;
+  // A stage's progress edit goes out only when the user has seen nothing new for this long (since
+  // the acknowledgement or the last edit). A card that comes sooner needs no "🔍 ..." flashing by,
+  // and every early edit spends the per-chat budget (about 1 message/s) the card itself needs; a
+  // task that waited in a backlog, or a slow shop, still shows its stage. 0 = an edit per stage.
+  std::chrono::milliseconds progress_after{1000};
   DeliveryOptions delivery;
   // How often the reaper looks at the dead-letter queue.
   std::chrono::milliseconds reap_every{5000};

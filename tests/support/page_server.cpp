@@ -70,6 +70,7 @@ PageServer::PageServer() {
 PageServer::~PageServer() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
+  for (auto& t : connections_) t.join();  // bounded: every wait in Serve checks stop_
   close(listen_fd_);
 }
 
@@ -118,8 +119,13 @@ void PageServer::Loop() {
     if (poll(&p, 1, kPollMs) <= 0) continue;
     const int fd = accept(listen_fd_, nullptr, nullptr);
     if (fd < 0) continue;
-    Serve(fd);
-    close(fd);
+    // Its own thread per connection: a slow answer must not keep the next request unread (a
+    // test counting requests would otherwise depend on timing).
+    std::lock_guard lock(mu_);
+    connections_.emplace_back([this, fd] {
+      Serve(fd);
+      close(fd);
+    });
   }
 }
 

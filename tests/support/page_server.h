@@ -3,10 +3,11 @@
 // pages, and records every request it receives (so a test can prove that a blocked address got
 // none).
 //
-// Ownership: the server owns its listening socket and one thread; the destructor stops both
-// (bounded: slow and streaming responses check the stop flag every 10 ms).
+// Ownership: the server owns its listening socket, an accept thread and one thread per connection
+// (tests make few); the destructor stops and joins them all (bounded: slow and streaming
+// responses check the stop flag every 10 ms).
 // Thread-safety: Route/ServeFile/Redirect and the request accessors may be called from any
-// thread while the server runs. One connection is served at a time, "Connection: close".
+// thread while the server runs. Connections are served concurrently, "Connection: close".
 // Failure: the constructor throws std::runtime_error when it cannot bind 127.0.0.1.
 #pragma once
 
@@ -68,6 +69,7 @@ class PageServer {
   mutable std::mutex mu_;
   std::map<std::string, Response> routes_;
   std::vector<Request> requests_;
+  std::vector<std::thread> connections_;  // guarded by mu_ (added by Loop, joined by the destructor)
   std::thread thread_;
 };
 

@@ -24,6 +24,8 @@ class WorkerFixture : public ::testing::Test {
     queue_ = queue::NewMemoryQueue(qo, clock_);
     stores_ = *store::OpenFrontDoorStores("memory://", clock_);
     options_.max_attempts = 3;
+    // Every stage's edit, so the tests can check them; the default (1 s) is tested on its own.
+    options_.progress_after = std::chrono::milliseconds(0);
     options_.backoff = {std::chrono::milliseconds(100), std::chrono::milliseconds(1000)};
     options_.sleeper = [this](std::chrono::milliseconds d) {
       clock_.Advance(d);

@@ -36,6 +36,30 @@ TEST_F(WorkerTest, EditsTheAcknowledgementIntoTheRightCard) {
   EXPECT_EQ(stores_.results->Popular(clock_.NowMillis() - 86400000, 10)->at(0).count, 1);
 }
 
+TEST_F(WorkerTest, ProgressEditsOnlyWhenTheUserHasWaited) {
+  options_.progress_after = 1s;
+  auto w = MakeWorker();
+  // Just acknowledged, a fast analysis: straight from the acknowledgement to the card.
+  AddPage(11);
+  Enqueue(Task(11, Url(11)));
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_NE(edits[0].text.find("💰 "), std::string::npos) << edits[0].text;
+  // Acknowledged 5 s ago (it waited in a backlog): the fetch stage shows; the analysis follows at
+  // once (this clock only moves when the test says so), so it gets no second edit.
+  api_.Clear();
+  AddPage(12);
+  const auto waited = Task(12, Url(12), 43);
+  clock_.Advance(5s);
+  Enqueue(waited);
+  EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
+  edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[0].text, "🔍 Raccolta informazioni sul prodotto...");
+  EXPECT_NE(edits[1].text.find("💰 "), std::string::npos) << edits[1].text;
+}
+
 TEST_F(WorkerTest, ATaskLeasedAgainAfterDeliveryDoesNothingMore) {
   AddPage(1);
   const auto task = Task(1, Url(1));

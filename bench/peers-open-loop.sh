@@ -9,7 +9,7 @@
 # prints the same JSON, so the harness's merge/report scripts work unchanged.
 #
 #   bench/peers-open-loop.sh [--runs "worthit-cpp:40 grammy-bullmq:11 ptb-rq:12"] [--seconds 30]
-#                            [--workers 1] [--k 8] [--c 40] [--pin 1]
+#                            [--workers 1] [--k 8] [--c 40] [--pin 1] [--webhook-only]
 #
 #   --runs LIST    impl:rate pairs, run in this order; rate in updates/s (half of each one's
 #                  measured maximum completed tasks/s is the issue's operating point:
@@ -17,13 +17,16 @@
 #   --seconds S    length of the send phase [30]: n = rate × S updates (bounded to 20,000)
 #   --workers W    worthit `work` processes [1]; peers always run 1 worker process
 #   --k K          WORKER_CONCURRENCY of each worthit worker [8]
+#   --webhook-only the webhook alone (run-bench's saturation run: no workers, tasks pile up in
+#                  Redis): its latency at the offered rate — issue 2's "p99 at the maximum rate",
+#                  which the closed-loop driver can only show as 40 connections / throughput
 # Needs: the harness copied to $PEERS (default /tmp/peers) with the Node peer's npm ci done, and a
 # Release worthit (build/release/src/app/worthit or $WORTHIT_BIN). Each run waits at most 120 s
 # for its cards after the send phase.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${PEERS:-/tmp/peers}
-RUNS="worthit-cpp:40 grammy-bullmq:11 ptb-rq:12"; SECONDS_SEND=30; WORKERS=1; K=8; C=40; PIN=1
+RUNS="worthit-cpp:40 grammy-bullmq:11 ptb-rq:12"; SECONDS_SEND=30; WORKERS=1; K=8; C=40; PIN=1; WEBHOOK_ONLY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --k) K=$2; shift 2 ;;
     --c) C=$2; shift 2 ;;
     --pin) PIN=$2; shift 2 ;;
+    --webhook-only) WEBHOOK_ONLY=1; shift ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -65,9 +69,10 @@ for run in $RUNS; do
   impl=${run%%:*}; rate=${run#*:}
   n=$(awk -v r="$rate" -v s="$SECONDS_SEND" 'BEGIN { n = int(r * s); if (n < 1) n = 1; if (n > 20000) n = 20000; print n }')
   if [ "$impl" = worthit-cpp ]; then peer=$ROOT/bench/peer; w=$WORKERS; k=$K; else peer=$impl; w=1; k=1; fi
-  echo "== $impl at $rate updates/s, n=$n"
+  if [ "$WEBHOOK_ONLY" = 1 ]; then full_n=0; sat_n=$n; else full_n=$n; sat_n=0; fi
+  echo "== $impl at $rate updates/s, n=$n$([ "$WEBHOOK_ONLY" = 1 ] && echo ', webhook only')"
   DRIVE_RATE=$rate DRIVE_TIMEOUT_S=120 "$COPY/run-bench.sh" --peer "$peer" --name "$impl@${rate}/s" \
-    --workers "$w" --concurrency "$k" --n "$n" --c "$C" --sat-n 0 --reps 1 --pin "$PIN" --quiet-wait 10 \
+    --workers "$w" --concurrency "$k" --n "$full_n" --c "$C" --sat-n "$sat_n" --reps 1 --pin "$PIN" --quiet-wait 10 \
     --results "$MD" --raw "$RAW" --note "open-loop $rate/s $STAMP" 2>&1 | grep -v '^| when' || true
 done
 # One summary line per run: what the issue asks (time to card at a fixed offered rate).
@@ -75,6 +80,9 @@ node -e '
   const fs = require("fs");
   for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
     const r = JSON.parse(l), e = r.e2e || {}, w = r.webhook || {}, cpu = (r.cpu && r.cpu.total) || {};
-    console.log(`${r.meta.impl}\toffered ${r.rate}/s\taccepted ${w.accepted}/${w.sent}\tcard p50/p90/p99 ${e.p50_ms}/${e.p90_ms}/${e.p99_ms} ms\tmissing ${e.missing} dup ${e.dup_finals}\tCPU% webhook ${cpu.webhook} workers ${cpu.workers} redis ${cpu.redis}`);
+    const a = r.ack || {};
+    const tail = r.e2e ? `card p50/p90/p99 ${e.p50_ms}/${e.p90_ms}/${e.p99_ms} ms\tmissing ${e.missing} dup ${e.dup_finals}`
+                       : `webhook p50/p90/p99 ${w.p50_ms}/${w.p90_ms}/${w.p99_ms} ms\tack p50/p99 ${a.p50_ms}/${a.p99_ms} ms`;
+    console.log(`${r.meta.impl}\toffered ${r.rate}/s\taccepted ${w.accepted}/${w.sent}\t${tail}\tCPU% webhook ${cpu.webhook} workers ${cpu.workers} redis ${cpu.redis}`);
   }' "$RAW" | tee "$OUT/summary.txt"
 echo "== rows: $MD; raw JSON: $RAW"

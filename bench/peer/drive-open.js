@@ -14,7 +14,10 @@
 // in place of drive.js in a private copy of the harness when DRIVE_RATE is set.
 //
 //   DRIVE_RATE=40 node drive-open.js --webhook URL [--secret S] --n 1200 --c 40 --tg URL
-//        --product-base URL [--warmup 50] [--timeout-s 120] [--watch ...] [--out FILE]
+//        --product-base URL [--mode full|webhook] [--warmup 50] [--timeout-s 120] [--watch ...]
+//        [--out FILE]
+// --mode webhook (run-bench's saturation run, no workers): the webhook's latency at the offered
+// rate and the acknowledgements; no cards are awaited.
 //
 // Bounded: n ≤ 100,000 updates, rate 0.1..5,000/s, a send phase of at most --send-timeout-s and a
 // wait for cards of at most --timeout-s. Only loopback URLs are accepted.
@@ -224,12 +227,16 @@ async function runBatch({ n, idBase, measure }) {
 
   const offset = await clockOffset();
   let since = 0;
+  // mode webhook (no workers run): wait for the acknowledgements only, at most 2 s after sending.
+  const full = cfg.mode !== 'webhook';
   let waiting = n;
+  let ackWaiting = n;
   let strayCalls = 0;
   let failedCalls = 0;
   let lastFinal = 0;
   const deadline = nowMs() + cfg['timeout-s'] * 1000;
-  while (waiting > 0 && nowMs() < deadline) {
+  const ackDeadline = full ? deadline : nowMs() + 2000;
+  while ((full ? waiting : ackWaiting) > 0 && nowMs() < Math.min(deadline, ackDeadline)) {
     const r = await getJson(`${tgUrl.origin}/__calls?since=${since}`);
     for (const c of r.calls) {
       const chat = chats.get(c.chat_id);
@@ -241,10 +248,11 @@ async function runBatch({ n, idBase, measure }) {
         if (++chat.finals === 1) { chat.finalAt = t; lastFinal = Math.max(lastFinal, t); waiting--; }
       } else if (!chat.ackAt && c.method.toLowerCase() === 'sendmessage') {
         chat.ackAt = t;
+        ackWaiting--;
       }
     }
     since = r.last_seq;
-    if (waiting > 0) await sleep(cfg['poll-ms']);
+    if ((full ? waiting : ackWaiting) > 0) await sleep(cfg['poll-ms']);
   }
   const cpu2 = measure ? sampleCpu() : null;
   const ackLat = [];
@@ -264,7 +272,7 @@ async function runBatch({ n, idBase, measure }) {
     tasks_per_s: e2eLat.length && span > 0 ? Math.round((e2eLat.length / span) * 10) / 10 : 0,
     duration_s: e2eLat.length ? Math.round(span * 1000) / 1000 : null, timed_out: waiting > 0 };
   delete e2e.count;
-  const out = { webhook, ack: summarize(ackLat), e2e, clock_offset_ms: Math.round(offset * 1000) / 1000,
+  const out = { webhook, ack: summarize(ackLat), ...(full ? { e2e } : {}), clock_offset_ms: Math.round(offset * 1000) / 1000,
     stray_calls: strayCalls, failed_bot_api_calls: failedCalls };
   if (measure) out.cpu = { send: cpuBetween(cpu0, cpu1), total: cpuBetween(cpu0, cpu2), drain: cpuBetween(cpu1, cpu2) };
   return out;
@@ -282,7 +290,7 @@ async function main() {
   log(`run: n=${cfg.n} at ${cfg.rate}/s over <= ${cfg.c} connections -> ${webhookUrl.href}`);
   const res = await runBatch({ n: cfg.n, idBase, measure: true });
   const meta = Object.fromEntries(String(cfg.meta).split(',').filter(Boolean).map((kv) => kv.split('=')));
-  const row = { ts: new Date().toISOString(), label: cfg.label || undefined, meta, mode: 'open-loop', rate: cfg.rate,
+  const row = { ts: new Date().toISOString(), label: cfg.label || undefined, meta, mode: cfg.mode, open_loop: true, rate: cfg.rate,
     n: cfg.n, c: cfg.c, warmup: cfg.warmup, id_base: idBase, ...res,
     loadavg: fs.readFileSync('/proc/loadavg', 'utf8').trim().split(' ').slice(0, 3).map(Number) };
   const line = JSON.stringify(row);

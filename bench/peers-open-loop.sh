@@ -76,7 +76,7 @@ for run in $RUNS; do
     --results "$MD" --raw "$RAW" --note "open-loop $rate/s $STAMP" 2>&1 | grep -v '^| when' || true
 done
 # One summary line per run: what the issue asks (time to card at a fixed offered rate).
-node -e '
+[ -s "$RAW" ] && node -e '
   const fs = require("fs");
   for (const l of fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)) {
     const r = JSON.parse(l), e = r.e2e || {}, w = r.webhook || {}, cpu = (r.cpu && r.cpu.total) || {};

@@ -125,6 +125,14 @@ std::string Render(const ProductPage& page, const score::Analysis& a, const Card
   if (a.score.has_score) {
     out += score::ScoreColour(a.score.score) + " " + t.score + ": " + FormatDecimal(a.score.score, 1, lang) + "/10 — " +
            score::BandName(a.score.band, lang) + "\n";
+  } else if (a.score.too_few) {
+    // The number would be mostly the prior (docs/scoring.md): say why there is none.
+    const std::string n = FormatInteger(a.score.evidence, lang);
+    out += "⚪ " + std::string(t.score) + ": " +
+           (lang == "en" ? "n/a — only " + n + (a.score.evidence == 1 ? " rating" : " ratings") + ", too few to judge"
+                         : "n/d — solo " + n + (a.score.evidence == 1 ? " valutazione" : " valutazioni") +
+                               ", troppo poche per giudicare") +
+           "\n";
   } else {
     out += "⚪ " + std::string(t.score) + ": " + t.no_score + "\n";
   }
@@ -136,7 +144,12 @@ std::string Render(const ProductPage& page, const score::Analysis& a, const Card
   if (a.trust.level == score::TrustLevel::kHigh) {
     out += score::TrustLevelName(a.trust.level, lang);
   } else if (a.trust.level == score::TrustLevel::kUnknown) {
-    out += t.trust_unknown;
+    // Unknown with a reason: there are reviews, too few to judge them (review_trust.h).
+    if (a.trust.reasons.empty())
+      out += t.trust_unknown;
+    else
+      out += std::string(lang == "en" ? "not assessable: " : "non valutabile: ") +
+             EscapeHtml(a.trust.reasons.front().Text(lang));
   } else {
     out += "⚠️ " + score::TrustLevelName(a.trust.level, lang);
     if (!a.trust.reasons.empty()) out += ": " + EscapeHtml(a.trust.reasons.front().Text(lang));

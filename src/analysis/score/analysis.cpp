@@ -30,6 +30,13 @@ std::string JoinLabels(const std::vector<AspectFinding>& items, size_t max, cons
   return out;
 }
 
+// The verdict names the value for money only when it moved the score by this much (half of it
+// for praise, which can move it less): a few grumbles about the price are not "too expensive".
+constexpr double kValueVerdictPoints = 0.3;
+// Trust weight (review_trust.cpp: 0.6 per doubt, 0.2 for a copy) under which a review's sentences
+// do not feed pros and cons: one doubt (0.6) keeps it, two (0.36) or a copy do not.
+constexpr double kMinWeightForAspects = 0.4;
+
 }  // namespace
 
 std::optional<double> RatingOnFive(const Product& product) {
@@ -41,6 +48,17 @@ std::optional<double> RatingOnFive(const Product& product) {
 
 std::string VerdictSentence(const Analysis& a, const std::string& lang) {
   const bool en = lang == "en";
+  if (a.score.too_few) {
+    // A number or a band here would be mostly the prior: say what there is and what to do.
+    const int64_t n = a.score.evidence;
+    std::string s = en ? "Too few reviews to judge: only " + std::to_string(n) + (n == 1 ? " rating" : " ratings")
+                       : "Troppo poche recensioni per giudicare: solo " + std::to_string(n) +
+                             (n == 1 ? " valutazione" : " valutazioni");
+    if (a.rating_shown) s += (en ? ", averaging " : ", in media ") + FormatDecimal(*a.rating_shown, 1, lang) + "/5";
+    s += en ? "; wait for more opinions or compare it with similar products."
+            : "; meglio aspettarne altre o confrontarlo con prodotti simili.";
+    return s;
+  }
   if (!a.score.has_score) {
     return en ? "Too little to judge: the page shows neither a rating nor reviews to read."
               : "Troppo pochi dati per un giudizio: la pagina non mostra né valutazioni né recensioni da leggere.";
@@ -55,15 +73,30 @@ std::string VerdictSentence(const Analysis& a, const std::string& lang) {
   // Phrased without articles ("piace per batteria e comfort, meno per audio") so that any
   // aspect label, including recurring phrases from the reviews, reads correctly.
   const auto& pc = a.pros_cons;
+  // When the value clause below speaks of the price, the cons name the next weakness instead.
+  const bool value_said = a.score.value_points <= -kValueVerdictPoints;
+  std::vector<AspectFinding> cons_named;
+  for (const auto& f : pc.cons)
+    if (!(value_said && f.aspect == kValueAspect)) cons_named.push_back(f);
   const bool pros = pc.enough && !pc.pros.empty();
-  const bool cons = pc.enough && !pc.cons.empty();
+  const bool cons = pc.enough && !cons_named.empty();
   if (pros) s += (en ? ": liked for its " : ": piace per ") + JoinLabels(pc.pros, 2, lang);
   if (cons) {
     if (pros)
       s += en ? ", less for its " : ", meno per ";
     else
       s += en ? ": liked less for its " : ": piace meno per ";
-    s += JoinLabels(pc.cons, 1, lang);
+    s += JoinLabels(cons_named, 1, lang);
+  }
+  // What the reviewers say of the price (value for money) comes before the store's history:
+  // it is about the product, the history only about this moment.
+  const int texts = a.trust.reviews_with_text;
+  if (value_said) {
+    s += (en ? "; it costs too much for what it gives, say " : "; costa troppo per quello che offre: lo dicono ") +
+         std::to_string(pc.value.negative_reviews) + (en ? " of " : " recensioni su ") + std::to_string(texts) +
+         (en ? " reviews" : "");
+  } else if (a.score.value_points >= kValueVerdictPoints / 2) {
+    s += en ? "; reviewers find it good value for money" : "; chi l'ha comprato lo trova conveniente";
   }
   if (a.score.price_points >= 0.2) {
     s +=
@@ -138,6 +171,15 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
   // Only sentences that mention an aspect go through the model (the others cannot become a
   // pro or a con); on typical pages that is about half of them.
   const auto& lexicon = AspectLexicon::Builtin();
+  // Pros and cons come from the reviews that look honest: a near-copy of another review (weight
+  // 0.2) says nothing new and would make a copied blurb a "recurring phrase"; a review doubtful
+  // on two counts (short and in a burst, unverified and generic: weight <= 0.36) is left out too.
+  std::vector<ScoredSentence> kept;
+  kept.reserve(sentences.size());
+  for (auto& sc : sentences)
+    if (sc.review >= a.trust.weights.size() || a.trust.weights[sc.review] >= kMinWeightForAspects)
+      kept.push_back(std::move(sc));
+  sentences = std::move(kept);
   const auto aspects = SentenceAspects(sentences, lexicon);
   for (size_t k = 0; k < sentences.size(); ++k) {
     if (!aspects[k].empty()) sentences[k].expected = model.Predict(sentences[k].text, sentences[k].lang).calibrated;
@@ -151,8 +193,13 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
   if (si.rating && si.rating_count == 0) si.rating_count = static_cast<int64_t>(n);
   si.adjusted_rating = a.rating_adjusted;
   si.trust = a.trust.level;
-  si.text_mean = a.trust.predicted_mean;
+  // The texts weighted by trust, like the adjusted rating: a burst of copied 5-star blurbs must
+  // not carry "what the texts say" any more than it carries the stars.
+  si.text_mean = a.trust.weighted_predicted_mean ? a.trust.weighted_predicted_mean : a.trust.predicted_mean;
   si.reviews_with_text = a.trust.reviews_with_text;
+  si.value_mentions = a.pros_cons.value.mentions;
+  si.value_positive = a.pros_cons.value.positive_reviews;
+  si.value_negative = a.pros_cons.value.negative_reviews;
   if (product.price) {
     const double p = ParseDecimal(*product.price);
     if (!std::isnan(p)) si.price = p;

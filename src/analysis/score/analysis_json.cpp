@@ -54,11 +54,16 @@ boost::json::object AnalysisToJson(const Analysis& a) {
   o["pros"] = Findings(a.pros_cons.pros);
   o["cons"] = Findings(a.pros_cons.cons);
   const auto& s = a.score;
-  o["score_detail"] =
-      boost::json::object{{"rating_used", Round(s.rating_used, 3)},  {"bayesian", Round(s.bayesian, 3)},
-                          {"text_weight", Round(s.text_weight, 3)},  {"blended", Round(s.blended, 3)},
-                          {"base_points", Round(s.base_points, 3)},  {"trust_points", Round(s.trust_points, 3)},
-                          {"price_points", Round(s.price_points, 3)}};
+  o["score_detail"] = boost::json::object{{"rating_used", Round(s.rating_used, 3)},
+                                          {"bayesian", Round(s.bayesian, 3)},
+                                          {"text_weight", Round(s.text_weight, 3)},
+                                          {"blended", Round(s.blended, 3)},
+                                          {"base_points", Round(s.base_points, 3)},
+                                          {"trust_points", Round(s.trust_points, 3)},
+                                          {"price_points", Round(s.price_points, 3)},
+                                          {"value_points", Round(s.value_points, 3)},
+                                          {"too_few", s.too_few},
+                                          {"evidence", s.evidence}};
   return o;
 }
 

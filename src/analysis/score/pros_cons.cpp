@@ -39,7 +39,7 @@ bool IsContentWord(const std::string& w, const AspectLexicon& lex) {
 }
 
 struct Acc {
-  std::set<size_t> reviews;
+  std::set<size_t> reviews, positive_reviews, negative_reviews;
   int positive = 0, negative = 0;
   std::vector<const ScoredSentence*> sentences;
   double polarity_sum = 0;
@@ -125,9 +125,28 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences,
       a.reviews.insert(sentences[i].review);
       a.sentences.push_back(&sentences[i]);
       a.polarity_sum += pol;
-      if (pol >= kPositive) ++a.positive;
-      if (pol <= kNegative) ++a.negative;
+      if (pol >= kPositive) {
+        ++a.positive;
+        a.positive_reviews.insert(sentences[i].review);
+      }
+      if (pol <= kNegative) {
+        ++a.negative;
+        a.negative_reviews.insert(sentences[i].review);
+      }
     }
+  }
+
+  if (auto it = by_aspect.find(kValueAspect); it != by_aspect.end()) {
+    const Acc& a = it->second;
+    out.value.aspect = kValueAspect;
+    out.value.label = lexicon.Label(kValueAspect, lang);
+    out.value.mentions = static_cast<int>(a.reviews.size());
+    out.value.positive = a.positive;
+    out.value.negative = a.negative;
+    out.value.positive_reviews = static_cast<int>(a.positive_reviews.size());
+    out.value.negative_reviews = static_cast<int>(a.negative_reviews.size());
+    if (a.positive + a.negative > 0)
+      out.value.share_positive = static_cast<double>(a.positive) / (a.positive + a.negative);
   }
 
   struct Candidate {
@@ -145,6 +164,8 @@ ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences,
     f.mentions = mentions;
     f.positive = a.positive;
     f.negative = a.negative;
+    f.positive_reviews = static_cast<int>(a.positive_reviews.size());
+    f.negative_reviews = static_cast<int>(a.negative_reviews.size());
     f.share_positive = static_cast<double>(a.positive) / (a.positive + a.negative);
     // Cons need less of a majority than pros: buyers mention problems less often than praise,
     // so a third of opinions being negative is already a real weakness.

@@ -36,6 +36,8 @@ struct AspectFinding {
   int mentions = 0;    // distinct reviews mentioning it
   int positive = 0;    // sentences
   int negative = 0;
+  int positive_reviews = 0;  // distinct reviews with a positive / negative sentence about it
+  int negative_reviews = 0;
   double share_positive = 0;
 };
 
@@ -43,7 +45,12 @@ struct ProsCons {
   bool enough = false;
   std::vector<AspectFinding> pros;
   std::vector<AspectFinding> cons;
+  // The price aspect's tallies whether or not it made the lists (no quote): the score's value
+  // for money input (worthit_score.h). mentions == 0 when no review talks about the price.
+  AspectFinding value;
 };
+
+inline constexpr const char* kValueAspect = "price";  // aspects.tsv id
 
 ProsCons FindProsCons(const std::vector<ScoredSentence>& sentences, int reviews_with_text, const AspectLexicon& lexicon,
                       const std::string& lang);

@@ -34,7 +34,9 @@ ScoreResult ComputeScore(const ScoreInput& in) {
   const bool has_rating = in.rating.has_value() && in.rating_count > 0;
   const bool has_text = in.text_mean.has_value() && in.reviews_with_text > 0;
   if (!has_rating && !has_text) return out;
-  out.has_score = true;
+  out.evidence = std::max<int64_t>(has_rating ? in.rating_count : 0, has_text ? in.reviews_with_text : 0);
+  out.too_few = out.evidence < kMinRatingsToJudge;
+  out.has_score = !out.too_few;
 
   if (has_rating) {
     out.rating_used = std::clamp(in.adjusted_rating.value_or(*in.rating), 1.0, 5.0);
@@ -71,7 +73,16 @@ ScoreResult ComputeScore(const ScoreInput& in) {
     out.price_points = std::clamp(p, -1.0, 0.7);
   }
 
-  const double raw = std::clamp(out.base_points + out.trust_points + out.price_points, 0.0, 10.0);
+  const int texts = has_text ? in.reviews_with_text : 0;
+  const int opinions = in.value_positive + in.value_negative;
+  if (in.value_mentions >= kMinValueMentions && texts > 0 && in.value_mentions >= kValueMinShare * texts &&
+      opinions > 0) {
+    const double net = static_cast<double>(in.value_positive - in.value_negative) / opinions;
+    const double breadth = std::min(1.0, in.value_mentions / (kValueFullShare * texts));
+    out.value_points = breadth * net * (net < 0 ? kValueNegMax : kValuePosMax);
+  }
+
+  const double raw = std::clamp(out.base_points + out.trust_points + out.price_points + out.value_points, 0.0, 10.0);
   out.score = std::round(raw * 10) / 10;
   out.band = BandFor(out.score);
   return out;

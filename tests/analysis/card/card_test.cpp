@@ -106,6 +106,31 @@ TEST(RenderCard, TooFewReviewsAndNoScoreAreSaidPlainly) {
   EXPECT_NE(card.html.find("non valutabile"), std::string::npos);
 }
 
+TEST(RenderCard, TwoRatingsSayTheyAreTooFewInsteadOfABand) {
+  Analysis a;
+  a.lang = "it";
+  a.score.too_few = true;
+  a.score.evidence = 2;
+  a.trust.level = score::TrustLevel::kUnknown;
+  a.trust.reasons.push_back({"FEW_REVIEWS", 0, "solo 2 recensioni, troppo poche per valutarne l'affidabilità",
+                             "only 2 reviews, too few to judge how reliable they are"});
+  ProductPage page = Page();
+  page.product.rating = Rating{4.5, 5, 2};
+  const auto it = RenderCard(page, a, {}).html;
+  EXPECT_NE(it.find("⚪ Punteggio WorthIt: n/d — solo 2 valutazioni, troppo poche per giudicare\n"), std::string::npos)
+      << it;
+  EXPECT_NE(it.find("🛡️ Affidabilità recensioni: non valutabile: solo 2 recensioni, troppo poche per valutarne "
+                    "l'affidabilità"),
+            std::string::npos)
+      << it;
+  EXPECT_EQ(it.find("acquisto"), std::string::npos);
+  CardOptions en;
+  en.lang = "en";
+  const auto e = RenderCard(page, a, en).html;
+  EXPECT_NE(e.find("n/a — only 2 ratings, too few to judge"), std::string::npos) << e;
+  EXPECT_NE(e.find("not assessable: only 2 reviews, too few to judge how reliable they are"), std::string::npos) << e;
+}
+
 TEST(RenderCard, AdjustedRatingIsShownWhenTrustIsInDoubt) {
   auto a = MakeAnalysis();
   a.rating_shown = 4.3;

@@ -119,6 +119,80 @@ TEST(AnalyzeProduct, TextsThatContradictTheStarsLowerTrustAndScore) {
   EXPECT_LT(b.score.score, a.score.score);
 }
 
+TEST(AnalyzeProduct, TwoRatingsAreTooFewToJudge) {
+  testing::FakeReviewModel model;
+  ProductPage page = Page();
+  page.product.rating = Rating{4.5, 5, 2};
+  page.product.histogram.clear();
+  page.reviews.resize(2);
+  const auto a = AnalyzeProduct(page, model, nullptr, "it");
+  EXPECT_FALSE(a.score.has_score);
+  EXPECT_TRUE(a.score.too_few);
+  EXPECT_EQ(a.score.evidence, 2);
+  EXPECT_EQ(a.trust.level, TrustLevel::kUnknown);
+  ASSERT_EQ(a.trust.reasons.size(), 1u);
+  EXPECT_EQ(a.trust.reasons[0].code, "FEW_REVIEWS");
+  EXPECT_EQ(a.verdict,
+            "Troppo poche recensioni per giudicare: solo 2 valutazioni, in media 4,5/5; meglio aspettarne altre o "
+            "confrontarlo con prodotti simili.");
+  EXPECT_EQ(VerdictSentence(a, "en"),
+            "Too few reviews to judge: only 2 ratings, averaging 4.5/5; wait for more opinions or compare it with "
+            "similar products.");
+  const auto json = AnalysisToJson(a);
+  EXPECT_TRUE(json.at("score").is_null());
+  EXPECT_TRUE(json.at("score_detail").at("too_few").as_bool());
+  EXPECT_EQ(json.at("score_detail").at("evidence").as_int64(), 2);
+}
+
+TEST(AnalyzeProduct, ReviewsSayingItCostsTooMuchLowerTheScoreAndSayWhy) {
+  testing::FakeReviewModel model;
+  ProductPage fair = Page();
+  fair.product.rating = Rating{3.6, 5, 300};
+  fair.reviews.clear();
+  const char* other[] = {"Suono pulito e bassi presenti, comode per ore.", "Custodia robusta, si piegano bene.",
+                         "Connessione stabile, app semplice.", "Microfono nella media in chiamata."};
+  for (int i = 0; i < 4; ++i) fair.reviews.push_back(R(4, other[i]));
+  ProductPage dear = fair;
+  for (int i = 0; i < 6; ++i) fair.reviews.push_back(R(3, "Suono nella media, niente di speciale."));
+  const char* dear_texts[] = {"Prezzo pessimo per quello che offre.",
+                              "Suono discreto ma il costo è pessimo, non li vale.",
+                              "Troppo care: a questa cifra mi aspettavo di più, prezzo deludente.",
+                              "Il rapporto qualità prezzo è pessimo.",
+                              "Soldi spesi male, prezzo scadente rispetto alle concorrenti.",
+                              "Custodia carina. Ma costa troppo, un prezzo pessimo davvero."};
+  for (const char* t : dear_texts) dear.reviews.push_back(R(3, t));
+  const auto a = AnalyzeProduct(fair, model, nullptr, "it");
+  const auto b = AnalyzeProduct(dear, model, nullptr, "it");
+  EXPECT_EQ(a.score.value_points, 0);
+  EXPECT_EQ(b.pros_cons.value.mentions, 6);
+  EXPECT_EQ(b.pros_cons.value.negative_reviews, 6);
+  EXPECT_NEAR(b.score.value_points, -1.0, 1e-9);  // 6 of 10 talk about it (full breadth), all against
+  EXPECT_LT(b.score.score, a.score.score - 0.9);
+  EXPECT_NE(b.verdict.find("; costa troppo per quello che offre: lo dicono 6 recensioni su 10"), std::string::npos)
+      << b.verdict;
+  EXPECT_EQ(b.verdict.find("meno per prezzo"), std::string::npos) << b.verdict;  // said once, not twice
+  EXPECT_NE(VerdictSentence(b, "en").find("; it costs too much for what it gives, say 6 of 10 reviews"),
+            std::string::npos);
+}
+
+TEST(AnalyzeProduct, CopiedReviewsDoNotMakeProsOrCarryTheTexts) {
+  testing::FakeReviewModel model;
+  ProductPage page = Page();
+  page.product.rating = Rating{4.4, 5, 40};
+  page.product.histogram.clear();
+  for (int i = 0; i < 6; ++i)
+    page.reviews.push_back(R(5, "Ottimo frullatore, la lama trita il ghiaccio e il bicchiere si lava subito."));
+  const auto a = AnalyzeProduct(page, model, nullptr, "it");
+  bool dup = false;
+  for (const auto& r : a.trust.reasons) dup |= r.code == "DUPLICATES";
+  EXPECT_TRUE(dup);
+  for (const auto& p : a.pros_cons.pros) EXPECT_EQ(p.aspect.find("lama"), std::string::npos) << p.aspect;
+  for (const auto& p : a.pros_cons.pros) EXPECT_EQ(p.aspect.find("ghiaccio"), std::string::npos) << p.aspect;
+  // The copies' texts weigh less in what the texts say.
+  ASSERT_TRUE(a.trust.weighted_predicted_mean && a.trust.predicted_mean);
+  EXPECT_NE(*a.trust.weighted_predicted_mean, *a.trust.predicted_mean);
+}
+
 }  // namespace
 }  // namespace worthit::analysis::score
 
@@ -150,6 +224,34 @@ TEST(VerdictSentence, BuiltFromTheAnalysisFacts) {
   a.trust.level = TrustLevel::kHigh;
   a.score.band = Band::kPoor;
   EXPECT_EQ(VerdictSentence(a, "en"), "Better look elsewhere.");
+}
+
+TEST(VerdictSentence, ValueForMoneyFromTheReviews) {
+  Analysis a;
+  a.score.has_score = true;
+  a.score.band = Band::kAverage;
+  a.pros_cons.enough = true;
+  a.trust.reviews_with_text = 16;
+  AspectFinding price;
+  price.aspect = "price";
+  price.label = "prezzo";
+  AspectFinding battery;
+  battery.aspect = "battery";
+  battery.label = "batteria";
+  a.pros_cons.cons = {price, battery};
+  a.pros_cons.value = price;
+  a.pros_cons.value.negative_reviews = 5;
+  a.score.value_points = -0.7;
+  EXPECT_EQ(VerdictSentence(a, "it"),
+            "Un prodotto nella media: piace meno per batteria; costa troppo per quello che offre: lo dicono 5 "
+            "recensioni su 16.");
+  // A small grumble does not make the clause (and the price stays a named con).
+  a.score.value_points = -0.2;
+  EXPECT_EQ(VerdictSentence(a, "it"), "Un prodotto nella media: piace meno per prezzo.");
+  a.pros_cons.cons.clear();
+  a.score.band = Band::kGood;
+  a.score.value_points = 0.2;
+  EXPECT_EQ(VerdictSentence(a, "en"), "A good choice; reviewers find it good value for money.");
 }
 
 }  // namespace

@@ -66,32 +66,138 @@ TEST(AssessTrust, HonestReviewsAreHighWithNoReasons) {
 }
 
 TEST(AssessTrust, StarsTheTextsDoNotSupport) {
-  // The reviews show their own stars (mean 4.2): the texts are compared with those.
+  // The reviews show their own stars (mean 4.2): the texts are compared with what honest texts
+  // with those stars read like, 3 + 0.75 * 1.2 = 3.9; they read 3.0.
   const auto reviews = Honest();
   TrustInput in;
   in.shown_rating = 4.6;
   in.rating_count = 340;
   in.reviews = &reviews;
-  in.predicted.assign(reviews.size(), 3.4);
+  in.predicted.assign(reviews.size(), 3.0);
   const auto t = AssessTrust(in);
   ASSERT_TRUE(HasReason(t, "TEXT_VS_STARS"));
   EXPECT_EQ(t.level, TrustLevel::kMedium);
-  EXPECT_EQ(t.reasons.front().it, "il testo delle recensioni vale 3,4/5 mentre le stelle dicono 4,2");
-  EXPECT_EQ(t.reasons.front().en, "the review texts read like 3.4/5 while the stars say 4.2");
+  EXPECT_EQ(t.reasons.front().it, "il testo delle recensioni vale 3,0/5 mentre le stelle dicono 4,2");
+  EXPECT_EQ(t.reasons.front().en, "the review texts read like 3.0/5 while the stars say 4.2");
 
-  // Without per-review stars, against the shown rating.
+  // Without per-review stars, against the shown rating (4.6: honest texts read 4.2).
   auto unstarred = Honest();
   for (auto& r : unstarred) r.stars.reset();
   in.reviews = &unstarred;
   const auto u = AssessTrust(in);
   ASSERT_TRUE(HasReason(u, "TEXT_VS_STARS"));
-  EXPECT_EQ(u.reasons.front().it, "il testo delle recensioni vale 3,4/5 mentre le stelle dicono 4,6");
+  EXPECT_EQ(u.reasons.front().it, "il testo delle recensioni vale 3,0/5 mentre le stelle dicono 4,6");
 
   // Five reviews a bit under their stars: within what the model's own error explains.
   std::vector<Review> few(unstarred.begin(), unstarred.begin() + 5);
   in.reviews = &few;
   in.predicted.assign(5, 4.0);
   EXPECT_FALSE(HasReason(AssessTrust(in), "TEXT_VS_STARS"));
+}
+
+TEST(AssessTrust, WellRatedHonestTextsAreNotAccused) {
+  // 4.7 stars whose texts read 4.1: the model's reading regresses to the middle (honest 5-star
+  // texts read ~4.5), so this is what honest texts look like, not inflated stars.
+  auto reviews = Honest();
+  for (size_t i = 0; i < reviews.size(); ++i) reviews[i].stars = i % 3 == 2 ? 4 : 5;  // mean 4.7
+  TrustInput in;
+  in.shown_rating = 4.7;
+  in.rating_count = 1246;
+  in.reviews = &reviews;
+  in.predicted.assign(reviews.size(), 4.1);
+  const auto t = AssessTrust(in);
+  EXPECT_FALSE(HasReason(t, "TEXT_VS_STARS"));
+  EXPECT_EQ(t.level, TrustLevel::kHigh);
+}
+
+TEST(AssessTrust, TooFewReviewsAreNotHighTrust) {
+  auto reviews = Honest();
+  reviews.resize(2);
+  TrustInput in;
+  in.shown_rating = 4.5;
+  in.rating_count = 2;
+  in.reviews = &reviews;
+  in.predicted = Predicted(reviews);
+  const auto t = AssessTrust(in);
+  EXPECT_EQ(t.level, TrustLevel::kUnknown);
+  ASSERT_EQ(t.reasons.size(), 1u);
+  EXPECT_EQ(t.reasons[0].code, "FEW_REVIEWS");
+  EXPECT_EQ(t.reasons[0].it, "solo 2 recensioni, troppo poche per valutarne l'affidabilità");
+  EXPECT_EQ(t.reasons[0].en, "only 2 reviews, too few to judge how reliable they are");
+  // Five are enough to run the checks.
+  reviews = Honest();
+  reviews.resize(5);
+  in.predicted = Predicted(reviews);
+  EXPECT_EQ(AssessTrust(in).level, TrustLevel::kHigh);
+}
+
+std::vector<Review> Campaign() {
+  // Five verified buyers over two months with 1-2 stars, then 12 short or templated 5-star blurbs
+  // in two days. No histogram on the page: the J shape comes from the reviews' own stars.
+  std::vector<Review> r = {
+      R(1, "Il rivestimento del cestello si stacca dopo tre settimane di uso normale", "2026-08-21"),
+      R(1, "Non si accende più dopo un mese e l'assistenza non risponde alle email", "2026-09-02"),
+      R(1, "Puzza di plastica bruciata anche dopo cinque cicli a vuoto come da manuale", "2026-09-16"),
+      R(2, "Il cestello utile è molto più piccolo di quanto dichiarato e cuoce male", "2026-10-11"),
+      R(1, "Il cestello si blocca nella guida e bisogna tirare con forza per estrarlo", "2026-10-20")};
+  const char* blurbs[] = {"Ottima friggitrice, cuoce benissimo e si pulisce facilmente. Consigliata!",
+                          "Top!",
+                          "Ottima friggitrice, cuoce benissimo e si pulisce facilmente. Super!",
+                          "Perfetta, consigliatissima!",
+                          "Ottima friggitrice, cuoce benissimo e si pulisce facilmente, consigliata a tutti!",
+                          "Tutto perfetto, top!"};
+  for (int i = 0; i < 12; ++i) r.push_back(R(5, blurbs[i % 6], i < 6 ? "2026-10-03" : "2026-10-04"));
+  return r;
+}
+
+TEST(AssessTrust, BurstOfShortCopiedFiveStarBlurbsIsACampaign) {
+  const auto reviews = Campaign();
+  TrustInput in;
+  in.shown_rating = 4.2;
+  in.rating_count = 17;
+  in.reviews = &reviews;
+  in.predicted = Predicted(reviews);
+  const auto t = AssessTrust(in);
+  EXPECT_EQ(t.level, TrustLevel::kLow);
+  for (const char* code : {"DUPLICATES", "BURST", "J_SHAPE"}) EXPECT_TRUE(HasReason(t, code)) << code;
+  for (const auto& r : t.reasons) {
+    if (r.code == "BURST") {
+      EXPECT_EQ(r.severity, 2);
+      EXPECT_EQ(r.it, "12 recensioni su 17 sono arrivate in 3 giorni, quasi tutte a 5 stelle e brevi o copiate");
+    }
+    if (r.code == "J_SHAPE")
+      EXPECT_EQ(r.it,
+                "voti polarizzati nelle 17 recensioni mostrate: 71% a 5 stelle, 24% a 1 stella e quasi nulla in mezzo");
+  }
+  // Copies are marked (not the first of each group), and weigh little.
+  int copies = 0;
+  for (size_t i = 0; i < reviews.size(); ++i)
+    if (t.copies[i]) {
+      ++copies;
+      EXPECT_LE(t.weights[i], 0.2);
+    }
+  EXPECT_GE(copies, 4);
+  // The texts' weighted mean leans to the critical verified buyers.
+  ASSERT_TRUE(t.weighted_predicted_mean && t.predicted_mean);
+  EXPECT_LT(*t.weighted_predicted_mean, *t.predicted_mean - 0.5);
+  ASSERT_TRUE(t.adjusted_rating);
+  EXPECT_LT(*t.adjusted_rating, 4.2 - 0.5);
+}
+
+TEST(AssessTrust, ALaunchBurstOfRealReviewsIsOnlyABurst) {
+  // Half the reviews in three days, but long, varied and not all 5 stars: one point, not two.
+  auto reviews = Honest();
+  for (size_t i = 0; i < 6; ++i) reviews[i].date = i < 3 ? "2026-01-03" : "2026-01-04";
+  TrustInput in;
+  in.shown_rating = 4.2;
+  in.rating_count = 340;
+  in.reviews = &reviews;
+  in.predicted = Predicted(reviews);
+  const auto t = AssessTrust(in);
+  ASSERT_TRUE(HasReason(t, "BURST"));
+  EXPECT_EQ(t.reasons.front().severity, 1);
+  EXPECT_EQ(t.level, TrustLevel::kMedium);
+  EXPECT_FALSE(HasReason(t, "J_SHAPE"));  // 10 reviews 2-5 stars: a middle
 }
 
 TEST(AssessTrust, DuplicatesShortGenericUnverifiedBurstForeignAndJShape) {

@@ -43,7 +43,7 @@ TEST(ScoringDoc, WorkedExamplesMatchTheCode) {
     if (line.find("examples:end") != std::string::npos) inside = false;
     if (!inside || line.rfind("| ", 0) != 0 || line.find("| example |") == 0) continue;
     const auto c = Cells(line);
-    ASSERT_EQ(c.size(), 14u) << line;
+    ASSERT_EQ(c.size(), 16u) << line;
     SCOPED_TRACE(c[0]);
     ScoreInput si;
     si.rating = Opt(c[1]);
@@ -59,18 +59,25 @@ TEST(ScoringDoc, WorkedExamplesMatchTheCode) {
     si.typical_price = Opt(c[8]);
     si.lowest_price = Opt(c[9]);
     si.price_observations = std::stoll(c[10]);
+    si.value_mentions = std::stoi(c[11]);
+    const auto slash = c[12].find('/');
+    ASSERT_NE(slash, std::string::npos) << c[12];
+    si.value_positive = std::stoi(c[12].substr(0, slash));
+    si.value_negative = std::stoi(c[12].substr(slash + 1));
     const auto r = ComputeScore(si);
-    if (Absent(c[13])) {
+    // b and s are checked whenever the row gives them, also for "too few" rows (no score shown,
+    // the trail is still computed).
+    if (!Absent(c[13])) EXPECT_NEAR(r.bayesian, std::stod(c[13]), 0.0005);
+    if (!Absent(c[14])) EXPECT_NEAR(r.blended, std::stod(c[14]), 0.0005);
+    if (Absent(c[15])) {
       EXPECT_FALSE(r.has_score);
     } else {
       ASSERT_TRUE(r.has_score);
-      EXPECT_NEAR(r.bayesian, std::stod(c[11]), 0.0005);
-      EXPECT_NEAR(r.blended, std::stod(c[12]), 0.0005);
-      EXPECT_NEAR(r.score, std::stod(c[13]), 1e-9);
+      EXPECT_NEAR(r.score, std::stod(c[15]), 1e-9);
     }
     ++rows;
   }
-  EXPECT_GE(rows, 8);
+  EXPECT_GE(rows, 14);
 }
 
 }  // namespace

@@ -42,8 +42,11 @@ TEST(ComputeScore, TableOfCases) {
   const Case cases[] = {
       // Nothing to go on: no score at all (never a number made of the prior alone).
       {"no rating, no reviews", ScoreInput{}, false, 0, Band::kPoor},
-      // 3 ratings of 5.0 barely move the prior: (20*3.8 + 3*5)/23 = 3.957 -> 7.4.
-      {"3 ratings", Rated(5.0, 3), true, 7.4, Band::kGood},
+      // 3 ratings of 5.0 would barely move the prior ((20*3.8 + 3*5)/23 = 3.957 -> 7.4, 87% prior):
+      // too few to judge, no score.
+      {"3 ratings", Rated(5.0, 3), false, 0, Band::kPoor},
+      // 5 ratings is the first scored count: (76 + 25)/25 = 4.04 -> 7.6.
+      {"5 ratings", Rated(5.0, 5), true, 7.6, Band::kGood},
       // 50,000 ratings: the prior vanishes: 4.6 -> (4.6-1)*2.5 = 9.0.
       {"50000 ratings", Rated(4.6, 50000), true, 9.0, Band::kGreat},
       {"1234 ratings 4.3", Rated(4.3, 1234), true, 8.2, Band::kGreat},
@@ -54,6 +57,8 @@ TEST(ComputeScore, TableOfCases) {
       // Texts read worse than the stars: w = 0.3, s = 0.7*4.59 + 0.3*3.0.
       {"texts disagree", with_text(Rated(4.6, 2000), 3.0, 10), true, 7.8, Band::kGood},
       {"few texts weigh less", with_text(Rated(4.6, 2000), 3.0, 2), true, 8.7, Band::kGreat},
+      // 4 texts and no rating: too few to judge.
+      {"no rating, 4 texts", with_text(ScoreInput{}, 4.8, 4), false, 0, Band::kPoor},
       {"trust medium", with_trust(Rated(4.6, 2000), TrustLevel::kMedium, 4.4), true, 8.2, Band::kGreat},
       {"trust low", with_trust(Rated(4.6, 2000), TrustLevel::kLow, 4.0), true, 6.7, Band::kGood},
       // No price history: price has no effect (same as "1234 ratings 4.3").
@@ -77,14 +82,61 @@ TEST(ComputeScore, TableOfCases) {
   }
 }
 
+TEST(ComputeScore, TooFewRatingsGiveNoScoreButKeepTheTrail) {
+  for (int64_t n : {1, 2, 4}) {
+    const auto r = ComputeScore(Rated(4.5, n));
+    EXPECT_FALSE(r.has_score) << n;
+    EXPECT_TRUE(r.too_few) << n;
+    EXPECT_EQ(r.evidence, n);
+    EXPECT_GT(r.bayesian, kPriorRating);  // the trail is there for --json
+  }
+  const auto five = ComputeScore(Rated(4.5, kMinRatingsToJudge));
+  EXPECT_TRUE(five.has_score);
+  EXPECT_FALSE(five.too_few);
+  // A page with 3 ratings but 12 readable reviews rests on the 12.
+  ScoreInput in = Rated(4.5, 3);
+  in.text_mean = 4.2;
+  in.reviews_with_text = 12;
+  EXPECT_TRUE(ComputeScore(in).has_score);
+  EXPECT_FALSE(ComputeScore(ScoreInput{}).too_few);  // nothing at all is not "too few"
+}
+
+ScoreInput WithValue(ScoreInput in, int texts, int mentions, int positive, int negative) {
+  in.text_mean = 3.5;
+  in.reviews_with_text = texts;
+  in.value_mentions = mentions;
+  in.value_positive = positive;
+  in.value_negative = negative;
+  return in;
+}
+
+TEST(ComputeScore, ValueForMoneyFromTheReviewsPriceAspect) {
+  const double base = ComputeScore(WithValue(Rated(3.8, 200), 16, 0, 0, 0)).score;
+  // 8 of 16 reviews talk about the price (full breadth), 6 say it is too dear, 1 fair: net -5/7.
+  const auto dear = ComputeScore(WithValue(Rated(3.8, 200), 16, 8, 1, 6));
+  EXPECT_NEAR(dear.value_points, -5.0 / 7, 1e-9);
+  EXPECT_NEAR(dear.score, base - 0.7, 0.051);
+  // All of them complaining: the full point, never more.
+  EXPECT_NEAR(ComputeScore(WithValue(Rated(3.8, 200), 16, 16, 0, 16)).value_points, -kValueNegMax, 1e-9);
+  // Praise adds at most 0.3.
+  EXPECT_NEAR(ComputeScore(WithValue(Rated(3.8, 200), 16, 16, 16, 0)).value_points, kValuePosMax, 1e-9);
+  // Half the breadth (4 of 16 = 25% of the texts, full at 50%), all negative: -0.5.
+  EXPECT_NEAR(ComputeScore(WithValue(Rated(3.8, 200), 16, 4, 0, 4)).value_points, -0.5, 1e-9);
+  // An anecdote: 2 reviews, or 3 of 30 (under a fifth), move nothing.
+  EXPECT_EQ(ComputeScore(WithValue(Rated(3.8, 200), 16, 2, 0, 2)).value_points, 0);
+  EXPECT_EQ(ComputeScore(WithValue(Rated(3.8, 200), 30, 3, 0, 3)).value_points, 0);
+  // Mentions with no opinion either way: nothing.
+  EXPECT_EQ(ComputeScore(WithValue(Rated(3.8, 200), 16, 8, 0, 0)).value_points, 0);
+}
+
 TEST(ComputeScore, MoreRatingsMoveTheScoreAwayFromThePrior) {
   double last = 0;
-  for (int64_t n : {1, 3, 10, 100, 1000, 50000}) {
+  for (int64_t n : {5, 10, 100, 1000, 50000}) {
     const double s = ComputeScore(Rated(4.8, n)).score;
     EXPECT_GE(s, last) << n;
     last = s;
   }
-  EXPECT_LT(ComputeScore(Rated(1.5, 50000)).score, ComputeScore(Rated(1.5, 3)).score);
+  EXPECT_LT(ComputeScore(Rated(1.5, 50000)).score, ComputeScore(Rated(1.5, 5)).score);
 }
 
 TEST(Bands, ColoursAndNamesFollowProductMd) {

@@ -9,6 +9,7 @@
 
 #include "analysis/extract/layers.h"
 #include "analysis/extract/numbers.h"
+#include "analysis/extract/page_scan.h"
 
 namespace worthit::analysis::extract {
 namespace {
@@ -19,6 +20,10 @@ constexpr int kAncestorDepth = 12;
 // A price element's text is short ("€ 1.299,99", "Now £49.00"); long text is a paragraph that
 // merely mentions a price.
 constexpr size_t kMaxPriceTextBytes = 60;
+// An auction's bid box: the current bid and the bid count sit within two levels of each other,
+// in a few words ("$200 2 bids"); longer text is a lot description that mentions bidding.
+constexpr int kBidBoxDepth = 2;
+constexpr size_t kMaxBidBoxBytes = 120;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -82,6 +87,32 @@ void AppendUnstruck(const xmlNode* n, std::string& out) {
   }
 }
 
+// Bids already placed, as an auction's bid box counts them next to the current bid: "2 bids",
+// "1 bid", "3 Gebote", "5 enchères", "4 pujas", "7 puntate" (kBidWords, page_scan.h); 0 when the
+// text has no such count. Only words that mean a bid: "offerte"/"ofertas" also mean a shop's
+// deals and stay out.
+int BidCount(const std::string& text) {
+  const std::string lower = Lower(text);
+  for (std::string_view word : kBidWords) {
+    for (size_t pos = lower.find(word); pos != std::string::npos; pos = lower.find(word, pos + 1)) {
+      const size_t end = pos + word.size();
+      if (end < lower.size() && std::isalpha(static_cast<unsigned char>(lower[end]))) continue;  // "bidding"
+      size_t d = pos;
+      while (d > 0 && lower[d - 1] == ' ') --d;
+      size_t start = d;
+      while (start > 0 && std::isdigit(static_cast<unsigned char>(lower[start - 1]))) --start;
+      if (start == d || d - start > 6) continue;
+      if (start > 0 && (std::isalpha(static_cast<unsigned char>(lower[start - 1])) || lower[start - 1] == '.' ||
+                        lower[start - 1] == ',')) {
+        continue;  // part of a word or of a price ("1,5 bids" is not a count)
+      }
+      const int n = std::atoi(lower.c_str() + start);
+      if (n > 0) return n;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
@@ -95,7 +126,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     }
   }
   if (p.title.empty()) {
-    std::string t = doc.TextOf("//title");
+    std::string t = index.title ? HtmlDocument::Text(index.title) : std::string();
     for (std::string_view sep : {" | ", " - ", " – ", " :: "}) {
       if (auto pos = t.find(sep); pos != std::string::npos && pos > 0) t = t.substr(0, pos);
     }
@@ -198,6 +229,35 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
       best_distance = distance;
       best_has_currency = has_currency;
       if (!button && has_currency) break;  // first labelled price in document order
+    }
+  }
+  // An auction's live price: the price element whose bid box (its parent or grandparent, short
+  // text) counts the bids placed ("$200 · 2 bids"). Once bids are in, a structured Offer's price
+  // is the starting price, which nobody can buy at any more; the first such box in document
+  // order is the lot's own (related lots come after it).
+  for (const auto& [n, order] : candidates) {
+    std::string raw;
+    AppendUnstruck(n, raw);
+    const std::string text = CollapseSpace(raw);
+    if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
+    auto money = ParseMoney(text);
+    if (!money || money->amount == "0" || money->currency.empty()) continue;
+    int depth = 0;
+    bool found = false;
+    for (const xmlNode* a = n->parent; a && a->type == XML_ELEMENT_NODE && depth < kBidBoxDepth;
+         a = a->parent, ++depth) {
+      const std::string box = HtmlDocument::Text(a);
+      if (box.size() > kMaxBidBoxBytes) break;
+      if (BidCount(box) > 0) {
+        found = true;
+        break;
+      }
+    }
+    if (found) {
+      p.price = MachinePrice(money->amount);
+      p.currency = CurrencyIn(text, ctx.site);
+      p.live_price = p.price.has_value();
+      break;
     }
   }
   // Review lists that carry their stars in a data attribute (data-review-rating="5").

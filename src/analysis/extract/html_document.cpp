@@ -105,6 +105,10 @@ void Walk(xmlNode* n, DocumentIndex& index, int& order) {
     if (std::strcmp(name, "meta") == 0 && AttrValue(n, "content")) index.metas.push_back(n);
     if (std::strcmp(name, "script") == 0 && Has(AttrValue(n, "type"), "ld+json")) index.ldjson.push_back(n);
     if (std::strcmp(name, "h1") == 0) index.h1.push_back(n);
+    if (index.title == nullptr && std::strcmp(name, "title") == 0) index.title = n;
+    if (index.canonical == nullptr && std::strcmp(name, "link") == 0) {
+      if (const char* rel = AttrValue(n, "rel"); rel && std::strcmp(rel, "canonical") == 0) index.canonical = n;
+    }
     Walk(n->children, index, order);
   }
 }
@@ -127,11 +131,14 @@ const DocumentIndex& HtmlDocument::Index() const {
   return *index_;
 }
 
+std::string HtmlDocument::Canonical() const {
+  const xmlNode* link = Index().canonical;
+  return link ? Attr(link, "href") : std::string();
+}
+
 std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
-  xmlDoc* doc = htmlReadMemory(
-      utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+  xmlDoc* doc = htmlReadMemory(utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8", kParseOptions);
   if (doc == nullptr) return std::nullopt;
   if (xmlDocGetRootElement(doc) == nullptr) {
     xmlFreeDoc(doc);

@@ -35,12 +35,18 @@ struct DocumentIndex {
   std::vector<xmlNode*> metas;               // <meta content>
   std::vector<xmlNode*> ldjson;              // <script type="application/ld+json">
   std::vector<xmlNode*> h1;
+  xmlNode* title = nullptr;                                // the first <title>
+  xmlNode* canonical = nullptr;                            // the first <link rel="canonical">
   std::vector<std::pair<std::string_view, xmlNode*>> ids;  // sorted by id; first element per id
   xmlNode* ById(std::string_view id) const;
 };
 
 class HtmlDocument {
  public:
+  // libxml2 options for every parse of a page (the tree here, the SAX scan in page_scan.h).
+  static constexpr int kParseOptions =
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+
   static std::optional<HtmlDocument> Parse(std::string_view utf8_html);
 
   // Nodes matching `xpath`, relative to `context` (the document when null), in document order.
@@ -51,6 +57,8 @@ class HtmlDocument {
   std::string AttrOf(const char* xpath, const char* attr, xmlNode* context = nullptr) const;
 
   xmlNode* Root() const { return xmlDocGetRootElement(doc_.get()); }
+  // href of the first <link rel="canonical"> (whitespace collapsed), or "".
+  std::string Canonical() const;
   const DocumentIndex& Index() const;
 
   // Visible text of a node: script/style/template skipped, whitespace collapsed.

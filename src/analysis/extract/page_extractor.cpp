@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "analysis/extract/html_document.h"
 #include "analysis/extract/language.h"
@@ -200,8 +201,10 @@ void SetKind(const std::vector<Layer>& layers, const Partial* adapter, ProductPa
 // reviews). Without them the scan cannot end in the fast path, so the page goes straight to the
 // tree; a page they let through needlessly costs one scan (about 40 % of a tree parse).
 bool WorthScanning(std::string_view html) {
-  return html.find("ld+json") != std::string_view::npos && html.find("ratingValue") != std::string_view::npos &&
-         html.find("review") != std::string_view::npos;
+  auto has = [html](std::string_view needle) {  // memmem: a vectorised search, unlike find()
+    return memmem(html.data(), html.size(), needle.data(), needle.size()) != nullptr;
+  };
+  return has("ld+json") && has("ratingValue") && has("review");
 }
 
 // Whether the layers that need the tree (microdata, heuristic) cannot change the record of a

@@ -3,6 +3,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parserInternals.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -30,14 +31,52 @@ struct ScanState {
 // reset by htmlCtxtReadMemory to the parser context).
 thread_local ScanState* t_state = nullptr;
 
-const char* Att(const xmlChar** atts, const char* name) {
-  if (atts == nullptr) return nullptr;
+// The attributes any of the collected facts reads, found in one pass over an element's list
+// (the parser has already dropped repeated attributes, so each name occurs once). A present
+// attribute without a value reads "", as the tree's attribute does.
+struct Attrs {
+  const char *lang = nullptr, *itemscope = nullptr, *itemtype = nullptr, *type_of = nullptr, *type = nullptr,
+             *content = nullptr, *property = nullptr, *name = nullptr, *itemprop = nullptr, *rel = nullptr,
+             *href = nullptr;
+};
+
+Attrs ReadAttrs(const xmlChar** atts) {
+  Attrs a;
   for (size_t i = 0; atts[i] != nullptr; i += 2) {
-    if (std::strcmp(reinterpret_cast<const char*>(atts[i]), name) == 0) {
-      return atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
+    const char* n = reinterpret_cast<const char*>(atts[i]);
+    const char* v = atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
+    switch (n[0]) {
+      case 'c':
+        if (std::strcmp(n, "content") == 0) a.content = v;
+        break;
+      case 'h':
+        if (std::strcmp(n, "href") == 0) a.href = v;
+        break;
+      case 'i':
+        if (std::strcmp(n, "itemscope") == 0) a.itemscope = v;
+        if (std::strcmp(n, "itemtype") == 0) a.itemtype = v;
+        if (std::strcmp(n, "itemprop") == 0) a.itemprop = v;
+        break;
+      case 'l':
+        if (std::strcmp(n, "lang") == 0) a.lang = v;
+        break;
+      case 'n':
+        if (std::strcmp(n, "name") == 0) a.name = v;
+        break;
+      case 'p':
+        if (std::strcmp(n, "property") == 0) a.property = v;
+        break;
+      case 'r':
+        if (std::strcmp(n, "rel") == 0) a.rel = v;
+        break;
+      case 't':
+        if (std::strcmp(n, "type") == 0) a.type = v;
+        if (std::strcmp(n, "typeof") == 0) a.type_of = v;
+        break;
+      default: break;
     }
   }
-  return nullptr;
+  return a;
 }
 
 std::string Collapsed(const char* value) { return value ? CollapseSpace(value) : std::string(); }
@@ -53,30 +92,26 @@ bool HasCaseless(const char* value, const char* needle) {
 
 void OnStart(void*, const xmlChar* xname, const xmlChar** atts) {
   ScanState& s = *t_state;
-  const char* name = reinterpret_cast<const char*>(xname);
-  if (!s.any_element) {
-    s.any_element = true;
-    s.scan.root_lang = Collapsed(Att(atts, "lang"));
-  }
+  const bool root = !s.any_element;
+  s.any_element = true;
   if (atts == nullptr) return;
-  if (!s.scan.has_microdata && ((Att(atts, "itemscope") && Att(atts, "itemtype")) || Att(atts, "typeof") != nullptr)) {
-    s.scan.has_microdata = true;
-  }
+  const Attrs a = ReadAttrs(atts);
+  if (root) s.scan.root_lang = Collapsed(a.lang);
+  if ((a.itemscope && a.itemtype) || a.type_of) s.scan.has_microdata = true;
+  const char* name = reinterpret_cast<const char*>(xname);
   if (std::strcmp(name, "meta") == 0) {
-    if (Att(atts, "content") != nullptr) {
-      s.scan.metas.push_back({Collapsed(Att(atts, "property")), Collapsed(Att(atts, "name")),
-                              Collapsed(Att(atts, "itemprop")), Collapsed(Att(atts, "content"))});
+    if (a.content != nullptr) {
+      s.scan.metas.push_back({Collapsed(a.property), Collapsed(a.name), Collapsed(a.itemprop), Collapsed(a.content)});
     }
   } else if (std::strcmp(name, "script") == 0) {
-    if (HasCaseless(Att(atts, "type"), "ld+json")) {
+    if (HasCaseless(a.type, "ld+json")) {
       s.in_ldjson = true;
       s.scan.ldjson.emplace_back();
     }
   } else if (std::strcmp(name, "link") == 0 && !s.canonical_found) {
-    const char* rel = Att(atts, "rel");
-    if (rel != nullptr && std::strcmp(rel, "canonical") == 0) {
+    if (a.rel != nullptr && std::strcmp(a.rel, "canonical") == 0) {
       s.canonical_found = true;
-      s.scan.canonical = Collapsed(Att(atts, "href"));
+      s.scan.canonical = Collapsed(a.href);
     }
   }
 }
@@ -86,25 +121,41 @@ void OnEnd(void*, const xmlChar* name) {
   if (s.in_ldjson && std::strcmp(reinterpret_cast<const char*>(name), "script") == 0) s.in_ldjson = false;
 }
 
+char LowerAscii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); }
+
+// Whether `t` holds a bid stem, ASCII case ignored: one pass, a comparison only where a stem's
+// first letter occurs.
+bool HasBidStem(const unsigned char* t, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const char c = LowerAscii(t[i]);
+    if (c != 'b' && c != 'g' && c != 'e' && c != 'p') continue;
+    for (std::string_view stem : kBidStems) {
+      if (stem[0] != c || n - i < stem.size()) continue;
+      size_t k = 1;
+      while (k < stem.size() && LowerAscii(t[i + k]) == stem[k]) ++k;
+      if (k == stem.size()) return true;
+    }
+  }
+  return false;
+}
+
 void OnText(void*, const xmlChar* ch, int len) {
   ScanState& s = *t_state;
   if (s.in_ldjson) {
     s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
     return;
   }
-  if (s.scan.mentions_bids) return;
-  // Keep the last few bytes of the previous event, then this event lower-cased (ASCII only, as
-  // the heuristic layer lower-cases).
-  if (s.text.size() > kCarryBytes) s.text.erase(0, s.text.size() - kCarryBytes);
-  for (int i = 0; i < len; ++i) {
-    const char c = static_cast<char>(ch[i]);
-    s.text.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
-  }
-  for (std::string_view stem : kBidStems) {
-    if (s.text.find(stem) != std::string::npos) {
-      s.scan.mentions_bids = true;
-      return;
-    }
+  if (s.scan.mentions_bids || len <= 0) return;
+  const size_t n = static_cast<size_t>(len);
+  // A stem across the previous event and this one: the carried tail plus this event's head.
+  const size_t head = std::min(n, kCarryBytes);
+  s.text.append(reinterpret_cast<const char*>(ch), head);
+  const auto* edge = reinterpret_cast<const unsigned char*>(s.text.data());
+  s.scan.mentions_bids = HasBidStem(edge, s.text.size()) || HasBidStem(ch, n);
+  if (n > kCarryBytes) {
+    s.text.assign(reinterpret_cast<const char*>(ch) + (n - kCarryBytes), kCarryBytes);
+  } else if (s.text.size() > kCarryBytes) {
+    s.text.erase(0, s.text.size() - kCarryBytes);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
+#include <unordered_map>
 
 #include "analysis/extract/layers.h"
 #include "analysis/extract/numbers.h"
@@ -55,34 +56,57 @@ bool InOtherProducts(const std::string& labels) {
                               "recent", "also", "accessor", "bundle"});
 }
 
-bool Excluded(const xmlNode* n) {
-  if (NotThePrice(Labels(n))) return true;
+// What a node's labels (class, id, data-testid) say, computed once per node: a price
+// element's ancestors are shared by many candidates (every card of a related-products grid).
+struct LabelFlags {
+  bool not_the_price = false;
+  bool other_products = false;
+};
+
+class LabelCache {
+ public:
+  const LabelFlags& Of(const xmlNode* n) {
+    auto [it, inserted] = flags_.try_emplace(n);
+    if (inserted) {
+      const std::string labels = Labels(n);
+      it->second.not_the_price = NotThePrice(labels);
+      it->second.other_products = InOtherProducts(labels);
+    }
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const xmlNode*, LabelFlags> flags_;
+};
+
+bool Excluded(const xmlNode* n, LabelCache& cache) {
+  if (cache.Of(n).not_the_price) return true;
   int depth = 0;
   for (const xmlNode* a = n->parent; a && a->type == XML_ELEMENT_NODE && depth < kAncestorDepth;
        a = a->parent, ++depth) {
     const auto name = HtmlDocument::Name(a);
     if (name == "del" || name == "s" || name == "strike" || name == "option" || name == "script") return true;
-    const std::string labels = Labels(a);
-    if (InOtherProducts(labels)) return true;
-    if (depth < 2 && NotThePrice(labels)) return true;
+    const LabelFlags& flags = cache.Of(a);
+    if (flags.other_products) return true;
+    if (depth < 2 && flags.not_the_price) return true;
   }
   const auto name = HtmlDocument::Name(n);
   return name == "del" || name == "s" || name == "strike" || name == "script" || name == "style" || name == "option";
 }
 
 // Visible text of a price element without its struck-through parts ("<s>49 890</s> 44 890").
-void AppendUnstruck(const xmlNode* n, std::string& out) {
+void AppendUnstruck(const xmlNode* n, std::string& out, LabelCache& cache) {
   for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
     if (c->type == XML_TEXT_NODE && c->content) {
       out += reinterpret_cast<const char*>(c->content);
     } else if (c->type == XML_ELEMENT_NODE) {
       const auto name = HtmlDocument::Name(c);
       if (name == "s" || name == "del" || name == "strike" || name == "script" || name == "style" ||
-          NotThePrice(Labels(c))) {
+          cache.Of(c).not_the_price) {
         continue;
       }
       out += ' ';
-      AppendUnstruck(c, out);
+      AppendUnstruck(c, out, cache);
     }
   }
 }
@@ -205,16 +229,25 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     p.says_product = true;
     p.availability = "InStock";
   }
-  std::vector<DocumentIndex::Item> candidates;
+  // Price-labelled elements that are not excluded, with their visible (unstruck) text, read once
+  // for both searches below.
+  struct Candidate {
+    xmlNode* node;
+    int order;
+    std::string visible;  // collapsed text without struck-through parts
+  };
+  LabelCache labels;
+  std::vector<Candidate> candidates;
   for (const auto& item : index.price_like) {
-    if (!Excluded(item.node)) candidates.push_back(item);
+    if (Excluded(item.node, labels)) continue;
+    std::string raw;
+    AppendUnstruck(item.node, raw, labels);
+    candidates.push_back({item.node, item.order, CollapseSpace(raw)});
   }
   int best_distance = INT_MAX;
   bool best_has_currency = false;
-  for (const auto& [n, order] : candidates) {
-    std::string raw;
-    AppendUnstruck(n, raw);
-    std::string text = CollapseSpace(raw);
+  for (const auto& [n, order, visible] : candidates) {
+    std::string text = visible;
     if (text.empty()) text = HtmlDocument::Attr(n, "content");
     if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
     auto money = ParseMoney(text);
@@ -235,10 +268,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
   // text) counts the bids placed ("$200 · 2 bids"). Once bids are in, a structured Offer's price
   // is the starting price, which nobody can buy at any more; the first such box in document
   // order is the lot's own (related lots come after it).
-  for (const auto& [n, order] : candidates) {
-    std::string raw;
-    AppendUnstruck(n, raw);
-    const std::string text = CollapseSpace(raw);
+  for (const auto& [n, order, text] : candidates) {
     if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
     auto money = ParseMoney(text);
     if (!money || money->amount == "0" || money->currency.empty()) continue;

@@ -1,5 +1,6 @@
 #include "analysis/extract/html_document.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/xpath.h>
 
 #include <strings.h>
@@ -155,6 +156,19 @@ void Walk(xmlNode* n, DocumentIndex& index, int& order) {
   }
 }
 
+// cdataBlock (the body of a <script> or <style>) for the tree builder: kept only inside an
+// ld+json script, the one kind of raw body a layer reads.
+void KeepLdJsonBody(void* ctx, const xmlChar* value, int len) {
+  auto* ctxt = static_cast<htmlParserCtxtPtr>(ctx);
+  const xmlNode* cur = ctxt->node;
+  if (cur == nullptr || cur->type != XML_ELEMENT_NODE ||
+      std::strcmp(reinterpret_cast<const char*>(cur->name), "script") != 0) {
+    return;
+  }
+  std::string buf;
+  if (Has(Lowered(ReadWalkAttrs(cur).type, buf), "ld+json")) xmlSAX2CDataBlock(ctx, value, len);
+}
+
 }  // namespace
 
 xmlNode* DocumentIndex::ById(std::string_view id) const {
@@ -180,7 +194,18 @@ std::string HtmlDocument::Canonical() const {
 
 std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
-  xmlDoc* doc = htmlReadMemory(utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8", kParseOptions);
+  // libxml2's own tree builder, except that script and style bodies other than ld+json are not
+  // stored: no layer reads code or CSS (Text() skips them), and on shop pages they are a good
+  // part of the bytes, each copied into text nodes and freed again.
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt == nullptr || ctxt->sax == nullptr) {
+    if (ctxt) htmlFreeParserCtxt(ctxt);
+    return std::nullopt;
+  }
+  ctxt->sax->cdataBlock = KeepLdJsonBody;
+  xmlDoc* doc =
+      htmlCtxtReadMemory(ctxt, utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8", kParseOptions);
+  htmlFreeParserCtxt(ctxt);
   if (doc == nullptr) return std::nullopt;
   if (xmlDocGetRootElement(doc) == nullptr) {
     xmlFreeDoc(doc);

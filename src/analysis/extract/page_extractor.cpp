@@ -198,30 +198,45 @@ void SetKind(const std::vector<Layer>& layers, const Partial* adapter, ProductPa
 }
 
 // Raw-byte signs that a page's JSON-LD may give every field (a product with a rating and
-// reviews). Without them the scan cannot end in the fast path, so the page goes straight to the
+// reviews, no microdata). Without them the scan cannot end in the fast path, so the page goes straight to the
 // tree; a page they let through needlessly costs one scan (about 40 % of a tree parse).
 bool WorthScanning(std::string_view html) {
   auto has = [html](std::string_view needle) {  // memmem: a vectorised search, unlike find()
     return memmem(html.data(), html.size(), needle.data(), needle.size()) != nullptr;
   };
-  return has("ld+json") && has("ratingValue") && has("review");
+  // Microdata next to JSON-LD seldom leaves JSON-LD alone complete enough: such pages go
+  // straight to the tree.
+  return has("ld+json") && has("ratingValue") && has("review") && !has("itemscope");
 }
 
 // Whether the layers that need the tree (microdata, heuristic) cannot change the record of a
-// page without a site adapter, given its scanned JSON-LD and meta layers: no microdata or RDFa
-// on the page, no bid word a live auction price could hang on, product evidence from JSON-LD or
-// OpenGraph, and every field the heuristic layer fills (title, price and currency,
-// availability, rating with its count, reviews) already set by a layer ahead of it. Brand, sku,
-// gtin, image and extra come from no tree layer once microdata is absent.
+// page without a site adapter, given its scanned JSON-LD and meta layers:
+//  - no bid count a live auction price could hang on; product evidence from JSON-LD or
+//    OpenGraph (so the page kind does not depend on them);
+//  - every field the heuristic layer fills already set ahead of it: title, price and currency,
+//    availability, rating with its count; reviews from JSON-LD, or none anywhere (no
+//    data-review-rating attribute, no microdata);
+//  - no microdata or RDFa on the page, or JSON-LD alone sets everything microdata could (it
+//    ranks before OpenGraph): title, price, currency, availability, brand, sku, a valid gtin,
+//    image, reviews. Extra and histogram come from site adapters only.
 bool TreeLayersCanAddNothing(const PageScan& scan, const Partial& jsonld, const Partial& meta) {
-  if (scan.has_microdata || scan.mentions_bids) return false;
+  if (scan.mentions_bids) return false;
   if (jsonld.product_items == 0 && !meta.says_product) return false;
   if (jsonld.title.empty() && meta.title.empty()) return false;
   if (!jsonld.price && !meta.price) return false;
   if (jsonld.currency.empty() && meta.currency.empty()) return false;
   if (!jsonld.availability && !meta.availability) return false;
   if (!jsonld.rating_value || *jsonld.rating_value <= 0 || !jsonld.rating_count) return false;
-  return !jsonld.reviews.empty();
+  if (jsonld.reviews.empty() && (scan.has_review_rating_attr || scan.has_microdata)) return false;
+  if (scan.has_microdata) {
+    // Microdata ranks after JSON-LD and before OpenGraph: JSON-LD alone must fix every field.
+    if (jsonld.product_items == 0 || jsonld.title.empty() || !jsonld.price || jsonld.currency.empty() ||
+        !jsonld.availability || jsonld.brand.empty() || jsonld.sku.empty() || jsonld.image.empty() ||
+        !ValidGtin(jsonld.gtin) || jsonld.reviews.empty()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace

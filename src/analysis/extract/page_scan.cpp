@@ -4,6 +4,7 @@
 #include <libxml/parserInternals.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 
@@ -12,12 +13,6 @@
 
 namespace worthit::analysis::extract {
 namespace {
-
-// Stems of kBidWords: a text without any of them has no bid count the heuristic could read.
-constexpr std::string_view kBidStems[] = {"bid", "gebot", "ench", "puja", "puntat"};
-// Bytes of text carried from one SAX text event to the next, so a stem split across two events
-// is still seen (longest stem minus one).
-constexpr size_t kCarryBytes = 5;
 
 struct ScanState {
   PageScan scan;
@@ -37,7 +32,7 @@ thread_local ScanState* t_state = nullptr;
 struct Attrs {
   const char *lang = nullptr, *itemscope = nullptr, *itemtype = nullptr, *type_of = nullptr, *type = nullptr,
              *content = nullptr, *property = nullptr, *name = nullptr, *itemprop = nullptr, *rel = nullptr,
-             *href = nullptr;
+             *href = nullptr, *review_rating = nullptr;
 };
 
 Attrs ReadAttrs(const xmlChar** atts) {
@@ -48,6 +43,9 @@ Attrs ReadAttrs(const xmlChar** atts) {
     switch (n[0]) {
       case 'c':
         if (std::strcmp(n, "content") == 0) a.content = v;
+        break;
+      case 'd':
+        if (std::strcmp(n, "data-review-rating") == 0) a.review_rating = v;
         break;
       case 'h':
         if (std::strcmp(n, "href") == 0) a.href = v;
@@ -98,6 +96,7 @@ void OnStart(void*, const xmlChar* xname, const xmlChar** atts) {
   const Attrs a = ReadAttrs(atts);
   if (root) s.scan.root_lang = Collapsed(a.lang);
   if ((a.itemscope && a.itemtype) || a.type_of) s.scan.has_microdata = true;
+  if (a.review_rating) s.scan.has_review_rating_attr = true;
   const char* name = reinterpret_cast<const char*>(xname);
   if (std::strcmp(name, "meta") == 0) {
     if (a.content != nullptr) {
@@ -123,17 +122,26 @@ void OnEnd(void*, const xmlChar* name) {
 
 char LowerAscii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); }
 
-// Whether `t` holds a bid stem, ASCII case ignored: one pass, a comparison only where a stem's
-// first letter occurs.
-bool HasBidStem(const unsigned char* t, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    const char c = LowerAscii(t[i]);
-    if (c != 'b' && c != 'g' && c != 'e' && c != 'p') continue;
-    for (std::string_view stem : kBidStems) {
-      if (stem[0] != c || n - i < stem.size()) continue;
+// Whether `text` (all the page's text, concatenated) could hold a bid count the heuristic layer
+// reads in an element's Text(): a kBidWords word (ASCII case ignored) with a digit before it,
+// past any whitespace or non-ASCII bytes (Text() collapses those, no-break and thin spaces
+// included, and inserts spaces between blocks). Over-reporting only costs the fast path.
+// The one thing it cannot see is a digit and a word that Text() joins across a <noscript> or
+// <template> inside the bid box, whose text sits between them here.
+bool MayHaveBidCount(const std::string& text) {
+  for (std::string_view word : kBidWords) {
+    const char first = word[0];
+    for (size_t i = 0; i + word.size() <= text.size(); ++i) {
+      if (LowerAscii(static_cast<unsigned char>(text[i])) != first) continue;
       size_t k = 1;
-      while (k < stem.size() && LowerAscii(t[i + k]) == stem[k]) ++k;
-      if (k == stem.size()) return true;
+      while (k < word.size() && LowerAscii(static_cast<unsigned char>(text[i + k])) == word[k]) ++k;
+      if (k != word.size()) continue;
+      size_t b = i;
+      while (b > 0 && (std::isspace(static_cast<unsigned char>(text[b - 1])) ||
+                       static_cast<unsigned char>(text[b - 1]) >= 0x80)) {
+        --b;
+      }
+      if (b > 0 && std::isdigit(static_cast<unsigned char>(text[b - 1]))) return true;
     }
   }
   return false;
@@ -141,22 +149,12 @@ bool HasBidStem(const unsigned char* t, size_t n) {
 
 void OnText(void*, const xmlChar* ch, int len) {
   ScanState& s = *t_state;
+  if (len <= 0) return;
   if (s.in_ldjson) {
     s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
     return;
   }
-  if (s.scan.mentions_bids || len <= 0) return;
-  const size_t n = static_cast<size_t>(len);
-  // A stem across the previous event and this one: the carried tail plus this event's head.
-  const size_t head = std::min(n, kCarryBytes);
-  s.text.append(reinterpret_cast<const char*>(ch), head);
-  const auto* edge = reinterpret_cast<const unsigned char*>(s.text.data());
-  s.scan.mentions_bids = HasBidStem(edge, s.text.size()) || HasBidStem(ch, n);
-  if (n > kCarryBytes) {
-    s.text.assign(reinterpret_cast<const char*>(ch) + (n - kCarryBytes), kCarryBytes);
-  } else if (s.text.size() > kCarryBytes) {
-    s.text.erase(0, s.text.size() - kCarryBytes);
-  }
+  s.text.append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
 }
 
 // Script and style bodies: only an ld+json script's is kept (other scripts' code and CSS are
@@ -191,6 +189,7 @@ std::optional<PageScan> ScanPage(std::string_view utf8_html) {
   t_state = nullptr;
   if (doc != nullptr) xmlFreeDoc(doc);  // never built without startDocument; defensive
   if (!state.any_element) return std::nullopt;
+  state.scan.mentions_bids = MayHaveBidCount(state.text);
   return std::move(state.scan);
 }
 

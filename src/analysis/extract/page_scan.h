@@ -2,7 +2,7 @@
 // options as HtmlDocument::Parse, but no tree is built — collecting what the structured layers
 // and the page's identity read: the ld+json blocks, the <meta> tags, the root's lang, the first
 // rel=canonical link, and two facts that say whether the tree-based layers could add anything
-// (microdata/RDFa attributes anywhere; a bid count word in the visible text).
+// (microdata/RDFa or data-review-rating attributes anywhere; a bid count in the text).
 //
 // Why: building libxml2's tree of a 200 KB page (a node, attributes and text copies per element,
 // all freed again) costs about 2.5 times the parse itself. A page whose JSON-LD already gives
@@ -28,12 +28,13 @@ struct MetaTag {
 };
 
 struct PageScan {
-  std::vector<std::string> ldjson;  // raw text of each <script type="...ld+json...">, in order
-  std::vector<MetaTag> metas;       // every <meta content=...>, in document order
-  std::string root_lang;            // lang attribute of the root element, collapsed, or ""
-  std::string canonical;            // href of the first <link rel="canonical">, collapsed, or ""
-  bool has_microdata = false;       // some element has itemscope+itemtype, or typeof (RDFa)
-  bool mentions_bids = false;       // the text (outside script/style) has a bid word ("2 bids")
+  std::vector<std::string> ldjson;      // raw text of each <script type="...ld+json...">, in order
+  std::vector<MetaTag> metas;           // every <meta content=...>, in document order
+  std::string root_lang;                // lang attribute of the root element, collapsed, or ""
+  std::string canonical;                // href of the first <link rel="canonical">, collapsed, or ""
+  bool has_microdata = false;           // some element has itemscope+itemtype, or typeof (RDFa)
+  bool has_review_rating_attr = false;  // some element has data-review-rating (heuristic reviews)
+  bool mentions_bids = false;           // the text (outside script/style) may hold a bid count ("2 bids")
 };
 
 std::optional<PageScan> ScanPage(std::string_view utf8_html);

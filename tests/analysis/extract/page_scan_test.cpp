@@ -96,19 +96,19 @@ TEST(PageScanTest, ReadsWhatTheTreeHoldsOnMalformedMarkup) {
   for (const char* html : cases) ExpectScanMatchesTree(html, html);
 }
 
-TEST(PageScanTest, NoticesBidWordsInTextOnly) {
+TEST(PageScanTest, NoticesBidCountsInTextOnly) {
   auto bids = ScanPage("<html><body><div><span>$200</span> <span>2 B</span><span>IDS</span></div></body></html>");
   ASSERT_TRUE(bids.has_value());
   EXPECT_TRUE(bids->mentions_bids);  // split across two text nodes
-  auto three = ScanPage("<p>7 <b>p</b><i>u</i><b>n</b>tate</p>");
+  auto three = ScanPage("<p>7\n   <b>p</b><i>u</i><b>n</b>tate</p>");
   ASSERT_TRUE(three.has_value());
-  EXPECT_TRUE(three->mentions_bids);  // across four text nodes
-  auto word = ScanPage("<p>Bidone aspiratutto</p><p>Ge</p><p>schenk</p>");
-  ASSERT_TRUE(word.has_value());
-  EXPECT_TRUE(word->mentions_bids);  // "bid" inside a word still counts: the scan may over-report
-  auto clean = ScanPage("<p>Aggiungi al carrello</p><p>Spedizione gratuita</p>");
-  ASSERT_TRUE(clean.has_value());
-  EXPECT_FALSE(clean->mentions_bids);
+  EXPECT_TRUE(three->mentions_bids);  // across four text nodes and a line break
+  auto nbsp = ScanPage("<div>3</div><div>\xC2\xA0Gebote</div>");
+  ASSERT_TRUE(nbsp.has_value());
+  EXPECT_TRUE(nbsp->mentions_bids);  // Text() joins the blocks with a space; a no-break space
+  auto words = ScanPage("<p>Bidone aspiratutto, Angebot der Woche, French bench</p><p>Ge</p><p>bote</p>");
+  ASSERT_TRUE(words.has_value());
+  EXPECT_FALSE(words->mentions_bids);  // bid words without a count before them
   auto script = ScanPage("<html><head><script src=x>var prebid = 1; // 3 bids</script></head><body>Buy</body></html>");
   ASSERT_TRUE(script.has_value());
   EXPECT_FALSE(script->mentions_bids);  // code is not visible text

@@ -1,6 +1,7 @@
 // HtmlDocument: a parsed HTML page (libxml2's error-tolerant HTML parser) with the few XPath
 // and text helpers the extraction layers need. Internal to analysis/extract: libxml2 types stay
-// in this folder.
+// in this folder. The tree keeps no script or style bodies except ld+json ones (no layer reads
+// code or CSS; storing them cost copies of a good part of a shop page's bytes).
 //
 // Ownership: owns the xmlDoc; nodes returned are borrowed and live as long as the document.
 // Thread-safety: a document is used by one thread; compiled XPath expressions are cached per

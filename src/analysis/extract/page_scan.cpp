@@ -129,19 +129,23 @@ char LowerAscii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z'
 // The one thing it cannot see is a digit and a word that Text() joins across a <noscript> or
 // <template> inside the bid box, whose text sits between them here.
 bool MayHaveBidCount(const std::string& text) {
-  for (std::string_view word : kBidWords) {
-    const char first = word[0];
-    for (size_t i = 0; i + word.size() <= text.size(); ++i) {
-      if (LowerAscii(static_cast<unsigned char>(text[i])) != first) continue;
-      size_t k = 1;
-      while (k < word.size() && LowerAscii(static_cast<unsigned char>(text[i + k])) == word[k]) ++k;
-      if (k != word.size()) continue;
-      size_t b = i;
-      while (b > 0 && (std::isspace(static_cast<unsigned char>(text[b - 1])) ||
-                       static_cast<unsigned char>(text[b - 1]) >= 0x80)) {
-        --b;
-      }
-      if (b > 0 && std::isdigit(static_cast<unsigned char>(text[b - 1]))) return true;
+  // Stems of kBidWords: the scan does not check where a word ends, so a stem stands for them all.
+  static constexpr std::string_view kStems[] = {"bid", "gebot", "enchère", "puja", "puntat"};
+  const size_t n = text.size();
+  // One pass from each digit forward (digits are rarer than letters in page text).
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
+    size_t w = i + 1;
+    while (w < n &&
+           (std::isspace(static_cast<unsigned char>(text[w])) || static_cast<unsigned char>(text[w]) >= 0x80)) {
+      ++w;
+    }
+    // The skip stops at the word: every stem starts with an ASCII letter.
+    for (std::string_view stem : kStems) {
+      if (n - w < stem.size()) continue;
+      size_t k = 0;
+      while (k < stem.size() && LowerAscii(static_cast<unsigned char>(text[w + k])) == stem[k]) ++k;
+      if (k == stem.size()) return true;
     }
   }
   return false;

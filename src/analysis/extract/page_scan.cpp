@@ -19,7 +19,7 @@ struct ScanState {
   bool any_element = false;
   bool in_ldjson = false;
   bool canonical_found = false;  // the first <link rel="canonical"> was seen (its href may be "")
-  std::string text;              // carry + the current text event, lower-cased
+  std::string text;              // all text outside script/style bodies, in document order
 };
 
 // One scan per thread at a time: the SAX callbacks find their state here (libxml2's userData is

@@ -1,4 +1,4 @@
-// extraction_eval DATA_DIR [--verbose]
+// extraction_eval DATA_DIR [--verbose] [--dump FILE [--html DIR]]
 //
 // Scores the extractor on the saved pages in DATA_DIR (/work/shared/data/pages):
 //  - zyte/: price, sku and availability with the benchmark's scoring (one predicted value per
@@ -7,14 +7,19 @@
 //  - annotated/: title, rating (value and scale), rating count and price accuracy against what a
 //    person saw, over all pages (a null expected value must be predicted null).
 // Prices compare as numbers (to the cent); titles after whitespace collapsing, case-insensitive.
+// --dump FILE writes every page's whole record (`worthit analyze --json` form), one line per page
+// in a fixed order, so two builds can be compared field by field (diff) beyond the scores;
+// --html DIR adds the pages of a bench/extraction/harness-pages directory to the dump (unscored).
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
 #include "analysis/extract/numbers.h"
 #include "analysis/fetch/charset.h"
 #include "analysis/page_analysis.h"
+#include "analysis/product_json.h"
 #include "saved_pages.h"
 
 namespace json = boost::json;
@@ -88,11 +93,29 @@ std::optional<ProductPage> Extract(const std::string& path, const std::string& u
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: extraction_eval DATA_DIR [--verbose]\n";
+    std::cerr << "usage: extraction_eval DATA_DIR [--verbose] [--dump FILE [--html DIR]]\n";
     return 2;
   }
   const std::string dir = argv[1];
-  const bool verbose = argc > 2 && std::string(argv[2]) == "--verbose";
+  bool verbose = false;
+  std::ofstream dump;
+  std::string html_dir;
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--verbose") {
+      verbose = true;
+    } else if (arg == "--dump" && i + 1 < argc) {
+      dump.open(argv[++i]);
+    } else if (arg == "--html" && i + 1 < argc) {
+      html_dir = argv[++i];
+    } else {
+      std::cerr << "unknown argument " << arg << "\n";
+      return 2;
+    }
+  }
+  auto record = [&dump](const std::string& key, const ProductPage& page) {
+    if (dump.is_open()) dump << key << " " << worthit::analysis::ProductPageToJson(page) << "\n";
+  };
 
   // --- zyte
   auto truth = worthit::bench::ReadJson(dir + "/zyte/ground-truth.json");
@@ -104,6 +127,7 @@ int main(int argc, char** argv) {
     const std::string url = o.contains("url") ? std::string(o.at("url").get_string()) : "";
     auto page = Extract(dir + "/zyte/html/" + std::string(key) + ".html.gz", url);
     if (!page) continue;
+    record(std::string(key), *page);
     ++pages;
     zyte_products += page->is_product;
     const auto& p = page->product;
@@ -158,6 +182,7 @@ int main(int argc, char** argv) {
     const std::string url(o.at("original_url").get_string());
     auto page = Extract(dir + "/annotated/" + file, url);
     if (!page) continue;
+    record(file, *page);
     ++n;
     const auto& p = page->product;
     product_ok += page->is_product;
@@ -210,6 +235,16 @@ int main(int argc, char** argv) {
                   p.rating ? std::to_string(p.rating->value).c_str() : "-",
                   p.rating ? std::to_string(p.rating->scale).c_str() : "-",
                   p.rating ? static_cast<long long>(p.rating->count) : -1LL);
+    }
+  }
+  if (!html_dir.empty() && dump.is_open()) {
+    auto facts = worthit::bench::ReadJson(html_dir + "/facts.json");
+    if (facts.is_object()) {
+      for (const auto& [key, v] : facts.get_object()) {
+        const auto* url = v.get_object().if_contains("url");
+        auto page = Extract(html_dir + "/" + std::string(key) + ".html", url ? std::string(url->get_string()) : "");
+        if (page) record(std::string(key), *page);
+      }
     }
   }
   std::printf("annotated: %d pages (recognised as product: %d)\n", n, product_ok);

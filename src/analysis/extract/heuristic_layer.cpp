@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <regex>
+#include <unordered_map>
 
 #include "analysis/extract/layers.h"
 #include "analysis/extract/numbers.h"
+#include "analysis/extract/page_scan.h"
 
 namespace worthit::analysis::extract {
 namespace {
@@ -19,6 +21,10 @@ constexpr int kAncestorDepth = 12;
 // A price element's text is short ("€ 1.299,99", "Now £49.00"); long text is a paragraph that
 // merely mentions a price.
 constexpr size_t kMaxPriceTextBytes = 60;
+// An auction's bid box: the current bid and the bid count sit within two levels of each other,
+// in a few words ("$200 2 bids"); longer text is a lot description that mentions bidding.
+constexpr int kBidBoxDepth = 2;
+constexpr size_t kMaxBidBoxBytes = 120;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -50,36 +56,85 @@ bool InOtherProducts(const std::string& labels) {
                               "recent", "also", "accessor", "bundle"});
 }
 
-bool Excluded(const xmlNode* n) {
-  if (NotThePrice(Labels(n))) return true;
+// What a node's labels (class, id, data-testid) say, computed once per node: a price
+// element's ancestors are shared by many candidates (every card of a related-products grid).
+struct LabelFlags {
+  bool not_the_price = false;
+  bool other_products = false;
+};
+
+class LabelCache {
+ public:
+  const LabelFlags& Of(const xmlNode* n) {
+    auto [it, inserted] = flags_.try_emplace(n);
+    if (inserted) {
+      const std::string labels = Labels(n);
+      it->second.not_the_price = NotThePrice(labels);
+      it->second.other_products = InOtherProducts(labels);
+    }
+    return it->second;
+  }
+
+ private:
+  std::unordered_map<const xmlNode*, LabelFlags> flags_;
+};
+
+bool Excluded(const xmlNode* n, LabelCache& cache) {
+  if (cache.Of(n).not_the_price) return true;
   int depth = 0;
   for (const xmlNode* a = n->parent; a && a->type == XML_ELEMENT_NODE && depth < kAncestorDepth;
        a = a->parent, ++depth) {
     const auto name = HtmlDocument::Name(a);
     if (name == "del" || name == "s" || name == "strike" || name == "option" || name == "script") return true;
-    const std::string labels = Labels(a);
-    if (InOtherProducts(labels)) return true;
-    if (depth < 2 && NotThePrice(labels)) return true;
+    const LabelFlags& flags = cache.Of(a);
+    if (flags.other_products) return true;
+    if (depth < 2 && flags.not_the_price) return true;
   }
   const auto name = HtmlDocument::Name(n);
   return name == "del" || name == "s" || name == "strike" || name == "script" || name == "style" || name == "option";
 }
 
 // Visible text of a price element without its struck-through parts ("<s>49 890</s> 44 890").
-void AppendUnstruck(const xmlNode* n, std::string& out) {
+void AppendUnstruck(const xmlNode* n, std::string& out, LabelCache& cache) {
   for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
     if (c->type == XML_TEXT_NODE && c->content) {
       out += reinterpret_cast<const char*>(c->content);
     } else if (c->type == XML_ELEMENT_NODE) {
       const auto name = HtmlDocument::Name(c);
       if (name == "s" || name == "del" || name == "strike" || name == "script" || name == "style" ||
-          NotThePrice(Labels(c))) {
+          cache.Of(c).not_the_price) {
         continue;
       }
       out += ' ';
-      AppendUnstruck(c, out);
+      AppendUnstruck(c, out, cache);
     }
   }
+}
+
+// Bids already placed, as an auction's bid box counts them next to the current bid: "2 bids",
+// "1 bid", "3 Gebote", "5 enchères", "4 pujas", "7 puntate" (kBidWords, page_scan.h); 0 when the
+// text has no such count. Only words that mean a bid: "offerte"/"ofertas" also mean a shop's
+// deals and stay out.
+int BidCount(const std::string& text) {
+  const std::string lower = Lower(text);
+  for (std::string_view word : kBidWords) {
+    for (size_t pos = lower.find(word); pos != std::string::npos; pos = lower.find(word, pos + 1)) {
+      const size_t end = pos + word.size();
+      if (end < lower.size() && std::isalpha(static_cast<unsigned char>(lower[end]))) continue;  // "bidding"
+      size_t d = pos;
+      while (d > 0 && lower[d - 1] == ' ') --d;
+      size_t start = d;
+      while (start > 0 && std::isdigit(static_cast<unsigned char>(lower[start - 1]))) --start;
+      if (start == d || d - start > 6) continue;
+      if (start > 0 && (std::isalpha(static_cast<unsigned char>(lower[start - 1])) || lower[start - 1] == '.' ||
+                        lower[start - 1] == ',')) {
+        continue;  // part of a word or of a price ("1,5 bids" is not a count)
+      }
+      const int n = std::atoi(lower.c_str() + start);
+      if (n > 0) return n;
+    }
+  }
+  return 0;
 }
 
 }  // namespace
@@ -95,7 +150,7 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     }
   }
   if (p.title.empty()) {
-    std::string t = doc.TextOf("//title");
+    std::string t = index.title ? HtmlDocument::Text(index.title) : std::string();
     for (std::string_view sep : {" | ", " - ", " – ", " :: "}) {
       if (auto pos = t.find(sep); pos != std::string::npos && pos > 0) t = t.substr(0, pos);
     }
@@ -174,16 +229,25 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
     p.says_product = true;
     p.availability = "InStock";
   }
-  std::vector<DocumentIndex::Item> candidates;
+  // Price-labelled elements that are not excluded, with their visible (unstruck) text, read once
+  // for both searches below.
+  struct Candidate {
+    xmlNode* node;
+    int order;
+    std::string visible;  // collapsed text without struck-through parts
+  };
+  LabelCache labels;
+  std::vector<Candidate> candidates;
   for (const auto& item : index.price_like) {
-    if (!Excluded(item.node)) candidates.push_back(item);
+    if (Excluded(item.node, labels)) continue;
+    std::string raw;
+    AppendUnstruck(item.node, raw, labels);
+    candidates.push_back({item.node, item.order, CollapseSpace(raw)});
   }
   int best_distance = INT_MAX;
   bool best_has_currency = false;
-  for (const auto& [n, order] : candidates) {
-    std::string raw;
-    AppendUnstruck(n, raw);
-    std::string text = CollapseSpace(raw);
+  for (const auto& [n, order, visible] : candidates) {
+    std::string text = visible;
     if (text.empty()) text = HtmlDocument::Attr(n, "content");
     if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
     auto money = ParseMoney(text);
@@ -198,6 +262,32 @@ Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx) {
       best_distance = distance;
       best_has_currency = has_currency;
       if (!button && has_currency) break;  // first labelled price in document order
+    }
+  }
+  // An auction's live price: the price element whose bid box (its parent or grandparent, short
+  // text) counts the bids placed ("$200 · 2 bids"). Once bids are in, a structured Offer's price
+  // is the starting price, which nobody can buy at any more; the first such box in document
+  // order is the lot's own (related lots come after it).
+  for (const auto& [n, order, text] : candidates) {
+    if (text.empty() || text.size() > kMaxPriceTextBytes) continue;
+    auto money = ParseMoney(text);
+    if (!money || money->amount == "0" || money->currency.empty()) continue;
+    int depth = 0;
+    bool found = false;
+    for (const xmlNode* a = n->parent; a && a->type == XML_ELEMENT_NODE && depth < kBidBoxDepth;
+         a = a->parent, ++depth) {
+      const std::string box = HtmlDocument::Text(a);
+      if (box.size() > kMaxBidBoxBytes) break;
+      if (BidCount(box) > 0) {
+        found = true;
+        break;
+      }
+    }
+    if (found) {
+      p.price = MachinePrice(money->amount);
+      p.currency = CurrencyIn(text, ctx.site);
+      p.live_price = p.price.has_value();
+      break;
     }
   }
   // Review lists that carry their stars in a data attribute (data-review-rating="5").

@@ -1,5 +1,6 @@
 #include "analysis/extract/html_document.h"
 
+#include <libxml/SAX2.h>
 #include <libxml/xpath.h>
 
 #include <strings.h>
@@ -58,55 +59,114 @@ void AppendText(const xmlNode* node, std::string& out, bool visible) {
   }
 }
 
-const char* AttrValue(const xmlNode* n, const char* name) {
+// The attributes the walk reads, found in one pass over an element's attribute list (an HTML
+// element has each attribute once). A present attribute without a value reads "".
+struct WalkAttrs {
+  const char *cls = nullptr, *id = nullptr, *testid = nullptr, *itemprop = nullptr, *type = nullptr,
+             *review_rating = nullptr, *itemscope = nullptr, *itemtype = nullptr, *type_of = nullptr,
+             *content = nullptr, *rel = nullptr;
+};
+
+WalkAttrs ReadWalkAttrs(const xmlNode* n) {
+  WalkAttrs w;
   for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
-    if (std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0) {
-      if (a->children && a->children->content) return reinterpret_cast<const char*>(a->children->content);
-      return "";
+    const char* name = reinterpret_cast<const char*>(a->name);
+    const char* v = a->children && a->children->content ? reinterpret_cast<const char*>(a->children->content) : "";
+    switch (name[0]) {
+      case 'c':
+        if (std::strcmp(name, "class") == 0) w.cls = v;
+        if (std::strcmp(name, "content") == 0) w.content = v;
+        break;
+      case 'd':
+        if (std::strcmp(name, "data-testid") == 0) w.testid = v;
+        if (std::strcmp(name, "data-review-rating") == 0) w.review_rating = v;
+        break;
+      case 'i':
+        if (std::strcmp(name, "id") == 0) w.id = v;
+        if (std::strcmp(name, "itemprop") == 0) w.itemprop = v;
+        if (std::strcmp(name, "itemscope") == 0) w.itemscope = v;
+        if (std::strcmp(name, "itemtype") == 0) w.itemtype = v;
+        break;
+      case 'r':
+        if (std::strcmp(name, "rel") == 0) w.rel = v;
+        break;
+      case 't':
+        if (std::strcmp(name, "type") == 0) w.type = v;
+        if (std::strcmp(name, "typeof") == 0) w.type_of = v;
+        break;
+      default: break;
     }
   }
-  return nullptr;
+  return w;
 }
 
-bool Has(const char* value, const char* needle) { return value != nullptr && strcasestr(value, needle) != nullptr; }
+// An attribute value lower-cased (ASCII, as strcasestr compares in the C locale) into `buf`, so
+// each of the many needles below is a plain substring search instead of a strcasestr call (whose
+// per-call setup cost more than the search on these short values).
+std::string_view Lowered(const char* value, std::string& buf) {
+  buf.clear();
+  if (value == nullptr) return {};
+  for (const char* p = value; *p; ++p) buf.push_back((*p >= 'A' && *p <= 'Z') ? static_cast<char>(*p + 32) : *p);
+  return buf;
+}
 
-bool NamesCart(const char* v) {
+bool Has(std::string_view lowered, std::string_view needle) { return lowered.find(needle) != std::string_view::npos; }
+
+bool NamesCart(std::string_view v) {
   return Has(v, "cart") || Has(v, "buy") || Has(v, "cta") || Has(v, "basket") || Has(v, "kosar") || Has(v, "koszyk") ||
          Has(v, "panier") || Has(v, "carrello") || Has(v, "warenkorb");
 }
 
 void Walk(xmlNode* n, DocumentIndex& index, int& order) {
+  thread_local std::string cls_buf, id_buf, testid_buf, type_buf;
   for (; n != nullptr; n = n->next) {
     if (n->type != XML_ELEMENT_NODE) continue;
     const int pos = order++;
     const char* name = reinterpret_cast<const char*>(n->name);
-    const char* cls = AttrValue(n, "class");
-    const char* id = AttrValue(n, "id");
-    if (id != nullptr && *id) index.ids.emplace_back(id, n);
-    if (Has(cls, "price") || Has(id, "price") || Has(AttrValue(n, "data-testid"), "price") || Has(cls, "deal")) {
+    const WalkAttrs w = ReadWalkAttrs(n);
+    if (w.id != nullptr && *w.id) index.ids.emplace_back(w.id, n);
+    const std::string_view cls = Lowered(w.cls, cls_buf);
+    const std::string_view id = Lowered(w.id, id_buf);
+    if (Has(cls, "price") || Has(id, "price") || Has(Lowered(w.testid, testid_buf), "price") || Has(cls, "deal")) {
       index.price_like.push_back({n, pos});
-    } else if (const char* ip = AttrValue(n, "itemprop"); ip && std::strcmp(ip, "price") == 0) {
+    } else if (w.itemprop && std::strcmp(w.itemprop, "price") == 0) {
       index.price_like.push_back({n, pos});
     }
     bool button = std::strcmp(name, "button") == 0 || NamesCart(cls) || NamesCart(id);
     if (!button && std::strcmp(name, "input") == 0) {
-      const char* type = AttrValue(n, "type");
-      button = type &&
-               (strcasecmp(type, "submit") == 0 || strcasecmp(type, "button") == 0 || strcasecmp(type, "image") == 0);
+      button = w.type && (strcasecmp(w.type, "submit") == 0 || strcasecmp(w.type, "button") == 0 ||
+                          strcasecmp(w.type, "image") == 0);
     }
     if (button) index.buttons.push_back({n, pos});
     if (Has(cls, "rating")) index.rating_like.push_back(n);
     if (Has(cls, "stock") || Has(cls, "availability") || Has(id, "stock") || Has(id, "availability")) {
       index.stock_like.push_back(n);
     }
-    if (AttrValue(n, "data-review-rating")) index.review_rating_attr.push_back(n);
-    if (AttrValue(n, "itemscope") && AttrValue(n, "itemtype")) index.itemscopes.push_back(n);
-    if (AttrValue(n, "typeof")) index.typeofs.push_back(n);
-    if (std::strcmp(name, "meta") == 0 && AttrValue(n, "content")) index.metas.push_back(n);
-    if (std::strcmp(name, "script") == 0 && Has(AttrValue(n, "type"), "ld+json")) index.ldjson.push_back(n);
+    if (w.review_rating) index.review_rating_attr.push_back(n);
+    if (w.itemscope && w.itemtype) index.itemscopes.push_back(n);
+    if (w.type_of) index.typeofs.push_back(n);
+    if (std::strcmp(name, "meta") == 0 && w.content) index.metas.push_back(n);
+    if (std::strcmp(name, "script") == 0 && Has(Lowered(w.type, type_buf), "ld+json")) index.ldjson.push_back(n);
     if (std::strcmp(name, "h1") == 0) index.h1.push_back(n);
+    if (index.title == nullptr && std::strcmp(name, "title") == 0) index.title = n;
+    if (index.canonical == nullptr && std::strcmp(name, "link") == 0 && w.rel && std::strcmp(w.rel, "canonical") == 0) {
+      index.canonical = n;
+    }
     Walk(n->children, index, order);
   }
+}
+
+// cdataBlock (the body of a <script> or <style>) for the tree builder: kept only inside an
+// ld+json script, the one kind of raw body a layer reads.
+void KeepLdJsonBody(void* ctx, const xmlChar* value, int len) {
+  auto* ctxt = static_cast<htmlParserCtxtPtr>(ctx);
+  const xmlNode* cur = ctxt->node;
+  if (cur == nullptr || cur->type != XML_ELEMENT_NODE ||
+      std::strcmp(reinterpret_cast<const char*>(cur->name), "script") != 0) {
+    return;
+  }
+  std::string buf;
+  if (Has(Lowered(ReadWalkAttrs(cur).type, buf), "ld+json")) xmlSAX2CDataBlock(ctx, value, len);
 }
 
 }  // namespace
@@ -127,11 +187,25 @@ const DocumentIndex& HtmlDocument::Index() const {
   return *index_;
 }
 
+std::string HtmlDocument::Canonical() const {
+  const xmlNode* link = Index().canonical;
+  return link ? Attr(link, "href") : std::string();
+}
+
 std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
-  xmlDoc* doc = htmlReadMemory(
-      utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
-      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT);
+  // libxml2's own tree builder, except that script and style bodies other than ld+json are not
+  // stored: no layer reads code or CSS (Text() skips them), and on shop pages they are a good
+  // part of the bytes, each copied into text nodes and freed again.
+  htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
+  if (ctxt == nullptr || ctxt->sax == nullptr) {
+    if (ctxt) htmlFreeParserCtxt(ctxt);
+    return std::nullopt;
+  }
+  ctxt->sax->cdataBlock = KeepLdJsonBody;
+  xmlDoc* doc =
+      htmlCtxtReadMemory(ctxt, utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8", kParseOptions);
+  htmlFreeParserCtxt(ctxt);
   if (doc == nullptr) return std::nullopt;
   if (xmlDocGetRootElement(doc) == nullptr) {
     xmlFreeDoc(doc);

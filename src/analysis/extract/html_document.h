@@ -1,6 +1,7 @@
 // HtmlDocument: a parsed HTML page (libxml2's error-tolerant HTML parser) with the few XPath
 // and text helpers the extraction layers need. Internal to analysis/extract: libxml2 types stay
-// in this folder.
+// in this folder. The tree keeps no script or style bodies except ld+json ones (no layer reads
+// code or CSS; storing them cost copies of a good part of a shop page's bytes).
 //
 // Ownership: owns the xmlDoc; nodes returned are borrowed and live as long as the document.
 // Thread-safety: a document is used by one thread; compiled XPath expressions are cached per
@@ -35,12 +36,18 @@ struct DocumentIndex {
   std::vector<xmlNode*> metas;               // <meta content>
   std::vector<xmlNode*> ldjson;              // <script type="application/ld+json">
   std::vector<xmlNode*> h1;
+  xmlNode* title = nullptr;                                // the first <title>
+  xmlNode* canonical = nullptr;                            // the first <link rel="canonical">
   std::vector<std::pair<std::string_view, xmlNode*>> ids;  // sorted by id; first element per id
   xmlNode* ById(std::string_view id) const;
 };
 
 class HtmlDocument {
  public:
+  // libxml2 options for every parse of a page (the tree here, the SAX scan in page_scan.h).
+  static constexpr int kParseOptions =
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
+
   static std::optional<HtmlDocument> Parse(std::string_view utf8_html);
 
   // Nodes matching `xpath`, relative to `context` (the document when null), in document order.
@@ -51,6 +58,8 @@ class HtmlDocument {
   std::string AttrOf(const char* xpath, const char* attr, xmlNode* context = nullptr) const;
 
   xmlNode* Root() const { return xmlDocGetRootElement(doc_.get()); }
+  // href of the first <link rel="canonical"> (whitespace collapsed), or "".
+  std::string Canonical() const;
   const DocumentIndex& Index() const;
 
   // Visible text of a node: script/style/template skipped, whitespace collapsed.

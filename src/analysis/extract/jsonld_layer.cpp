@@ -342,10 +342,16 @@ void ReadProduct(const json::object& o, Partial& p) {
 }  // namespace
 
 Partial FromJsonLd(const HtmlDocument& doc, const PageContext&) {
+  std::vector<std::string> blocks;
+  for (xmlNode* script : doc.Index().ldjson) blocks.push_back(HtmlDocument::RawText(script));
+  return FromJsonLdBlocks(blocks);
+}
+
+Partial FromJsonLdBlocks(const std::vector<std::string>& blocks) {
   Partial p;
   std::vector<json::value> values;
-  for (xmlNode* script : doc.Index().ldjson) {
-    for (auto& v : ParseBlock(HtmlDocument::RawText(script))) values.push_back(std::move(v));
+  for (const std::string& block : blocks) {
+    for (auto& v : ParseBlock(block)) values.push_back(std::move(v));
   }
   std::vector<Found> found;
   for (const auto& v : values) Collect(v, false, 0, found);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analysis/extract/html_document.h"
+#include "analysis/extract/page_scan.h"
 #include "analysis/product.h"
 
 namespace worthit::analysis::extract {
@@ -21,6 +22,9 @@ namespace worthit::analysis::extract {
 struct Partial {
   std::string title, brand, sku, gtin, currency, image;
   std::optional<std::string> price;
+  // The price is an auction's current bid (bids already placed): it beats the generic layers'
+  // structured prices, which on auction sites carry the starting price the page was built with.
+  bool live_price = false;
   std::optional<std::string> availability;
   std::optional<double> rating_value;
   std::optional<double> rating_scale;
@@ -40,8 +44,12 @@ struct PageContext {
 };
 
 Partial FromJsonLd(const HtmlDocument& doc, const PageContext& ctx);
+// The same from the raw text of the page's ld+json blocks (a PageScan's, or a tree's).
+Partial FromJsonLdBlocks(const std::vector<std::string>& blocks);
 Partial FromMicrodata(const HtmlDocument& doc, const PageContext& ctx);
 Partial FromMetaTags(const HtmlDocument& doc, const PageContext& ctx);
+// The same from the page's <meta content> tags in document order (a PageScan's, or a tree's).
+Partial FromMetaTagList(const std::vector<MetaTag>& metas);
 Partial FromAmazon(const HtmlDocument& doc, const PageContext& ctx);
 Partial FromEbay(const HtmlDocument& doc, const PageContext& ctx);
 Partial FromHeuristics(const HtmlDocument& doc, const PageContext& ctx);

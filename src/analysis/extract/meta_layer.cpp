@@ -10,15 +10,24 @@
 namespace worthit::analysis::extract {
 
 Partial FromMetaTags(const HtmlDocument& doc, const PageContext&) {
+  std::vector<MetaTag> tags;
+  for (xmlNode* m : doc.Index().metas) {
+    tags.push_back({HtmlDocument::Attr(m, "property"), HtmlDocument::Attr(m, "name"), HtmlDocument::Attr(m, "itemprop"),
+                    HtmlDocument::Attr(m, "content")});
+  }
+  return FromMetaTagList(tags);
+}
+
+Partial FromMetaTagList(const std::vector<MetaTag>& tags) {
   Partial p;
   std::map<std::string, std::string> meta;
-  for (xmlNode* m : doc.Index().metas) {
-    std::string key = HtmlDocument::Attr(m, "property");
-    if (key.empty()) key = HtmlDocument::Attr(m, "name");
-    if (key.empty()) key = HtmlDocument::Attr(m, "itemprop");
+  for (const MetaTag& m : tags) {
+    std::string key = m.property;
+    if (key.empty()) key = m.name;
+    if (key.empty()) key = m.itemprop;
     if (key.empty()) continue;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    meta.emplace(key, HtmlDocument::Attr(m, "content"));  // first one wins
+    meta.emplace(key, m.content);  // first one wins
   }
   auto get = [&meta](std::initializer_list<const char*> keys) -> std::string {
     for (const char* k : keys) {

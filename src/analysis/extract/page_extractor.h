@@ -10,6 +10,8 @@
 // storefront's country for texts too short to tell.
 // Page kind: a robot check, a listing (search results, category) or a page without product
 // evidence is reported with is_product=false; its fields are whatever was found.
+// Cost: pages whose JSON-LD already fixes every field are read with a streaming scan and no tree
+// (page_scan.h); the record is the same as the tree path's.
 // Thread-safety: ExtractProductPage may run on many threads at once.
 // Failure: EXTRACT_UNPARSABLE (permanent) when the input builds no HTML tree (empty, binary).
 #pragma once

@@ -328,3 +328,28 @@ TEST(PageExtractorTest, IdentifiersAreCleaned) {
 
 }  // namespace
 }  // namespace worthit::analysis::extract
+
+namespace worthit::analysis::extract {
+namespace {
+
+TEST(PageExtractorTest, AuctionCurrentBidBeatsTheStartingPriceInMarkup) {
+  // JSON-LD carries the starting price (150); the bid box shows the current bid after 2 bids.
+  auto page = Extract("auction_lot.html", "https://lakeside.example/item/4471203", "lakeside.example");
+  EXPECT_TRUE(page.is_product);
+  EXPECT_EQ(page.product.title, "Pair of woven pillows, 1960s");
+  EXPECT_EQ(page.product.price, "200");  // not the starting 150, not a related lot's 500 or 90
+  EXPECT_EQ(page.product.currency, "USD");
+  EXPECT_EQ(page.sources.at("price"), "heuristic");
+  EXPECT_EQ(page.sources.at("title"), "jsonld");
+}
+
+TEST(PageExtractorTest, NoBidsPlacedOrShopOffersKeepTheStructuredPrice) {
+  // "0 Gebote": nobody has bid, the structured price stands; "3 offerte" (a shop's deals in
+  // Italian) is not a bid count.
+  auto page = Extract("auction_no_bids.html", "https://auktion.example/los/77", "auktion.example");
+  EXPECT_EQ(page.product.price, "80");
+  EXPECT_EQ(page.sources.at("price"), "jsonld");
+}
+
+}  // namespace
+}  // namespace worthit::analysis::extract

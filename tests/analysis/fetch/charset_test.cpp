@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace worthit::analysis::fetch {
 namespace {
 
@@ -31,6 +33,11 @@ TEST(CharsetTest, KeepsUtf8AndFallsBackForUnlabelledBytes) {
   EXPECT_EQ(ToUtf8("ok \xFF ok", "utf-8").text, "ok \xEF\xBF\xBD ok");
   EXPECT_TRUE(IsValidUtf8("€ è"));
   EXPECT_FALSE(IsValidUtf8("\xC3"));
+  // Long ASCII runs are checked eight bytes at a time: a bad byte anywhere after one still counts.
+  EXPECT_TRUE(IsValidUtf8(std::string(37, 'a') + "€" + std::string(20, 'b') + "è"));
+  EXPECT_FALSE(IsValidUtf8(std::string(16, 'a') + "\xC3"));
+  EXPECT_FALSE(IsValidUtf8(std::string(17, 'a') + "\xFF" + std::string(9, 'c')));
+  EXPECT_FALSE(IsValidUtf8(std::string(8, 'a') + "\xE2\x82" + std::string(8, 'c')));
 }
 
 }  // namespace

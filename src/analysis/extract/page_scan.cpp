@@ -1,0 +1,200 @@
+#include "analysis/extract/page_scan.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parserInternals.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <memory>
+
+#include "analysis/extract/html_document.h"
+#include "analysis/extract/numbers.h"
+
+namespace worthit::analysis::extract {
+namespace {
+
+struct ScanState {
+  PageScan scan;
+  bool any_element = false;
+  bool in_ldjson = false;
+  bool canonical_found = false;  // the first <link rel="canonical"> was seen (its href may be "")
+  std::string text;              // all text outside script/style bodies, in document order
+};
+
+// One scan per thread at a time: the SAX callbacks find their state here (libxml2's userData is
+// reset by htmlCtxtReadMemory to the parser context).
+thread_local ScanState* t_state = nullptr;
+
+// The attributes any of the collected facts reads, found in one pass over an element's list
+// (the parser has already dropped repeated attributes, so each name occurs once). A present
+// attribute without a value reads "", as the tree's attribute does.
+struct Attrs {
+  const char *lang = nullptr, *itemscope = nullptr, *itemtype = nullptr, *type_of = nullptr, *type = nullptr,
+             *content = nullptr, *property = nullptr, *name = nullptr, *itemprop = nullptr, *rel = nullptr,
+             *href = nullptr, *review_rating = nullptr;
+};
+
+Attrs ReadAttrs(const xmlChar** atts) {
+  Attrs a;
+  for (size_t i = 0; atts[i] != nullptr; i += 2) {
+    const char* n = reinterpret_cast<const char*>(atts[i]);
+    const char* v = atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
+    switch (n[0]) {
+      case 'c':
+        if (std::strcmp(n, "content") == 0) a.content = v;
+        break;
+      case 'd':
+        if (std::strcmp(n, "data-review-rating") == 0) a.review_rating = v;
+        break;
+      case 'h':
+        if (std::strcmp(n, "href") == 0) a.href = v;
+        break;
+      case 'i':
+        if (std::strcmp(n, "itemscope") == 0) a.itemscope = v;
+        if (std::strcmp(n, "itemtype") == 0) a.itemtype = v;
+        if (std::strcmp(n, "itemprop") == 0) a.itemprop = v;
+        break;
+      case 'l':
+        if (std::strcmp(n, "lang") == 0) a.lang = v;
+        break;
+      case 'n':
+        if (std::strcmp(n, "name") == 0) a.name = v;
+        break;
+      case 'p':
+        if (std::strcmp(n, "property") == 0) a.property = v;
+        break;
+      case 'r':
+        if (std::strcmp(n, "rel") == 0) a.rel = v;
+        break;
+      case 't':
+        if (std::strcmp(n, "type") == 0) a.type = v;
+        if (std::strcmp(n, "typeof") == 0) a.type_of = v;
+        break;
+      default: break;
+    }
+  }
+  return a;
+}
+
+std::string Collapsed(const char* value) { return value ? CollapseSpace(value) : std::string(); }
+
+bool HasCaseless(const char* value, const char* needle) {
+  if (value == nullptr) return false;
+  const size_t n = std::strlen(needle);
+  for (const char* p = value; *p; ++p) {
+    if (strncasecmp(p, needle, n) == 0) return true;
+  }
+  return false;
+}
+
+void OnStart(void*, const xmlChar* xname, const xmlChar** atts) {
+  ScanState& s = *t_state;
+  const bool root = !s.any_element;
+  s.any_element = true;
+  if (atts == nullptr) return;
+  const Attrs a = ReadAttrs(atts);
+  if (root) s.scan.root_lang = Collapsed(a.lang);
+  if ((a.itemscope && a.itemtype) || a.type_of) s.scan.has_microdata = true;
+  if (a.review_rating) s.scan.has_review_rating_attr = true;
+  const char* name = reinterpret_cast<const char*>(xname);
+  if (std::strcmp(name, "meta") == 0) {
+    if (a.content != nullptr) {
+      s.scan.metas.push_back({Collapsed(a.property), Collapsed(a.name), Collapsed(a.itemprop), Collapsed(a.content)});
+    }
+  } else if (std::strcmp(name, "script") == 0) {
+    if (HasCaseless(a.type, "ld+json")) {
+      s.in_ldjson = true;
+      s.scan.ldjson.emplace_back();
+    }
+  } else if (std::strcmp(name, "link") == 0 && !s.canonical_found) {
+    if (a.rel != nullptr && std::strcmp(a.rel, "canonical") == 0) {
+      s.canonical_found = true;
+      s.scan.canonical = Collapsed(a.href);
+    }
+  }
+}
+
+void OnEnd(void*, const xmlChar* name) {
+  ScanState& s = *t_state;
+  if (s.in_ldjson && std::strcmp(reinterpret_cast<const char*>(name), "script") == 0) s.in_ldjson = false;
+}
+
+char LowerAscii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c); }
+
+// Whether `text` (all the page's text, concatenated) could hold a bid count the heuristic layer
+// reads in an element's Text(): a kBidWords word (ASCII case ignored) with a digit before it,
+// past any whitespace or non-ASCII bytes (Text() collapses those, no-break and thin spaces
+// included, and inserts spaces between blocks). Over-reporting only costs the fast path.
+// The one thing it cannot see is a digit and a word that Text() joins across a <noscript> or
+// <template> inside the bid box, whose text sits between them here.
+bool MayHaveBidCount(const std::string& text) {
+  // Stems of kBidWords: the scan does not check where a word ends, so a stem stands for them all.
+  static constexpr std::string_view kStems[] = {"bid", "gebot", "enchère", "puja", "puntat"};
+  const size_t n = text.size();
+  // One pass from each digit forward (digits are rarer than letters in page text).
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) continue;
+    size_t w = i + 1;
+    while (w < n &&
+           (std::isspace(static_cast<unsigned char>(text[w])) || static_cast<unsigned char>(text[w]) >= 0x80)) {
+      ++w;
+    }
+    // The skip stops at the word: every stem starts with an ASCII letter.
+    for (std::string_view stem : kStems) {
+      if (n - w < stem.size()) continue;
+      size_t k = 0;
+      while (k < stem.size() && LowerAscii(static_cast<unsigned char>(text[w + k])) == stem[k]) ++k;
+      if (k == stem.size()) return true;
+    }
+  }
+  return false;
+}
+
+void OnText(void*, const xmlChar* ch, int len) {
+  ScanState& s = *t_state;
+  if (len <= 0) return;
+  if (s.in_ldjson) {
+    s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+    return;
+  }
+  s.text.append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+}
+
+// Script and style bodies: only an ld+json script's is kept (other scripts' code and CSS are
+// not text any layer reads).
+void OnCdata(void*, const xmlChar* ch, int len) {
+  ScanState& s = *t_state;
+  if (s.in_ldjson) s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+}
+
+struct CtxtDeleter {
+  void operator()(htmlParserCtxt* c) const { htmlFreeParserCtxt(c); }
+};
+
+}  // namespace
+
+std::optional<PageScan> ScanPage(std::string_view utf8_html) {
+  if (utf8_html.empty()) return std::nullopt;
+  std::unique_ptr<htmlParserCtxt, CtxtDeleter> ctxt(htmlNewParserCtxt());
+  if (ctxt == nullptr || ctxt->sax == nullptr) return std::nullopt;
+  // Only the callbacks above: no startDocument, so libxml2 builds no tree.
+  std::memset(ctxt->sax, 0, sizeof(htmlSAXHandler));
+  ctxt->sax->startElement = OnStart;
+  ctxt->sax->endElement = OnEnd;
+  ctxt->sax->characters = OnText;
+  ctxt->sax->cdataBlock = OnCdata;
+  ctxt->sax->initialized = 1;
+  ScanState state;
+  t_state = &state;
+  // Same encoding and options as HtmlDocument::Parse, so the events are the tree's.
+  xmlDoc* doc = htmlCtxtReadMemory(ctxt.get(), utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
+                                   HtmlDocument::kParseOptions);
+  t_state = nullptr;
+  if (doc != nullptr) xmlFreeDoc(doc);  // never built without startDocument; defensive
+  if (!state.any_element) return std::nullopt;
+  state.scan.mentions_bids = MayHaveBidCount(state.text);
+  return std::move(state.scan);
+}
+
+}  // namespace worthit::analysis::extract

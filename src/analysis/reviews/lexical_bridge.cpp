@@ -38,9 +38,9 @@ const LexicalBridge& LexicalBridge::Builtin() {
   return kBridge;
 }
 
-std::string LexicalBridge::Apply(std::string_view lang, const std::string& normalized) const {
+std::string LexicalBridge::Apply(std::string_view lang, std::string_view normalized) const {
   const auto it = by_lang_.find(std::string(lang));
-  if (it == by_lang_.end()) return normalized;
+  if (it == by_lang_.end()) return std::string(normalized);
   const auto& table = it->second;
   std::vector<std::string_view> tokens;
   std::string_view rest = normalized;

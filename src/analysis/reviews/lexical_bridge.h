@@ -22,7 +22,7 @@ class LexicalBridge {
   static const LexicalBridge& Builtin();
 
   bool Covers(std::string_view lang) const { return by_lang_.count(std::string(lang)) > 0; }
-  std::string Apply(std::string_view lang, const std::string& normalized) const;
+  std::string Apply(std::string_view lang, std::string_view normalized) const;
 
  private:
   std::map<std::string, std::map<std::string, std::string>> by_lang_;  // lang -> phrase -> English

@@ -6,6 +6,7 @@
 #include <fasttext/vector.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace worthit::analysis::reviews {
@@ -46,6 +47,7 @@ inline bool IsSeparator(char c) {
   return c == ' ' || c == '\r' || c == '\t' || c == '\v' || c == '\f' || c == '\0' || c == '\n';
 }
 
+// Adds the first kMaxLabels floats of a row (padding is zero) to the double accumulator.
 inline void AddRow(double* acc, const float* row) {
   for (size_t l = 0; l < FastTextFastPath::kMaxLabels; ++l) acc[l] += row[l];
 }
@@ -97,10 +99,18 @@ int32_t FastTextFastPath::FindWord(std::string_view token, uint32_t hash) const 
     const Slot& slot = slots_[s];
     if (slot.word < 0) return -1;
     if (slot.hash == hash) {
-      const uint32_t b = word_off_[slot.word], e = word_off_[slot.word + 1];
-      if (e - b == token.size() && std::string_view(pool_).substr(b, e - b) == token) return slot.word;
+      const WordRecord& r = words_[slot.word];
+      if (r.length == token.size() && std::equal(token.begin(), token.end(), pool_.data() + r.offset))
+        return slot.word;
     }
   }
+}
+
+int32_t FastTextFastPath::BucketRank(uint32_t bucket) const {
+  const uint64_t bits = kept_bits_[bucket >> 6];
+  const uint64_t bit = uint64_t{1} << (bucket & 63);
+  if (!(bits & bit)) return -1;
+  return static_cast<int32_t>(kept_rank_[bucket >> 6] + static_cast<uint32_t>(std::popcount(bits & (bit - 1))));
 }
 
 bool FastTextFastPath::IsLabel(std::string_view token) const {
@@ -132,19 +142,31 @@ Result<FastTextFastPath> FastTextFastPath::Build(fasttext::FastText& model) {
   fp.eow_ = fasttext::Dictionary::EOW;
 
   // Bucket -> kept row (Dictionary::pushHash): unpruned models keep every bucket, a pruned one
-  // only those in its prune index, and a prune index of size 0 drops every n-gram.
+  // only those in its prune index, and a prune index of size 0 drops every n-gram. `row_of`
+  // is fastText's row for each bucket (only while building).
   const int64_t prune_size = DictionaryInternals::PruneIdxSize(*dict);
   const int64_t nngrams = prune_size < 0 ? args.bucket : prune_size;
-  fp.bucket_row_.assign(fp.bucket_, -1);
+  std::vector<int32_t> row_of(fp.bucket_, -1);
   if (prune_size < 0) {
-    for (uint32_t b = 0; b < fp.bucket_; ++b) fp.bucket_row_[b] = static_cast<int32_t>(b);
+    for (uint32_t b = 0; b < fp.bucket_; ++b) row_of[b] = static_cast<int32_t>(b);
   } else {
     for (const auto& [b, row] : DictionaryInternals::PruneIdx(*dict)) {
       if (b < 0 || static_cast<uint32_t>(b) >= fp.bucket_ || row < 0 || row >= nngrams)
         return Error::Permanent("MODEL_INVALID", "prune index entry out of range");
-      fp.bucket_row_[b] = row;
+      row_of[b] = row;
     }
   }
+  fp.kept_bits_.assign((fp.bucket_ + 63) / 64, 0);
+  fp.kept_rank_.assign(fp.kept_bits_.size(), 0);
+  for (uint32_t b = 0; b < fp.bucket_; ++b) {
+    if (row_of[b] >= 0) {
+      fp.kept_bits_[b >> 6] |= uint64_t{1} << (b & 63);
+      fp.ngram_row_id_.push_back(fp.nwords_ + row_of[b]);
+    }
+  }
+  for (size_t w = 1; w < fp.kept_bits_.size(); ++w)
+    fp.kept_rank_[w] = fp.kept_rank_[w - 1] + static_cast<uint32_t>(std::popcount(fp.kept_bits_[w - 1]));
+  const size_t kept = fp.ngram_row_id_.size();
 
   // Output rows, de-quantized when the model was quantized with -qout.
   const int dim = args.dim;
@@ -165,13 +187,14 @@ Result<FastTextFastPath> FastTextFastPath::Build(fasttext::FastText& model) {
       out[l] = d;
     }
   };
-  std::vector<double> ngram_d(static_cast<size_t>(nngrams) * kMaxLabels, 0.0);
-  fp.ngram_proj_.assign(static_cast<size_t>(nngrams) * kMaxLabels, 0.0f);
-  for (int64_t r = 0; r < nngrams; ++r) {
-    double* d = &ngram_d[static_cast<size_t>(r) * kMaxLabels];
-    project(static_cast<int32_t>(fp.nwords_ + r), d);
-    for (size_t l = 0; l < kMaxLabels; ++l)
-      fp.ngram_proj_[static_cast<size_t>(r) * kMaxLabels + l] = static_cast<float>(d[l]);
+  // Projections of the kept n-gram rows, in bucket order (index = BucketRank); the doubles are
+  // kept while building so word sums are rounded once.
+  std::vector<double> ngram_d(kept * kMaxLabels, 0.0);
+  fp.ngram_proj_.assign(kept * kRowStride, 0.0f);
+  for (size_t k = 0; k < kept; ++k) {
+    double* d = &ngram_d[k * kMaxLabels];
+    project(fp.ngram_row_id_[k], d);
+    for (size_t l = 0; l < kMaxLabels; ++l) fp.ngram_proj_[k * kRowStride + l] = static_cast<float>(d[l]);
   }
 
   // Vocabulary: table, sums and counts; each word's rows recomputed with our hashing must be the
@@ -179,20 +202,23 @@ Result<FastTextFastPath> FastTextFastPath::Build(fasttext::FastText& model) {
   size_t cap = 16;
   while (cap < static_cast<size_t>(fp.nwords_) * 2) cap <<= 1;
   fp.slots_.assign(cap, Slot{});
-  fp.word_off_.reserve(fp.nwords_ + 1);
-  fp.word_off_.push_back(0);
-  fp.word_sum_.assign(static_cast<size_t>(fp.nwords_) * kMaxLabels, 0.0f);
-  fp.word_rows_.assign(fp.nwords_, 0);
-  std::vector<int32_t> mine;
+  fp.words_.assign(fp.nwords_, WordRecord{});
+  std::vector<int32_t> mine, ranks;
   double own[kMaxLabels];
   for (int32_t w = 0; w < fp.nwords_; ++w) {
     const std::string word = dict->getWord(w);
+    WordRecord& rec = fp.words_[w];
+    rec.offset = static_cast<uint32_t>(fp.pool_.size());
+    rec.length = static_cast<uint32_t>(word.size());
     fp.pool_ += word;
-    fp.word_off_.push_back(static_cast<uint32_t>(fp.pool_.size()));
     mine.assign(1, w);
+    ranks.clear();
     if (word != fp.eos_) {
       fp.ForEachSubwordBucket(word, [&](uint32_t b) {
-        if (fp.bucket_row_[b] >= 0) mine.push_back(fp.nwords_ + fp.bucket_row_[b]);
+        const int32_t k = fp.BucketRank(b);
+        if (k < 0) return;
+        ranks.push_back(k);
+        mine.push_back(fp.ngram_row_id_[k]);
       });
     }
     const std::vector<int32_t> expected = fp.maxn_ <= 0 ? std::vector<int32_t>{w} : dict->getSubwords(w);
@@ -201,13 +227,12 @@ Result<FastTextFastPath> FastTextFastPath::Build(fasttext::FastText& model) {
     double sum[kMaxLabels] = {};
     project(w, own);
     for (int32_t l = 0; l < fp.nlabels_; ++l) sum[l] += own[l];
-    for (size_t k = 1; k < mine.size(); ++k) {
-      const double* d = &ngram_d[static_cast<size_t>(mine[k] - fp.nwords_) * kMaxLabels];
+    for (const int32_t k : ranks) {
+      const double* d = &ngram_d[static_cast<size_t>(k) * kMaxLabels];
       for (int32_t l = 0; l < fp.nlabels_; ++l) sum[l] += d[l];
     }
-    for (int32_t l = 0; l < fp.nlabels_; ++l)
-      fp.word_sum_[static_cast<size_t>(w) * kMaxLabels + l] = static_cast<float>(sum[l]);
-    fp.word_rows_[w] = static_cast<uint32_t>(mine.size());
+    for (int32_t l = 0; l < fp.nlabels_; ++l) rec.sum[l] = static_cast<float>(sum[l]);
+    rec.rows = static_cast<uint32_t>(mine.size());
     const uint32_t h = FnvHash(word);
     size_t s = h & (cap - 1);
     while (fp.slots_[s].word >= 0) s = (s + 1) & (cap - 1);
@@ -227,11 +252,11 @@ void FastTextFastPath::InputRows(std::string_view line, std::vector<int32_t>& ro
       rows.push_back(w);
       if (maxn_ > 0 && !eos)
         ForEachSubwordBucket(token, [&](uint32_t b) {
-          if (bucket_row_[b] >= 0) rows.push_back(nwords_ + bucket_row_[b]);
+          if (const int32_t k = BucketRank(b); k >= 0) rows.push_back(ngram_row_id_[k]);
         });
     } else if (!eos) {
       ForEachSubwordBucket(token, [&](uint32_t b) {
-        if (bucket_row_[b] >= 0) rows.push_back(nwords_ + bucket_row_[b]);
+        if (const int32_t k = BucketRank(b); k >= 0) rows.push_back(ngram_row_id_[k]);
       });
     }
     hashes.push_back(static_cast<int32_t>(h));
@@ -241,8 +266,7 @@ void FastTextFastPath::InputRows(std::string_view line, std::vector<int32_t>& ro
     uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hashes[i]));
     for (size_t j = i + 1; j < hashes.size() && j < i + word_ngrams_; ++j) {
       h = h * kWordNgramPrime + static_cast<uint64_t>(static_cast<int64_t>(hashes[j]));
-      const int32_t row = bucket_row_[h % bucket_];
-      if (row >= 0) rows.push_back(nwords_ + row);
+      if (const int32_t k = BucketRank(static_cast<uint32_t>(h % bucket_)); k >= 0) rows.push_back(ngram_row_id_[k]);
     }
   }
 }
@@ -257,9 +281,9 @@ size_t FastTextFastPath::Probabilities(std::string_view line, Probs& probs) cons
   size_t ntokens = 0;
   const size_t back = static_cast<size_t>(word_ngrams_ - 1);
   auto add_bucket = [&](uint32_t b) {
-    const int32_t row = bucket_row_[b];
-    if (row >= 0) {
-      AddRow(acc, &ngram_proj_[static_cast<size_t>(row) * kMaxLabels]);
+    const int32_t k = BucketRank(b);
+    if (k >= 0) {
+      AddRow(acc, &ngram_proj_[static_cast<size_t>(k) * kRowStride]);
       ++count;
     }
   };
@@ -267,8 +291,8 @@ size_t FastTextFastPath::Probabilities(std::string_view line, Probs& probs) cons
     const uint32_t h = FnvHash(token);
     const int32_t w = FindWord(token, h);
     if (w >= 0) {
-      AddRow(acc, &word_sum_[static_cast<size_t>(w) * kMaxLabels]);
-      count += word_rows_[w];
+      AddRow(acc, words_[w].sum);
+      count += words_[w].rows;
     } else if (IsLabel(token)) {
       return;  // labels are neither input rows nor part of word n-grams
     } else if (!eos) {
@@ -305,9 +329,9 @@ size_t FastTextFastPath::Probabilities(std::string_view line, Probs& probs) cons
 }
 
 size_t FastTextFastPath::MemoryBytes() const {
-  return slots_.size() * sizeof(Slot) + pool_.size() + word_off_.size() * sizeof(uint32_t) +
-         word_sum_.size() * sizeof(float) + word_rows_.size() * sizeof(uint32_t) + ngram_proj_.size() * sizeof(float) +
-         bucket_row_.size() * sizeof(int32_t);
+  return slots_.size() * sizeof(Slot) + pool_.size() + words_.size() * sizeof(WordRecord) +
+         kept_bits_.size() * sizeof(uint64_t) + kept_rank_.size() * sizeof(uint32_t) +
+         ngram_proj_.size() * sizeof(float) + ngram_row_id_.size() * sizeof(int32_t);
 }
 
 }  // namespace worthit::analysis::reviews

@@ -17,11 +17,13 @@
 // than predict differently.
 //
 // Memory (the shipped model: 32,778 words, 67,222 kept n-gram rows, bucket 500,000, 5 labels):
-// word sums 32,778 x 32 B + n-gram rows 67,222 x 32 B + bucket remap 500,000 x 4 B + vocabulary
-// strings and hash slots ~0.7 MB = ~6 MB, all of the vocabulary. No cap on the number of words is
-// needed: a word costs 32 B + its string here (vs dim x 4 = 200 B per row for the de-quantized
-// input matrix this replaces, ~20 MB), and a model's rows are already bounded by its training
-// (quantization cutoff). An unpruned model costs (words + bucket) x 32 B + bucket x 4 B.
+// word records 32,778 x 32 B + hash slots 65,536 x 8 B + word text ~0.3 MB + n-gram rows
+// 67,222 x (32 + 4) B + kept-bucket bitmap and ranks 94 KB = ~4.2 MB (MemoryBytes()), covering
+// the whole vocabulary. No cap on the number of words is needed: a word costs ~40 B + its text
+// here (vs dim x 4 = 200 B per row for the de-quantized input matrix this replaces, ~20 MB, and
+// the quantized model itself, ~4 MB, is freed after Build), and a model's rows are already
+// bounded by its training (quantization cutoff). An unpruned model costs ~40 B per word plus
+// 36 B per bucket (500,000 buckets: 18 MB).
 // Ownership: self-contained (copies what it needs; the fastText model may be freed after Build).
 // Thread-safety: immutable after Build; InputRows/Probabilities are const and re-entrant (state
 // on the stack, plus one thread_local scratch string for long out-of-vocabulary tokens).
@@ -46,9 +48,11 @@ namespace worthit::analysis::reviews {
 
 class FastTextFastPath {
  public:
-  // One 32-byte stride per projected row: 8 floats hold up to 8 labels and keep rows aligned
-  // for vector adds (the review model has 5).
-  static constexpr size_t kMaxLabels = 8;
+  // Labels a model may have (the star model has 5): a word record (5 sums + 3 words) and an
+  // n-gram row (kRowStride floats) are 32 bytes each, aligned, never straddling a cache line.
+  static constexpr size_t kMaxLabels = 5;
+  static constexpr size_t kWordLabels = kMaxLabels;
+  static constexpr size_t kRowStride = 8;
   // Word n-gram hashes of the last tokens live in a ring on the stack; fastText models use 1-3.
   static constexpr int kMaxWordNgrams = 16;
   using Probs = std::array<float, kMaxLabels>;
@@ -73,11 +77,22 @@ class FastTextFastPath {
     uint32_t hash = 0;
     int32_t word = -1;  // -1: empty
   };
+  // One cache line holds half a record pair: the word's summed projection, how many rows it
+  // covers and where its text is (to confirm a hash match), so a hit costs one line + the text.
+  struct WordRecord {
+    float sum[kWordLabels] = {};
+    uint32_t rows = 0;
+    uint32_t offset = 0;  // in pool_
+    uint32_t length = 0;
+  };
+  static_assert(sizeof(WordRecord) == 32);
 
   FastTextFastPath() = default;
 
   int32_t FindWord(std::string_view token, uint32_t hash) const;
   bool IsLabel(std::string_view token) const;
+  // Rank of a kept n-gram bucket among the kept ones (its projection's index), -1 if pruned.
+  int32_t BucketRank(uint32_t bucket) const;
   // Calls fn(bucket) for each character n-gram of `<token>` as Dictionary::computeSubwords does.
   template <class Fn>
   void ForEachSubwordBucket(std::string_view token, Fn&& fn) const;
@@ -87,13 +102,16 @@ class FastTextFastPath {
   int minn_ = 0, maxn_ = 0, word_ngrams_ = 1;
   uint32_t bucket_ = 0;
   std::string label_prefix_, eos_, bow_, eow_;
-  std::vector<Slot> slots_;          // open addressing on the token's FNV-1a hash, power of 2
-  std::string pool_;                 // vocabulary words, back to back
-  std::vector<uint32_t> word_off_;   // word w is pool_[word_off_[w], word_off_[w + 1])
-  std::vector<float> word_sum_;      // per word: sum of its rows' projections, kMaxLabels stride
-  std::vector<uint32_t> word_rows_;  // per word: how many rows that sum covers
-  std::vector<float> ngram_proj_;    // per kept n-gram row: its projection, kMaxLabels stride
-  std::vector<int32_t> bucket_row_;  // bucket id -> kept n-gram row, -1 when pruned away
+  std::vector<Slot> slots_;           // open addressing on the token's FNV-1a hash, power of 2
+  std::string pool_;                  // vocabulary words, back to back
+  std::vector<WordRecord> words_;     // by fastText word id
+  // Kept n-gram buckets as a bitmap with a running popcount per 64 buckets: the bucket -> row
+  // remap (fastText's prune index) in bucket/8 + bucket/16 bytes, small enough to stay in cache
+  // (a dense int32 array was 2 MB and its look-ups a third of the time).
+  std::vector<uint64_t> kept_bits_;
+  std::vector<uint32_t> kept_rank_;
+  std::vector<float> ngram_proj_;     // per kept bucket, in bucket order: projection, kRowStride
+  std::vector<int32_t> ngram_row_id_; // per kept bucket: fastText's input row id (InputRows only)
 };
 
 }  // namespace worthit::analysis::reviews

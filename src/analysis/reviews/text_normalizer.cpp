@@ -150,6 +150,18 @@ void NormalizeReviewTextInto(std::string_view text, std::string& out) {
       out += "__num__ ";
       continue;
     }
+    // ASCII letters and '_' (most of any Latin-script review): lowered and copied as they are,
+    // exactly what the general path below does for them, without decoding.
+    if ((c >= 'a' && c <= 'z') || c == '_') {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c + 32));
+      ++i;
+      continue;
+    }
     uint32_t cp = 0;
     const size_t len = Decode(text, i, cp);
     if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0xA0 || cp == 0x202F) {

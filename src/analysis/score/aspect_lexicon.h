@@ -6,6 +6,7 @@
 // Failure modes: Parse returns LEXICON_INVALID on a malformed row.
 #pragma once
 
+#include <array>
 #include <map>
 #include <set>
 #include <string>
@@ -55,6 +56,9 @@ class AspectLexicon {
   void BuildIndex();
   std::unordered_map<std::string, std::vector<std::pair<size_t, size_t>>> by_first_word_;
   std::vector<std::pair<size_t, size_t>> single_prefix_;
+  // single_prefix_ split by the keyword's first byte: a token is only compared with the prefixes
+  // that start like it (42 prefixes x every token was a fifth of a page's analysis).
+  std::array<std::vector<std::pair<size_t, size_t>>, 256> prefix_by_first_byte_;
   std::unordered_set<std::string> single_exact_;
 };
 

@@ -8,6 +8,9 @@
 
 #include <cmath>
 #include <fstream>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <optional>
 #include <sstream>
 
@@ -205,7 +208,15 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path, Re
     if (!parsed.ok()) return Error::Permanent("MODEL_INVALID", calib_path + ": " + parsed.error().message);
     calibration = std::move(*parsed);
   }
-  if (fast) ft.reset();  // the fast path's tables replace the model (~4-24 MB less per process)
+  if (fast) {
+    // The fast path's tables replace the model: free it, and hand the load's peak (the
+    // quantized model, build scratch) back to the system, or the process keeps ~9 MB of heap it
+    // will not use (measured: +14.2 MB RSS without the trim, +5.5 MB with it).
+    ft.reset();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+  }
   return std::unique_ptr<ReviewModel>(
       std::make_unique<FastTextReviewModel>(std::move(ft), std::move(fast), std::move(calibration), label_of));
 }

@@ -49,7 +49,7 @@ class AspectLexicon {
 
  private:
   std::vector<Aspect> aspects_;
-  std::set<std::string> stopwords_;
+  std::unordered_set<std::string> stopwords_;  // looked up for every token pair of every sentence
   std::set<std::string> languages_;
   // Indexes built by Parse (Match runs for every sentence of every page): keywords by their
   // first word, and the single-word prefix keywords that need a StartsWith scan.

@@ -91,9 +91,9 @@ class FastTextReviewModel final : public ReviewModel {
 
  private:
   StarPrediction PredictLine(std::string_view line, std::string_view lang) const {
-    std::string bridged;
+    thread_local std::string bridged;  // a separate buffer: `line` may be Predict's
     if (!line.empty() && !lang.empty() && bridge_.Covers(lang)) {
-      bridged = bridge_.Apply(lang, line);
+      bridge_.ApplyInto(lang, line, bridged);
       line = bridged;
     }
     if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read

@@ -100,8 +100,7 @@ int32_t FastTextFastPath::FindWord(std::string_view token, uint32_t hash) const 
     if (slot.word < 0) return -1;
     if (slot.hash == hash) {
       const WordRecord& r = words_[slot.word];
-      if (r.length == token.size() && std::equal(token.begin(), token.end(), pool_.data() + r.offset))
-        return slot.word;
+      if (r.length == token.size() && std::equal(token.begin(), token.end(), pool_.data() + r.offset)) return slot.word;
     }
   }
 }
@@ -312,7 +311,8 @@ size_t FastTextFastPath::Probabilities(std::string_view line, Probs& probs) cons
     ++ntokens;
   });
   if (count == 0) return 0;
-  // Model::computeHidden scales the summed rows by (real)(1.0 / n); SoftmaxLoss::computeOutput.
+  // The mean of the rows' logits (Model::computeHidden averages the rows in float, then the
+  // output matrix applies; the same up to rounding), then SoftmaxLoss::computeOutput in float.
   const double scale = 1.0 / static_cast<double>(count);
   float max = static_cast<float>(acc[0] * scale);
   for (int32_t l = 0; l < nlabels_; ++l) {

@@ -5,10 +5,12 @@
 // with columns lang,stars,text (default /work/shared/data/reviews/marc-train.csv, read at run
 // time, never copied; when absent, the repository's test fixtures are used).
 // Reported side by side in one run: text normalisation alone, one review through the model
-// (reviews/s on one core), a batch of 100 reviews, and per page: AnalyzeProduct (50 reviews,
-// their sentences, trust, pros/cons, score) + RenderCard.
+// (reviews/s on one core) with the fast engine and with fastText's own (A/B), one sentence, and
+// per page: AnalyzeProduct (50 reviews, their sentences, trust, pros/cons, score) + RenderCard.
+// Before timing it prints how far the two engines' predictions are apart on all the texts.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -23,7 +25,8 @@ namespace {
 using namespace worthit::analysis;
 
 struct Fixture {
-  std::unique_ptr<reviews::ReviewModel> model;
+  std::unique_ptr<reviews::ReviewModel> model;      // the engine the bot uses (fast path)
+  std::unique_ptr<reviews::ReviewModel> reference;  // fastText's own getLine + predict
   std::vector<std::string> texts;
   ProductPage page;
 };
@@ -39,6 +42,9 @@ const Fixture& Get() {
       std::exit(2);
     }
     f.model = std::move(*model);
+    auto reference = reviews::LoadReviewModel(model_path, reviews::ReviewEngine::kFastTextReference);
+    if (!reference.ok()) std::exit(2);
+    f.reference = std::move(*reference);
     const char* data_env = std::getenv("WORTHIT_BENCH_REVIEWS");
     auto rows = reviews::ReadLabelledCsv(data_env ? data_env : "/work/shared/data/reviews/marc-train.csv");
     if (!rows.ok() || rows->empty())
@@ -74,6 +80,30 @@ const Fixture& Get() {
   return f;
 }
 
+// Once per run, before timing: the fast engine against fastText's own on every benchmark text
+// and sentence (largest probability difference, argmax disagreements) and on the page's card.
+void CompareEngines(const Fixture& f) {
+  double max_diff = 0;
+  size_t n = 0, argmax_differs = 0;
+  auto compare = [&](const std::string& text) {
+    const auto a = f.model->Predict(text, "en");
+    const auto b = f.reference->Predict(text, "en");
+    for (int s = 0; s < 5; ++s) max_diff = std::max(max_diff, std::abs(a.probs[s] - b.probs[s]));
+    argmax_differs += a.stars != b.stars;
+    ++n;
+  };
+  for (const auto& t : f.texts) {
+    compare(t);
+    for (const auto& s : reviews::SplitSentences(t)) compare(s);
+  }
+  score::PriceHistory history{"39.90", "2026-10-02", "52.00", 14};
+  const bool same_card = card::RenderCard(f.page, score::AnalyzeProduct(f.page, *f.model, &history, "it"), {}).html ==
+                         card::RenderCard(f.page, score::AnalyzeProduct(f.page, *f.reference, &history, "it"), {}).html;
+  std::cerr << "reviews_bench: fast vs fastText engine on " << n << " reviews and sentences: max |dp| " << max_diff
+            << ", argmax differs " << argmax_differs << ", page card " << (same_card ? "identical" : "DIFFERENT")
+            << "\n";
+}
+
 void BM_NormalizeText(benchmark::State& state) {
   const auto& f = Get();
   size_t i = 0, bytes = 0;
@@ -94,6 +124,25 @@ void BM_ClassifyReview(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ClassifyReview);
+
+// As read for an Italian page: the lexical bridge (Italian opinion words -> English) runs first.
+void BM_ClassifyReviewItalian(benchmark::State& state) {
+  const auto& f = Get();
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(f.model->Predict(f.texts[i++ % f.texts.size()], "it"));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClassifyReviewItalian);
+
+// The same through fastText's own Dictionary::getLine + FastText::predict (the engine before
+// the fast path, with today's normalisation): the in-binary A/B.
+void BM_ClassifyReviewFastTextEngine(benchmark::State& state) {
+  const auto& f = Get();
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(f.reference->Predict(f.texts[i++ % f.texts.size()], "en"));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ClassifyReviewFastTextEngine);
 
 void BM_ClassifySentence(benchmark::State& state) {
   const auto& f = Get();
@@ -131,4 +180,11 @@ BENCHMARK(BM_ScoreAndCardOnly);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  CompareEngines(Get());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,22 +1,30 @@
-// The fastText implementation of ReviewModel (the only file, with review_trainer.cpp, that
-// includes fastText headers).
+// The fastText implementation of ReviewModel (with fasttext_fast_path.cpp and review_trainer.cpp,
+// the only files that include fastText headers). Predictions go through FastTextFastPath; the
+// fastText path (getLine + predict on a de-quantized model) remains for models the fast path
+// does not handle and as the reference for tests and A/B benchmarks (ReviewEngine).
 #include <fasttext/densematrix.h>
 #include <fasttext/fasttext.h>
 #include <fasttext/vector.h>
 
 #include <cmath>
 #include <fstream>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#include <optional>
 #include <sstream>
 
+#include "analysis/reviews/fasttext_fast_path.h"
 #include "analysis/reviews/lexical_bridge.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
+#include "common/log.h"
 
 namespace worthit::analysis::reviews {
 namespace {
 
-// fastText with one addition: DequantizeInput() turns a quantized (.ftz) input matrix back into
-// a dense one in memory. The file stays small (3.8 MB) while prediction skips the product-
+// fastText with one addition (used only when fastText itself predicts): DequantizeInput() turns a quantized (.ftz)
+// input matrix back into a dense one in memory. The file stays small (3.8 MB) while prediction skips the product-
 // quantizer decoding, which profiling showed to be ~55% of the time per review (25 centroid
 // look-ups per row, each a call through the PLT). Costs rows x dim x 4 bytes of RAM (~20 MB).
 class LoadedFastText final : public fasttext::FastText {
@@ -40,50 +48,86 @@ class LoadedFastText final : public fasttext::FastText {
 // No text, no opinion: every star equally likely (expected 3).
 constexpr std::array<double, 5> kUniform = {0.2, 0.2, 0.2, 0.2, 0.2};
 
+// Star probabilities from fastText's label probabilities exactly as FastText::predict hands them
+// over: as log(p + 1e-5) rounded to float (Loss::findKBest, std_log), which we exponentiate and
+// renormalise. Keeping that smoothing keeps predictions identical to the fastText path.
+std::array<double, 5> StarProbs(const float* label_probs, const std::array<int, 5>& star_of_label) {
+  std::array<double, 5> probs{};
+  double sum = 0;
+  for (int id = 0; id < 5; ++id) {
+    if (star_of_label[id] < 0) continue;
+    const float logp = static_cast<float>(std::log(label_probs[id] + 1e-5));
+    const double p = std::exp(static_cast<double>(logp));
+    probs[star_of_label[id]] = p;
+    sum += p;
+  }
+  if (sum <= 0) return kUniform;
+  for (auto& p : probs) p /= sum;
+  return probs;
+}
+
 class FastTextReviewModel final : public ReviewModel {
  public:
-  FastTextReviewModel(std::unique_ptr<LoadedFastText> ft, Calibration calibration, std::array<int, 5> label_of)
-      : ft_(std::move(ft)), dict_(ft_->getDictionary()), calibration_(std::move(calibration)), star_of_label_() {
+  // `fast` is used when set; otherwise `ft` (fastText's own getLine + predict) predicts.
+  FastTextReviewModel(std::unique_ptr<LoadedFastText> ft, std::optional<FastTextFastPath> fast, Calibration calibration,
+                      std::array<int, 5> label_of)
+      : ft_(std::move(ft)), fast_(std::move(fast)), calibration_(std::move(calibration)), star_of_label_() {
     star_of_label_.fill(-1);
     for (int s = 0; s < 5; ++s)
       if (label_of[s] >= 0 && label_of[s] < 5) star_of_label_[label_of[s]] = s;
   }
 
   StarPrediction Predict(std::string_view text, std::string_view lang) const override {
-    // Dictionary::getLine reads whitespace-separated tokens up to the newline and adds the
-    // word n-gram hashes the model was trained with; the stream lives on this thread's stack.
-    std::string line = NormalizeReviewText(text);
-    if (!lang.empty() && bridge_.Covers(lang)) line = bridge_.Apply(lang, line);
-    if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read
-    line.push_back('\n');
-    std::istringstream in(line);
-    std::vector<int32_t> words, labels;
-    dict_->getLine(in, words, labels);
-    std::array<double, 5> probs{};
-    if (words.empty()) {
-      probs.fill(0.2);
-    } else {
-      fasttext::Predictions predictions;
-      ft_->predict(5, words, predictions, 0.0);
-      double sum = 0;
-      for (const auto& [logp, id] : predictions) {
-        if (id < 0 || id >= 5 || star_of_label_[id] < 0) continue;
-        const double p = std::exp(static_cast<double>(logp));
-        probs[star_of_label_[id]] = p;
-        sum += p;
-      }
-      if (sum <= 0) {
-        probs.fill(0.2);
-      } else {
-        for (auto& p : probs) p /= sum;
-      }
-    }
-    return MakePrediction(probs, calibration_, lang);
+    // One normalisation buffer per thread: a review is normalised without allocating once the
+    // buffer has grown to the longest review seen.
+    thread_local std::string line;
+    NormalizeReviewTextInto(text, line);
+    return PredictLine(line, lang);
+  }
+
+  StarPrediction PredictNormalized(std::string_view normalized, std::string_view lang) const override {
+    return PredictLine(normalized, lang);
   }
 
  private:
-  std::unique_ptr<LoadedFastText> ft_;
-  std::shared_ptr<const fasttext::Dictionary> dict_;
+  StarPrediction PredictLine(std::string_view line, std::string_view lang) const {
+    thread_local std::string bridged;  // a separate buffer: `line` may be Predict's
+    if (!line.empty() && !lang.empty() && bridge_.Covers(lang)) {
+      bridge_.ApplyInto(lang, line, bridged);
+      line = bridged;
+    }
+    if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read
+    if (fast_) {
+      FastTextFastPath::Probs label_probs{};
+      if (fast_->Probabilities(line, label_probs) == 0) return MakePrediction(kUniform, calibration_, lang);
+      return MakePrediction(StarProbs(label_probs.data(), star_of_label_), calibration_, lang);
+    }
+    // fastText's own path. Dictionary::getLine reads whitespace-separated tokens up to the
+    // newline and adds the word n-gram hashes the model was trained with; the stream lives on
+    // this thread's stack.
+    std::string copy(line);
+    copy.push_back('\n');
+    std::istringstream in(copy);
+    std::vector<int32_t> words, labels;
+    ft_->getDictionary()->getLine(in, words, labels);
+    if (words.empty()) return MakePrediction(kUniform, calibration_, lang);
+    fasttext::Predictions predictions;
+    ft_->predict(5, words, predictions, 0.0);
+    std::array<double, 5> probs{};
+    double sum = 0;
+    for (const auto& [logp, id] : predictions) {
+      if (id < 0 || id >= 5 || star_of_label_[id] < 0) continue;
+      const double p = std::exp(static_cast<double>(logp));
+      probs[star_of_label_[id]] = p;
+      sum += p;
+    }
+    if (sum <= 0) return MakePrediction(kUniform, calibration_, lang);
+    for (auto& p : probs) p /= sum;
+    return MakePrediction(probs, calibration_, lang);
+  }
+
+  std::unique_ptr<LoadedFastText> ft_;  // null when the fast path predicts (its tables suffice)
+  std::optional<FastTextFastPath> fast_;
   Calibration calibration_;
   std::array<int, 5> star_of_label_;  // fastText label id -> star index 0..4
   const LexicalBridge& bridge_ = LexicalBridge::Builtin();
@@ -117,19 +161,28 @@ StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibrat
   return p;
 }
 
-Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path) {
+Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path, ReviewEngine engine) {
   {
     std::ifstream probe(path, std::ios::binary);
     if (!probe) return Error::Permanent("MODEL_NOT_FOUND", "cannot open review model " + path);
   }
   auto ft = std::make_unique<LoadedFastText>();
+  std::optional<FastTextFastPath> fast;
   try {
     ft->loadModel(path);
-    ft->DequantizeInput();
+    if (engine == ReviewEngine::kFast) {
+      auto built = FastTextFastPath::Build(*ft);
+      if (built.ok()) {
+        fast = std::move(*built);
+      } else {
+        log::Warn("review_model_fast_path_unavailable", {{"path", path}, {"reason", built.error().ToString()}});
+      }
+    }
+    if (!fast) ft->DequantizeInput();
   } catch (const std::exception& e) {
     return Error::Permanent("MODEL_INVALID", path + ": " + e.what());
   }
-  auto dict = ft->getDictionary();
+  const auto dict = ft->getDictionary();
   std::array<int, 5> label_of{};
   label_of.fill(-1);
   if (dict->nlabels() != 5) {
@@ -155,8 +208,17 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path) {
     if (!parsed.ok()) return Error::Permanent("MODEL_INVALID", calib_path + ": " + parsed.error().message);
     calibration = std::move(*parsed);
   }
+  if (fast) {
+    // The fast path's tables replace the model: free it, and hand the load's peak (the
+    // quantized model, build scratch) back to the system, or the process keeps ~9 MB of heap it
+    // will not use (measured: +14.2 MB RSS without the trim, +5.5 MB with it).
+    ft.reset();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+  }
   return std::unique_ptr<ReviewModel>(
-      std::make_unique<FastTextReviewModel>(std::move(ft), std::move(calibration), label_of));
+      std::make_unique<FastTextReviewModel>(std::move(ft), std::move(fast), std::move(calibration), label_of));
 }
 
 }  // namespace worthit::analysis::reviews

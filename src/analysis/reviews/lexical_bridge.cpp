@@ -1,5 +1,6 @@
 #include "analysis/reviews/lexical_bridge.h"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -24,7 +25,10 @@ Result<LexicalBridge> LexicalBridge::Parse(std::string_view tsv) {
     if (cols.size() != 3 || cols[0].empty() || cols[1].empty() || cols[2].empty()) {
       return Error::Invalid("BRIDGE_INVALID", "bridge.tsv line " + std::to_string(line_no) + ": want 3 TAB columns");
     }
-    bridge.by_lang_[cols[0]][NormalizeReviewText(cols[1])] = NormalizeReviewText(cols[2]);
+    auto& table = bridge.by_lang_[cols[0]];
+    std::string phrase = NormalizeReviewText(cols[1]);
+    table.first_tokens.insert(phrase.substr(0, phrase.find(' ')));
+    table.phrases[std::move(phrase)] = NormalizeReviewText(cols[2]);
   }
   return bridge;
 }
@@ -38,43 +42,65 @@ const LexicalBridge& LexicalBridge::Builtin() {
   return kBridge;
 }
 
-std::string LexicalBridge::Apply(std::string_view lang, const std::string& normalized) const {
-  const auto it = by_lang_.find(std::string(lang));
-  if (it == by_lang_.end()) return normalized;
-  const auto& table = it->second;
-  std::vector<std::string_view> tokens;
-  std::string_view rest = normalized;
-  while (!rest.empty()) {
-    const auto sp = rest.find(' ');
-    tokens.push_back(rest.substr(0, sp));
-    if (sp == std::string_view::npos) break;
-    rest.remove_prefix(sp + 1);
-  }
+std::string LexicalBridge::Apply(std::string_view lang, std::string_view normalized) const {
   std::string out;
+  ApplyInto(lang, normalized, out);
+  return out;
+}
+
+void LexicalBridge::ApplyInto(std::string_view lang, std::string_view normalized, std::string& out) const {
+  out.clear();
+  const auto it = by_lang_.find(lang);
+  if (it == by_lang_.end()) {
+    out.assign(normalized);
+    return;
+  }
+  const Table& table = it->second;
+  // Token boundaries: every single space separates two tokens (empty ones included), so the
+  // phrase of tokens i..i+len-1 is normalized[begin[i], end[i+len-1]).
+  constexpr size_t kMaxTokensOnStack = 512;
+  size_t begin_stack[kMaxTokensOnStack], end_stack[kMaxTokensOnStack];
+  std::vector<size_t> begin_heap, end_heap;
+  size_t* begin = begin_stack;
+  size_t* end = end_stack;
+  const size_t ntokens = static_cast<size_t>(std::count(normalized.begin(), normalized.end(), ' ')) + 1;
+  if (normalized.empty()) return;
+  if (ntokens > kMaxTokensOnStack) {
+    begin_heap.resize(ntokens);
+    end_heap.resize(ntokens);
+    begin = begin_heap.data();
+    end = end_heap.data();
+  }
+  size_t n = 0;
+  for (size_t pos = 0;;) {
+    const size_t sp = normalized.find(' ', pos);
+    begin[n] = pos;
+    end[n] = sp == std::string_view::npos ? normalized.size() : sp;
+    ++n;
+    if (sp == std::string_view::npos || sp + 1 == normalized.size()) break;  // a trailing space adds no token
+    pos = sp + 1;
+  }
   out.reserve(normalized.size() + normalized.size() / 4);
-  std::string key;
-  for (size_t i = 0; i < tokens.size();) {
+  for (size_t i = 0; i < n;) {
     size_t used = 0;
-    for (size_t len = std::min(kMaxPhrase, tokens.size() - i); len >= 1 && used == 0; --len) {
-      key.assign(tokens[i]);
-      for (size_t k = 1; k < len; ++k) {
-        key.push_back(' ');
-        key.append(tokens[i + k]);
-      }
-      if (auto m = table.find(key); m != table.end()) {
-        if (!out.empty()) out.push_back(' ');
-        out += m->second;
-        used = len;
+    const std::string_view first = normalized.substr(begin[i], end[i] - begin[i]);
+    if (table.first_tokens.find(first) != table.first_tokens.end()) {
+      for (size_t len = std::min(kMaxPhrase, n - i); len >= 1 && used == 0; --len) {
+        const std::string_view key = normalized.substr(begin[i], end[i + len - 1] - begin[i]);
+        if (auto m = table.phrases.find(key); m != table.phrases.end()) {
+          if (!out.empty()) out.push_back(' ');
+          out += m->second;
+          used = len;
+        }
       }
     }
     if (used == 0) {
       if (!out.empty()) out.push_back(' ');
-      out.append(tokens[i]);
+      out.append(first);
       used = 1;
     }
     i += used;
   }
-  return out;
 }
 
 }  // namespace worthit::analysis::reviews

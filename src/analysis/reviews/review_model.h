@@ -7,9 +7,9 @@
 // stars reviewers actually gave, fitted on a validation split, so that means over many reviews are
 // unbiased. Without it, calibrated == expected.
 // Thread-safety: Predict/PredictBatch are const and safe to call concurrently on one loaded model
-// (fastText's FastText::predict and Dictionary::getLine are const and keep their state on the
-// stack). Failure modes: LoadReviewModel returns MODEL_NOT_FOUND / MODEL_INVALID; prediction never
-// fails (empty text gives the model's prior).
+// (the fast path's tables are immutable; fastText's FastText::predict and Dictionary::getLine
+// are const and keep their state on the stack; scratch buffers are thread_local). Failure modes: LoadReviewModel
+// returns MODEL_NOT_FOUND / MODEL_INVALID; prediction never fails (empty text gives the model's prior).
 #pragma once
 
 #include <array>
@@ -35,6 +35,12 @@ class ReviewModel {
   virtual ~ReviewModel() = default;
   // `lang` (ISO 639-1 or "") selects the calibration map; the classifier itself is multilingual.
   virtual StarPrediction Predict(std::string_view text, std::string_view lang = "") const = 0;
+  // The same for text already passed through NormalizeReviewText (callers that tokenise the
+  // text for their own use normalise once): PredictNormalized(NormalizeReviewText(t), l) ==
+  // Predict(t, l). The default relies on normalisation being idempotent (a unit test checks it).
+  virtual StarPrediction PredictNormalized(std::string_view normalized, std::string_view lang = "") const {
+    return Predict(normalized, lang);
+  }
   virtual std::vector<StarPrediction> PredictBatch(const std::vector<std::string>& texts,
                                                    std::string_view lang = "") const {
     std::vector<StarPrediction> out;
@@ -44,8 +50,15 @@ class ReviewModel {
   }
 };
 
+// Which code computes a model's probabilities. kFast: FastTextFastPath's precomputed tables
+// (same probabilities as fastText within ~1e-7), falling back to fastText's own predict, with a
+// warning in the log, for a model it does not handle (not softmax). kFastTextReference: always
+// fastText's Dictionary::getLine + FastText::predict (tests and A/B benchmarks compare them).
+enum class ReviewEngine { kFast, kFastTextReference };
+
 // Loads a fastText model (.bin or quantized .ftz) and `<path minus extension>.calib` if present.
-Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path);
+Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path,
+                                                     ReviewEngine engine = ReviewEngine::kFast);
 
 // "models/reviews.ftz" -> "models/reviews.calib".
 std::string CalibrationPathFor(const std::string& model_path);

@@ -84,9 +84,21 @@ bool IsWordCp(uint32_t cp) {
   return true;
 }
 
-bool StartsWithUrl(std::string_view text, size_t i) {
-  auto rest = text.substr(i);
-  return rest.starts_with("http://") || rest.starts_with("https://") || rest.starts_with("www.");
+// ASCII case-insensitive prefix test (`prefix` lower case), without building a lowered copy.
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t k = 0; k < prefix.size(); ++k) {
+    char c = text[k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    if (c != prefix[k]) return false;
+  }
+  return true;
+}
+
+// "http://", "https://" or "www." in any case. Only ASCII letters fold here (as Utf8Lower's
+// folding of these 8 bytes did: none of them lowers to an ASCII letter from a wider character).
+bool StartsWithUrl(std::string_view text) {
+  return StartsWithNoCase(text, "http://") || StartsWithNoCase(text, "https://") || StartsWithNoCase(text, "www.");
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -111,6 +123,12 @@ std::string Utf8Lower(std::string_view text) {
 
 std::string NormalizeReviewText(std::string_view text) {
   std::string out;
+  NormalizeReviewTextInto(text, out);
+  return out;
+}
+
+void NormalizeReviewTextInto(std::string_view text, std::string& out) {
+  out.clear();
   out.reserve(text.size() + text.size() / 4);
   auto space = [&out] {
     if (!out.empty() && out.back() != ' ') out.push_back(' ');
@@ -118,8 +136,7 @@ std::string NormalizeReviewText(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const char c = text[i];
     if ((c == 'h' || c == 'H' || c == 'w' || c == 'W') &&
-        (i == 0 || !IsWordCp(static_cast<unsigned char>(text[i - 1]))) &&
-        StartsWithUrl(Utf8Lower(text.substr(i, 8)), 0)) {
+        (i == 0 || !IsWordCp(static_cast<unsigned char>(text[i - 1]))) && StartsWithUrl(text.substr(i))) {
       while (i < text.size() && !(text[i] == ' ' || text[i] == '\n' || text[i] == '\t' || text[i] == '\r')) ++i;
       space();
       out += "__url__ ";
@@ -131,6 +148,18 @@ std::string NormalizeReviewText(std::string_view text) {
         ++i;
       space();
       out += "__num__ ";
+      continue;
+    }
+    // ASCII letters and '_' (most of any Latin-script review): lowered and copied as they are,
+    // exactly what the general path below does for them, without decoding.
+    if ((c >= 'a' && c <= 'z') || c == '_') {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c + 32));
+      ++i;
       continue;
     }
     uint32_t cp = 0;
@@ -155,7 +184,6 @@ std::string NormalizeReviewText(std::string_view text) {
     i += len;
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
 }
 
 std::vector<std::string> SplitSentences(std::string_view text) {

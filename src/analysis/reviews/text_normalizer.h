@@ -18,6 +18,9 @@
 namespace worthit::analysis::reviews {
 
 std::string NormalizeReviewText(std::string_view text);
+// The same into `out` (cleared first; its capacity is reused, so a caller's buffer makes
+// normalisation allocation-free). Idempotent: normalising normalised text changes nothing.
+void NormalizeReviewTextInto(std::string_view text, std::string& out);
 
 std::vector<std::string> SplitSentences(std::string_view text);
 

@@ -142,7 +142,10 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
       }
       auto parts = reviews::SplitSentences(r.text);
       if (parts.size() > kMaxSentencesPerReview) parts.resize(kMaxSentencesPerReview);
-      for (auto& part : parts) sentences.push_back({i, std::move(part), 3.0, r.stars, rlang});
+      for (auto& part : parts) {
+        std::string norm = reviews::NormalizeReviewText(part);
+        sentences.push_back({i, std::move(part), 3.0, r.stars, rlang, std::move(norm)});
+      }
     }
     if (r.stars) {
       pos += *r.stars >= 4;
@@ -182,7 +185,8 @@ Analysis AnalyzeProduct(const ProductPage& page, const reviews::ReviewModel& mod
   sentences = std::move(kept);
   const auto aspects = SentenceAspects(sentences, lexicon);
   for (size_t k = 0; k < sentences.size(); ++k) {
-    if (!aspects[k].empty()) sentences[k].expected = model.Predict(sentences[k].text, sentences[k].lang).calibrated;
+    if (!aspects[k].empty())
+      sentences[k].expected = model.PredictNormalized(sentences[k].normalized, sentences[k].lang).calibrated;
   }
   a.pros_cons = FindProsCons(sentences, aspects, a.trust.reviews_with_text, lexicon, a.lang);
 

@@ -80,6 +80,8 @@ void AspectLexicon::BuildIndex() {
       const auto& kw = aspects_[a].keywords[k];
       if (kw.words.size() == 1 && kw.prefix) {
         single_prefix_.emplace_back(a, k);
+        prefix_by_first_byte_[static_cast<unsigned char>(kw.words[0].empty() ? '\0' : kw.words[0][0])].emplace_back(a,
+                                                                                                                    k);
       } else {
         by_first_word_[kw.words[0]].emplace_back(a, k);
         if (kw.words.size() == 1) single_exact_.insert(kw.words[0]);
@@ -108,8 +110,16 @@ std::string AspectLexicon::Label(const std::string& id, const std::string& lang)
 
 bool AspectLexicon::IsKeyword(const std::string& word) const {
   if (single_exact_.count(word)) return true;
-  for (const auto& [a, k] : single_prefix_)
+  if (word.empty()) {
+    for (const auto& [a, k] : single_prefix_)
+      if (aspects_[a].keywords[k].words[0].empty()) return true;
+    return false;
+  }
+  for (const auto& [a, k] : prefix_by_first_byte_[static_cast<unsigned char>(word[0])])
     if (StartsWith(word, aspects_[a].keywords[k].words[0])) return true;
+  // An empty prefix (not in the shipped lexicon) matches every word.
+  for (const auto& [a, k] : prefix_by_first_byte_[0])
+    if (aspects_[a].keywords[k].words[0].empty()) return true;
   return false;
 }
 
@@ -130,7 +140,11 @@ std::vector<std::string> AspectLexicon::Match(const std::vector<std::string>& to
       for (const auto& [a, k] : it->second)
         if (!found[a] && matches_at(aspects_[a].keywords[k], i)) found[a] = true;
     }
-    for (const auto& [a, k] : single_prefix_)
+    if (!tokens[i].empty()) {
+      for (const auto& [a, k] : prefix_by_first_byte_[static_cast<unsigned char>(tokens[i][0])])
+        if (!found[a] && matches_at(aspects_[a].keywords[k], i)) found[a] = true;
+    }
+    for (const auto& [a, k] : prefix_by_first_byte_[0])  // empty prefixes (match any token)
       if (!found[a] && matches_at(aspects_[a].keywords[k], i)) found[a] = true;
   }
   std::vector<std::string> out;

@@ -17,9 +17,9 @@ constexpr int kMinMentions = 2;       // one review is an anecdote, two is a pat
 constexpr size_t kMaxItems = 3;
 constexpr size_t kQuoteIdealBytes = 140;  // fits one card line with room for the label
 
-std::vector<std::string> Tokens(const std::string& text) {
+std::vector<std::string> Tokens(const ScoredSentence& s) {
   std::vector<std::string> out;
-  const std::string norm = reviews::NormalizeReviewText(text);
+  const std::string norm = s.normalized.empty() ? reviews::NormalizeReviewText(s.text) : s.normalized;
   size_t i = 0;
   while (i < norm.size()) {
     size_t j = norm.find(' ', i);
@@ -77,7 +77,7 @@ std::vector<std::vector<std::string>> SentenceAspects(const std::vector<ScoredSe
   std::vector<std::vector<std::string>> tokens(sentences.size());
   std::vector<std::vector<std::string>> ids(sentences.size());
   for (size_t i = 0; i < sentences.size(); ++i) {
-    tokens[i] = Tokens(sentences[i].text);
+    tokens[i] = Tokens(sentences[i]);
     ids[i] = lexicon.Match(tokens[i], sentences[i].lang);
   }
   // Recurring noun phrases: adjacent content-word pairs outside the lexicon, counted once per review.

@@ -27,6 +27,9 @@ struct ScoredSentence {
   double expected = 3;              // model's calibrated expected stars for the sentence
   std::optional<int> review_stars;  // the review's own stars, when shown
   std::string lang;                 // the review's language ("" unknown: all keywords match)
+  // NormalizeReviewText(text) when the caller already has it (AnalyzeProduct: it is both the
+  // model's input and the aspect tokens' source, normalised once); "" means not computed.
+  std::string normalized = {};
 };
 
 struct AspectFinding {

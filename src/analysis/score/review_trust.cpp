@@ -82,14 +82,21 @@ uint64_t Mix(uint64_t x, uint64_t seed) {
 Signature MinHashOf(const std::vector<std::string>& words) {
   Signature sig;
   sig.fill(std::numeric_limits<uint64_t>::max());
+  // Fnv1a64 of the words joined by spaces, hashed piecewise (no joined copy per shingle).
+  auto feed = [](uint64_t h, std::string_view bytes) {
+    for (const unsigned char c : bytes) h = (h ^ c) * 1099511628211ULL;
+    return h;
+  };
+  constexpr uint64_t kFnvBasis = 14695981039346656037ULL;
   std::vector<uint64_t> shingles;
   if (words.size() < 3) {
-    std::string all;
-    for (const auto& w : words) all += w + " ";
-    shingles.push_back(Fnv1a64(all));
+    uint64_t h = kFnvBasis;
+    for (const auto& w : words) h = feed(feed(h, w), " ");
+    shingles.push_back(h);
   } else {
+    shingles.reserve(words.size() - 2);
     for (size_t i = 0; i + 2 < words.size(); ++i)
-      shingles.push_back(Fnv1a64(words[i] + " " + words[i + 1] + " " + words[i + 2]));
+      shingles.push_back(feed(feed(feed(feed(feed(kFnvBasis, words[i]), " "), words[i + 1]), " "), words[i + 2]));
   }
   for (uint64_t s : shingles)
     for (int k = 0; k < kMinHashes; ++k) sig[k] = std::min(sig[k], Mix(s, static_cast<uint64_t>(k)));

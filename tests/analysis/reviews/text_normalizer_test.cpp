@@ -12,6 +12,11 @@ TEST(NormalizeReviewText, LowercasesSplitsPunctuationAndFoldsNumbersAndUrls) {
   EXPECT_EQ(NormalizeReviewText("ÄÖÜ straße ÉCRAN"), "äöü straße écran");
   EXPECT_EQ(NormalizeReviewText("  a\n\tb  "), "a b");
   EXPECT_EQ(NormalizeReviewText(""), "");
+  EXPECT_EQ(NormalizeReviewText("Visit HTTPS://X.COM/A or Www.Site.It, not wwwx or http:x"),
+            "visit __url__ or __url__ not wwwx or http : x");
+  std::string reused = "previous content";
+  NormalizeReviewTextInto("Ok!", reused);
+  EXPECT_EQ(reused, "ok !");
 }
 
 TEST(NormalizeReviewText, IsIdempotent) {

@@ -6,15 +6,24 @@
 // time, never copied; when absent, the repository's test fixtures are used).
 // Reported side by side in one run: text normalisation alone, one review through the model
 // (reviews/s on one core) with the fast engine and with fastText's own (A/B), one sentence, and
-// per page: AnalyzeProduct (50 reviews, their sentences, trust, pros/cons, score) + RenderCard.
+// per page: AnalyzeProduct (50 reviews, their sentences, trust, pros/cons, score) + RenderCard;
+// and the whole analysis of saved pages (extract + model + score + card, what a worker does after
+// the fetch) when WORTHIT_BENCH_PAGES names a folder of .html files, e.g. the load harness's
+// 100-300 KB product pages written by `bench/extraction/harness-pages DIR`.
 // Before timing it prints how far the two engines' predictions are apart on all the texts.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "analysis/card/card.h"
+#include "analysis/extract/page_extractor.h"
+#include "analysis/pipeline/pipeline.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/review_trainer.h"
 #include "analysis/reviews/text_normalizer.h"
@@ -177,6 +186,57 @@ void BM_ScoreAndCardOnly(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ScoreAndCardOnly);
+
+// Saved pages from WORTHIT_BENCH_PAGES (sorted by name), read before timing.
+const std::vector<std::string>& BenchPages() {
+  static const std::vector<std::string> pages = [] {
+    std::vector<std::string> out;
+    const char* dir = std::getenv("WORTHIT_BENCH_PAGES");
+    if (!dir || !std::filesystem::is_directory(dir)) return out;
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() == ".html") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::ostringstream body;
+      body << in.rdbuf();
+      out.push_back(body.str());
+    }
+    return out;
+  }();
+  return pages;
+}
+
+void BM_WholePage(benchmark::State& state) {
+  const auto& pages = BenchPages();
+  if (pages.empty()) {
+    state.SkipWithError("set WORTHIT_BENCH_PAGES to a folder of .html pages (bench/extraction/harness-pages DIR)");
+    return;
+  }
+  const auto& f = Get();
+  size_t i = 0;
+  size_t bytes = 0;
+  int64_t reviews = 0;
+  for (auto _ : state) {
+    const std::string& html = pages[i++ % pages.size()];
+    auto extracted = extract::ExtractProductPage(html, "http://127.0.0.1:18082/p/1", "127.0.0.1");
+    if (!extracted.ok()) {
+      state.SkipWithError(extracted.error().ToString().c_str());
+      return;
+    }
+    auto analysed = pipeline::AnalyzeFetched(std::move(extracted->page), *f.model, nullptr, "it");
+    benchmark::DoNotOptimize(pipeline::RenderCardIn(analysed, "it"));
+    bytes += html.size();
+    reviews += static_cast<int64_t>(analysed.page.reviews.size());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["kb_per_page"] = static_cast<double>(bytes) / 1024.0 / static_cast<double>(state.iterations());
+  state.counters["reviews_per_page"] = static_cast<double>(reviews) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_WholePage)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

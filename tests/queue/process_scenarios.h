@@ -192,13 +192,25 @@ class ProcessScenarios {
             if (!cq) return 3;
             const std::string name = "consumer-" + std::to_string(c);
             // Bounded: at most `tasks` rounds; ends after the queue stays empty for one wait.
+            // A transient error (a call timing out on a loaded machine) is retried as a real
+            // consumer would, at most 20 times in a row; only a persistent one fails the child.
+            int transient_in_a_row = 0;
             for (int round = 0; round < tasks; ++round) {
               const int64_t before = NowMicros();
               auto leases = cq->LeaseTasks(name, 8, 500ms);
-              if (!leases.ok()) return 5;
+              if (!leases.ok()) {
+                if (!leases.error().Retryable() || ++transient_in_a_row > 20) return 5;
+                std::this_thread::sleep_for(100ms);
+                continue;
+              }
+              transient_in_a_row = 0;
               if (leases->empty()) return 0;
               for (const auto& l : *leases) {
-                const bool ok = cq->Ack(l).ok();
+                bool ok = cq->Ack(l).ok();
+                for (int retry = 0; !ok && retry < 20; ++retry) {
+                  std::this_thread::sleep_for(100ms);
+                  ok = cq->Ack(l).ok();
+                }
                 out << l.task.payload << ' ' << before << ' ' << NowMicros() << ' ' << (ok ? 1 : 0) << '\n';
               }
             }

@@ -34,7 +34,7 @@ TEST(Calibration, RejectsMalformedText) {
 }
 
 TEST(Calibration, DecisionRuleIsArgmaxByDefaultAndPrefersSupportedStarsWithNeighbourUtility) {
-  const std::array<double, 5> split = {0.0, 0.0, 0.3, 0.4, 0.3};  // argmax 4
+  const std::array<double, 5> split = {0.0, 0.0, 0.3, 0.4, 0.3};   // argmax 4
   const std::array<double, 5> edge = {0.45, 0.35, 0.2, 0.0, 0.0};  // argmax 1, mass leaning to 2
   Calibration c;
   EXPECT_EQ(c.DecideStars(split), 4);

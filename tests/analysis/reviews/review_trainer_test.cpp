@@ -2,11 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
-#include <cmath>
 
 #include "analysis/reviews/calibration.h"
 #include "analysis/reviews/review_model.h"

@@ -2,12 +2,16 @@
 // line on stdin, one prediction per line on stdout: "4" or
 // {"stars": 4, "probs": [p1..p5], "expected": e, "calibrated": c}; --sentences adds each
 // sentence's prediction ("4\t5 3" or a "sentences" array), as pros and cons use them.
+// Without --lang each line's language is detected (analysis/extract/language.h), as the worker
+// does for a page's reviews: it selects the calibration map and, for Italian, the lexical bridge
+// to English the model needs. --json then adds "lang" (the detected code, "" if none stood out).
 #include <cstdio>
 #include <iostream>
 #include <string>
 
 #include <boost/json.hpp>
 
+#include "analysis/extract/language.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "app/command.h"
@@ -27,7 +31,9 @@ const CommandRegistrar kReviews(
        auto o = std::make_shared<Options>();
        auto* predict = sub.add_subcommand("predict", "Predict stars for one review per line on stdin");
        predict->add_option("--model", o->model, "Model file (default: MODEL_PATH)");
-       predict->add_option("--lang", o->lang, "Language of the reviews (selects the calibration)");
+       predict->add_option("--lang", o->lang,
+                           "Language of every review (default: detected per line; selects the calibration "
+                           "and the lexical bridge)");
        predict->add_flag("--json", o->json, "One JSON object per line");
        predict->add_flag("--sentences", o->sentences, "Also predict each sentence of the review");
        sub.require_subcommand(1);
@@ -54,15 +60,18 @@ const CommandRegistrar kReviews(
          };
          std::string line;
          while (std::getline(std::cin, line)) {
-           const auto p = (*model)->Predict(line, o->lang);
+           // The whole review decides its sentences' language: one sentence is too little to detect.
+           const std::string lang = o->lang.empty() ? analysis::extract::DetectLanguage(line) : o->lang;
+           const auto p = (*model)->Predict(line, lang);
            std::vector<std::string> parts;
            std::vector<analysis::reviews::StarPrediction> per_sentence;
            if (o->sentences) {
              parts = analysis::reviews::SplitSentences(line);
-             per_sentence = (*model)->PredictBatch(parts, o->lang);
+             per_sentence = (*model)->PredictBatch(parts, lang);
            }
            if (o->json) {
              std::string out = to_json(p);
+             if (o->lang.empty()) out += ", \"lang\": " + boost::json::serialize(boost::json::value(lang));
              if (o->sentences) {
                out += ", \"sentences\": [";
                for (size_t i = 0; i < parts.size(); ++i) {

@@ -35,6 +35,13 @@ const CommandRegistrar kTrain(
        sub.add_option("--seed", o->train.seed, "Random seed")->capture_default_str();
        sub.add_option("--cutoff", o->train.cutoff, "Rows kept by quantization (0 = all, no retrain)")
            ->capture_default_str();
+       sub.add_option("--splits-dir", o->train.splits_dir,
+                      "Also write the normalised train/valid/test splits there (fastText format)");
+       sub.add_option("--neighbour-utility", o->train.neighbour_utility,
+                      "Decision rule: utility of a one-star miss (<0 = fit on validation, 0 = argmax)")
+           ->capture_default_str();
+       sub.add_flag("!--no-test", o->train.evaluate_test,
+                    "Do not evaluate on the test split (for sweeps: compare on validation only)");
        sub.add_flag("!--no-quantize", o->train.quantize, "Save the full-precision model");
        return [o] {
          std::vector<analysis::reviews::LabelledReview> all;

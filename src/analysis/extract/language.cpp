@@ -12,21 +12,28 @@ namespace {
 
 struct Lang {
   std::string_view code;
-  std::array<std::string_view, 24> words;
+  std::array<std::string_view, 28> words;
 };
 
-// Frequent short words that are rare in the other four languages.
+// Frequent short words that are rare in the other four languages, and the last four of each row:
+// words of short reviews ("Ottimo prodotto, funziona benissimo") that would otherwise match at
+// most one function word.
 constexpr std::array<Lang, 5> kLangs = {{
-    {"it", {"il",    "di", "che", "non", "per", "una", "sono",     "molto", "con", "ma",   "della",  "questo",
-            "anche", "ho", "gli", "mi",  "è",   "più", "prodotto", "bene",  "nel", "come", "perché", "lo"}},
-    {"en", {"the",  "and", "is",   "it",   "to",  "of",   "this", "for",   "was",  "with",  "not", "my",
-            "very", "but", "have", "they", "you", "that", "are",  "great", "good", "would", "i",   "on"}},
-    {"de", {"der",  "die", "und", "ist",  "nicht", "das", "ich",  "es",  "sehr", "mit", "ein", "eine",
-            "auch", "für", "auf", "sich", "zu",    "war", "aber", "gut", "den",  "dem", "nur", "wie"}},
-    {"fr", {"le",  "la",  "les", "et",   "est",  "pas", "très", "pour", "une", "je",      "des", "du",
-            "que", "qui", "ce",  "avec", "mais", "sur", "il",   "bien", "au",  "produit", "à",   "ne"}},
-    {"es", {"el",  "la",  "de",   "que", "y",  "es",       "muy",  "para", "con",  "no",  "una", "los",
-            "las", "por", "pero", "lo",  "se", "producto", "bien", "del",  "como", "más", "mi",  "al"}},
+    {"it", {"il",    "di",     "che",    "non", "per",    "una",      "sono",      "molto",  "con",      "ma",
+            "della", "questo", "anche",  "ho",  "gli",    "mi",       "è",         "più",    "prodotto", "bene",
+            "nel",   "come",   "perché", "lo",  "ottimo", "funziona", "consiglio", "qualità"}},
+    {"en", {"the",  "and",   "is",   "it",  "to",    "of",      "this",      "for",    "was", "with",
+            "not",  "my",    "very", "but", "have",  "they",    "you",       "that",   "are", "great",
+            "good", "would", "i",    "on",  "works", "product", "recommend", "quality"}},
+    {"de", {"der", "die",  "und",  "ist", "nicht",   "das",          "ich",    "es",       "sehr", "mit",
+            "ein", "eine", "auch", "für", "auf",     "sich",         "zu",     "war",      "aber", "gut",
+            "den", "dem",  "nur",  "wie", "produkt", "funktioniert", "leider", "empfehlen"}},
+    {"fr", {"le",  "la",      "les", "et",  "est",        "pas",     "très",       "pour",   "une", "je",
+            "des", "du",      "que", "qui", "ce",         "avec",    "mais",       "sur",    "il",  "bien",
+            "au",  "produit", "à",   "ne",  "fonctionne", "qualité", "recommande", "parfait"}},
+    {"es", {"el",   "la",  "de",  "que", "y",        "es",      "muy",        "para",     "con",  "no",
+            "una",  "los", "las", "por", "pero",     "lo",      "se",         "producto", "bien", "del",
+            "como", "más", "mi",  "al",  "funciona", "calidad", "recomiendo", "perfecto"}},
 }};
 
 // Fewer than this many matched words is too little evidence to name a language.

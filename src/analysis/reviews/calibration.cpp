@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -66,9 +67,32 @@ double Calibration::Apply(std::string_view lang, double x) const {
   return std::clamp(y, 1.0, 5.0);
 }
 
+void Calibration::SetNeighbourUtility(double a) { neighbour_utility_ = std::clamp(a, 0.0, 0.99); }
+
+int Calibration::DecideStars(const std::array<double, 5>& probs, double neighbour_utility) {
+  double expected = 0;
+  for (int s = 0; s < 5; ++s) expected += (s + 1) * probs[s];
+  int best = -1;
+  double best_utility = 0;
+  for (int s = 0; s < 5; ++s) {
+    const double u = probs[s] + neighbour_utility * ((s > 0 ? probs[s - 1] : 0) + (s < 4 ? probs[s + 1] : 0));
+    if (best < 0 || u > best_utility ||
+        (u == best_utility && std::abs(s + 1 - expected) < std::abs(best + 1 - expected))) {
+      best = s;
+      best_utility = u;
+    }
+  }
+  return best + 1;
+}
+
 std::string Calibration::Serialize() const {
   std::string out = "# worthit review-model calibration: lang<TAB>expected<TAB>observed (isotonic knots)\n";
   char buf[64];
+  if (neighbour_utility_ > 0) {
+    std::snprintf(buf, sizeof buf, "decide\tneighbour\t%.3f\n", neighbour_utility_);
+    out += "# decision rule: stars maximise P(k) + a * (P(k-1) + P(k+1))\n";
+    out += buf;
+  }
   for (const auto& [lang, knots] : maps_) {
     for (const auto& [x, y] : knots) {
       std::snprintf(buf, sizeof buf, "\t%.5f\t%.5f\n", x, y);
@@ -87,6 +111,17 @@ Result<Calibration> Calibration::Parse(std::string_view text) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
+    if (line.starts_with("decide\t")) {
+      std::istringstream ls(line.substr(7));
+      std::string rule;
+      double a = 0;
+      if (!(std::getline(ls, rule, '\t') && ls >> a) || rule != "neighbour" || !(a >= 0 && a < 1)) {
+        return Error::Invalid("CALIBRATION_INVALID",
+                              "line " + std::to_string(line_no) + ": want decide<TAB>neighbour<TAB>a, 0 <= a < 1");
+      }
+      c.SetNeighbourUtility(a);
+      continue;
+    }
     std::istringstream ls(line);
     std::string lang;
     double x = 0, y = 0;

@@ -4,10 +4,18 @@
 // train on, then applied by linear interpolation between the fitted knots. The language "*" is
 // the map fitted on all languages, used for languages without their own (Italian today).
 // Text format (one knot per line, '#' comments): `lang<TAB>x<TAB>y`, x ascending per language.
+//
+// It also carries the decision rule that turns probabilities into the predicted stars (fitted on
+// the same validation split): a line `decide<TAB>neighbour<TAB>a` selects the minimum-expected-
+// cost rule, stars = argmax_k sum_j p_j U(k, j) with U = 1 when k == j, a when |k - j| == 1, 0
+// otherwise. a = 0 (or no such line, as in files written before the rule existed) is the plain
+// argmax; a > 0 prefers a star whose neighbours are also likely, which trades a little exact
+// accuracy for within-one accuracy on an over-confident classifier.
 // Thread-safety: immutable after construction; Apply is const. Failure modes: Parse returns
 // CALIBRATION_INVALID on malformed lines.
 #pragma once
 
+#include <array>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,8 +42,18 @@ class Calibration {
   std::string Serialize() const;
   const std::map<std::string, Knots>& maps() const { return maps_; }
 
+  // The decision rule (see above). Values outside [0, 1) are clamped into it: at a >= 1 a middle
+  // star would beat the argmax whenever the mass is split, which is no longer a decision rule.
+  void SetNeighbourUtility(double a);
+  double neighbour_utility() const { return neighbour_utility_; }
+  // Stars 1..5 chosen from probabilities P(1)..P(5) by the rule; a tie goes to the star nearest
+  // the expected stars (so the uniform "no text" distribution gives 3).
+  int DecideStars(const std::array<double, 5>& probs) const { return DecideStars(probs, neighbour_utility_); }
+  static int DecideStars(const std::array<double, 5>& probs, double neighbour_utility);
+
  private:
   std::map<std::string, Knots> maps_;
+  double neighbour_utility_ = 0;
 };
 
 }  // namespace worthit::analysis::reviews

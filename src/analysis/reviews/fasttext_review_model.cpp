@@ -148,14 +148,8 @@ StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibrat
   p.probs = probs;
   double expected = 0;
   for (int s = 0; s < 5; ++s) expected += (s + 1) * probs[s];
-  // Argmax; a tie (e.g. the uniform "no text" distribution) goes to the star nearest the mean.
-  int best = -1;
-  for (int s = 0; s < 5; ++s) {
-    if (best < 0 || probs[s] > probs[best] ||
-        (probs[s] == probs[best] && std::abs(s + 1 - expected) < std::abs(best + 1 - expected)))
-      best = s;
-  }
-  p.stars = best + 1;
+  // The decision rule shipped with the calibration (argmax when it has none).
+  p.stars = calibration.DecideStars(probs);
   p.expected = expected;
   p.calibrated = calibration.Apply(lang, expected);
   return p;

@@ -24,7 +24,7 @@
 namespace worthit::analysis::reviews {
 
 struct StarPrediction {
-  int stars = 3;                  // argmax, 1..5
+  int stars = 3;                  // 1..5 by the calibration's decision rule (default argmax)
   std::array<double, 5> probs{};  // P(1 star) .. P(5 stars), sum 1
   double expected = 3;            // sum k * P(k)
   double calibrated = 3;          // expected mapped through the language's calibration

@@ -236,6 +236,23 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
     if (!out) return Error::Transient("TRAIN_IO", "cannot write " + train_path);
   }
+  if (!options.splits_dir.empty()) {
+    const fs::path dir(options.splits_dir);
+    fs::create_directories(dir, ec);
+    fs::copy_file(train_path, dir / "train.txt", fs::copy_options::overwrite_existing, ec);
+    if (ec) return Error::Transient("TRAIN_IO", "cannot write " + (dir / "train.txt").string() + ": " + ec.message());
+    for (const auto& [name, split] :
+         {std::pair<std::string, const std::vector<const Example*>*>{"valid", &valid}, {"test", &test}}) {
+      std::ofstream text((dir / (name + ".txt")).string(), std::ios::binary);
+      std::ofstream langs((dir / (name + ".lang")).string(), std::ios::binary);
+      for (const auto* e : *split) {
+        text << "__label__" << e->stars << ' ' << e->normalized << '\n';
+        langs << e->lang << '\n';
+      }
+      if (!text || !langs)
+        return Error::Transient("TRAIN_IO", "cannot write the " + name + " split to " + dir.string());
+    }
+  }
 
   // 4-5. Train, quantize, save.
   fs::path out_path(options.out_path);
@@ -262,7 +279,7 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     if (options.quantize) {
       fasttext::Args q = args;
       q.qnorm = true;
-      q.retrain = options.cutoff > 0;
+      q.retrain = options.retrain_quantized && options.cutoff > 0;
       q.cutoff = options.cutoff;
       q.dsub = 2;
       ft.quantize(q);
@@ -279,12 +296,15 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   auto model = LoadReviewModel(options.out_path);
   if (!model.ok()) return model.error();
 
-  // Calibration per language (and "*" pooled) on the validation split.
+  // Calibration per language (and "*" pooled) and the decision rule, on the validation split.
+  std::vector<std::array<double, 5>> valid_probs;
+  valid_probs.reserve(valid.size());
   Calibration calibration;
   {
     std::map<std::string, std::vector<std::pair<double, double>>> xy;
     for (const auto* e : valid) {
       const auto p = (*model)->Predict(e->normalized);
+      valid_probs.push_back(p.probs);
       xy[e->lang].emplace_back(p.expected, e->stars);
       xy["*"].emplace_back(p.expected, e->stars);
     }
@@ -296,31 +316,62 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
       if (lang != "*" && pairs.size() < kMinPerLanguage) continue;
       calibration.Set(lang, Calibration::FitIsotonic(std::move(pairs)));
     }
+    double best_a = std::max(0.0, options.neighbour_utility);
+    if (options.neighbour_utility < 0) {
+      // One parameter on ~2,000 reviews: a coarse grid, ties to the smaller a (closer to argmax).
+      // Above 0.6 exact accuracy falls faster than within-one rises (measured on validation).
+      constexpr int kSteps = 12;
+      constexpr double kStep = 0.05;
+      int best_score = -1;
+      for (int i = 0; i <= kSteps; ++i) {
+        const double a = i * kStep;
+        int score = 0;
+        for (size_t k = 0; k < valid.size(); ++k) {
+          const int d = std::abs(Calibration::DecideStars(valid_probs[k], a) - valid[k]->stars);
+          score += (d == 0) + (d <= 1);
+        }
+        if (score > best_score) {
+          best_score = score;
+          best_a = a;
+        }
+      }
+    }
+    calibration.SetNeighbourUtility(best_a);
+    report.neighbour_utility = calibration.neighbour_utility();
     std::ofstream cout(report.calibration_path, std::ios::binary);
     cout << calibration.Serialize();
     if (!cout) return Error::Transient("TRAIN_IO", "cannot write " + report.calibration_path);
   }
+  // Reload: the evaluation goes through the files exactly as shipped (model + calibration + rule).
+  model = LoadReviewModel(options.out_path);
+  if (!model.ok()) return model.error();
 
-  // 6. Evaluate on the test split (normalising twice is idempotent).
-  struct Acc {
-    std::vector<int> gold, pred;
-    std::vector<double> raw, cal;
-  };
-  std::map<std::string, Acc> acc;
-  for (const auto* e : test) {
-    const auto p = (*model)->Predict(e->normalized);
-    const double cal = calibration.Apply(e->lang, p.expected);
-    for (const std::string& key : {e->lang, std::string("all")}) {
-      auto& a = acc[key];
-      a.gold.push_back(e->stars);
-      a.pred.push_back(p.stars);
-      a.raw.push_back(p.expected);
-      a.cal.push_back(cal);
+  // 6. Evaluate per language (normalising twice is idempotent).
+  auto evaluate = [&](const std::vector<const Example*>& split) {
+    struct Acc {
+      std::vector<int> gold, pred;
+      std::vector<double> raw, cal;
+    };
+    std::map<std::string, Acc> acc;
+    for (const auto* e : split) {
+      const auto p = (*model)->Predict(e->normalized);
+      const double cal = calibration.Apply(e->lang, p.expected);
+      for (const std::string& key : {e->lang, std::string("all")}) {
+        auto& a = acc[key];
+        a.gold.push_back(e->stars);
+        a.pred.push_back(p.stars);
+        a.raw.push_back(p.expected);
+        a.cal.push_back(cal);
+      }
     }
-  }
-  for (const auto& [lang, a] : acc) {
-    report.test_metrics.push_back(ComputeMetrics(lang, a.gold, a.pred, a.raw, a.cal, options.eval_groups, 20261130));
-  }
+    std::vector<LangMetrics> out;
+    for (const auto& [lang, a] : acc) {
+      out.push_back(ComputeMetrics(lang, a.gold, a.pred, a.raw, a.cal, options.eval_groups, 20261130));
+    }
+    return out;
+  };
+  report.valid_metrics = evaluate(valid);
+  if (options.evaluate_test) report.test_metrics = evaluate(test);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }
@@ -334,13 +385,23 @@ std::string FormatTrainReport(const TrainReport& r) {
                 r.total, r.duplicates, r.train, r.valid, r.test, r.model_path.c_str(), r.model_bytes / 1e6,
                 r.calibration_path.c_str(), r.seconds);
   out += buf;
-  out += "held-out test split:\n";
-  out += "lang      n   exact  within1  macroF1   MAE  MAE(E)  mean20(raw)  mean20(calibrated)\n";
-  for (const auto& m : r.test_metrics) {
-    std::snprintf(buf, sizeof buf, "%-5s %6zu  %5.1f%%   %5.1f%%    %5.3f  %5.3f  %5.3f      %5.3f        %5.3f\n",
-                  m.lang.c_str(), m.n, 100 * m.exact, 100 * m.within_one, m.macro_f1, m.mae, m.mae_expected,
-                  m.mean20_raw, m.mean20);
-    out += buf;
+  std::snprintf(buf, sizeof buf, "decision rule: stars maximise P(k) + %.2f * (P(k-1) + P(k+1))\n\n",
+                r.neighbour_utility);
+  out += buf;
+  auto table = [&](const char* title, const std::vector<LangMetrics>& rows) {
+    out += title;
+    out += "lang      n   exact  within1  macroF1   MAE  MAE(E)  mean20(raw)  mean20(calibrated)\n";
+    for (const auto& m : rows) {
+      std::snprintf(buf, sizeof buf, "%-5s %6zu  %5.1f%%   %5.1f%%    %5.3f  %5.3f  %5.3f      %5.3f        %5.3f\n",
+                    m.lang.c_str(), m.n, 100 * m.exact, 100 * m.within_one, m.macro_f1, m.mae, m.mae_expected,
+                    m.mean20_raw, m.mean20);
+      out += buf;
+    }
+  };
+  table("validation split (calibration and decision rule were fitted on it: in-sample for those):\n", r.valid_metrics);
+  if (!r.test_metrics.empty()) {
+    out += "\n";
+    table("held-out test split:\n", r.test_metrics);
   }
   return out;
 }

@@ -12,6 +12,10 @@ TEST(LanguageTest, TellsTheFiveLanguagesApart) {
   EXPECT_EQ(DetectLanguage("Le siège est bien mais le coussin est trop mince pour mon chien"), "fr");
   EXPECT_EQ(DetectLanguage("El producto es muy bueno pero la caja llegó rota y no tiene manual"), "es");
   EXPECT_EQ(DetectLanguage("Top!"), "");
+  // Short reviews with a single function word: the review words in each list decide.
+  EXPECT_EQ(DetectLanguage("Ottimo prodotto, funziona benissimo"), "it");
+  EXPECT_EQ(DetectLanguage("Producto perfecto, funciona"), "es");
+  EXPECT_EQ(DetectLanguage("Works fine, good product"), "en");
 }
 
 }  // namespace

@@ -33,5 +33,40 @@ TEST(Calibration, RejectsMalformedText) {
   EXPECT_TRUE(Calibration::Parse("# only a comment\n").ok());
 }
 
+TEST(Calibration, DecisionRuleIsArgmaxByDefaultAndPrefersSupportedStarsWithNeighbourUtility) {
+  const std::array<double, 5> split = {0.0, 0.0, 0.3, 0.4, 0.3};   // argmax 4
+  const std::array<double, 5> edge = {0.45, 0.35, 0.2, 0.0, 0.0};  // argmax 1, mass leaning to 2
+  Calibration c;
+  EXPECT_EQ(c.DecideStars(split), 4);
+  EXPECT_EQ(c.DecideStars(edge), 1);
+  // a = 0.4: star 2 scores 0.35 + 0.4 * (0.45 + 0.2) = 0.61 > star 1's 0.45 + 0.4 * 0.35 = 0.59.
+  c.SetNeighbourUtility(0.4);
+  EXPECT_EQ(c.DecideStars(edge), 2);
+  EXPECT_EQ(c.DecideStars(split), 4);  // 0.4 + 0.4 * 0.6 beats 0.3 + 0.4 * 0.4
+  // Uniform (no text): every inner star ties, the one nearest the expected 3 wins.
+  EXPECT_EQ(c.DecideStars({0.2, 0.2, 0.2, 0.2, 0.2}), 3);
+  EXPECT_EQ(Calibration::DecideStars({0.1, 0.1, 0.1, 0.2, 0.5}, 0.0), 5);
+  c.SetNeighbourUtility(7);  // clamped below 1
+  EXPECT_LT(c.neighbour_utility(), 1.0);
+}
+
+TEST(Calibration, DecisionRuleRoundTripsAndOldFilesMeanArgmax) {
+  Calibration c;
+  c.Set("*", {{1, 1}, {5, 5}});
+  c.SetNeighbourUtility(0.35);
+  const std::string text = c.Serialize();
+  EXPECT_NE(text.find("decide\tneighbour\t0.350"), std::string::npos);
+  auto parsed = Calibration::Parse(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_DOUBLE_EQ(parsed->neighbour_utility(), 0.35);
+  EXPECT_DOUBLE_EQ(parsed->Apply("en", 3), 3.0);
+  auto old = Calibration::Parse("*\t1\t1\n*\t5\t5\n");
+  ASSERT_TRUE(old.ok());
+  EXPECT_DOUBLE_EQ(old->neighbour_utility(), 0.0);
+  EXPECT_FALSE(Calibration::Parse("decide\tneighbour\t1.5\n").ok());
+  EXPECT_FALSE(Calibration::Parse("decide\tcostly\t0.3\n").ok());
+  EXPECT_FALSE(Calibration::Parse("decide\tneighbour\n").ok());
+}
+
 }  // namespace
 }  // namespace worthit::analysis::reviews

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "analysis/reviews/calibration.h"
 #include "analysis/reviews/review_model.h"
 #include "common/ids.h"
 
@@ -75,6 +78,19 @@ TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
   EXPECT_EQ(report->test_metrics.front().lang, "all");
   EXPECT_GT(report->test_metrics.front().exact, 0.9);
   EXPECT_NE(FormatTrainReport(*report).find("within1"), std::string::npos);
+  ASSERT_FALSE(report->valid_metrics.empty());
+  EXPECT_EQ(report->valid_metrics.front().lang, "all");
+  EXPECT_GE(report->neighbour_utility, 0.0);
+  EXPECT_LE(report->neighbour_utility, 0.6);
+  {
+    // The decision rule fitted on validation ships in the .calib the model loads.
+    std::ifstream calib(dir / "m.calib");
+    std::stringstream text;
+    text << calib.rdbuf();
+    auto parsed = Calibration::Parse(text.str());
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_DOUBLE_EQ(parsed->neighbour_utility(), std::round(report->neighbour_utility * 1000) / 1000);
+  }
 
   auto model = LoadReviewModel(o.out_path);
   ASSERT_TRUE(model.ok()) << model.error().ToString();
@@ -99,6 +115,33 @@ TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
     ASSERT_EQ(g.size(), expected.size());
     for (size_t i = 0; i < g.size(); ++i) EXPECT_EQ(g[i].probs, expected[i].probs);
   }
+  fs::remove_all(dir);
+}
+
+// A forced rule is shipped as given; --no-test leaves the test split unevaluated.
+TEST(TrainReviewModel, ForcedDecisionRuleAndValidationOnlyEvaluation) {
+  std::vector<LabelledReview> data;
+  const char* words[] = {"awful", "bad", "fine", "nice", "superb"};
+  for (int i = 0; i < 200; ++i) {
+    const int stars = 1 + i % 5;
+    data.push_back({"en", stars, std::string(words[stars - 1]) + " thing " + Tag(i)});
+  }
+  const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
+  TrainOptions o;
+  o.out_path = (dir / "m.ftz").string();
+  o.epoch = 5;
+  o.dim = 8;
+  o.bucket = 5000;
+  o.cutoff = 0;
+  o.eval_groups = 5;
+  o.neighbour_utility = 0.25;
+  o.evaluate_test = false;
+  auto report = TrainReviewModel(data, o);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_TRUE(report->test_metrics.empty());
+  EXPECT_FALSE(report->valid_metrics.empty());
+  EXPECT_DOUBLE_EQ(report->neighbour_utility, 0.25);
+  EXPECT_EQ(FormatTrainReport(*report).find("held-out test"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -82,10 +82,22 @@ Status Bot::PublishCommands() {
 }
 
 Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
-  // (a) and the ack record of (b) in one read.
-  auto seen = deps_.updates.Lookup(update.update_id);
+  // (a), the ack record of (b) and, for a message, the user's language and the chat's state: one
+  // read (one round trip on Redis).
+  const telegram::Message* message =
+      update.kind == telegram::UpdateKind::kMessage && update.message ? &*update.message : nullptr;
+  Result<store::MessageLookup> seen = store::MessageLookup{};
+  if (message != nullptr) {
+    seen = deps_.updates.LookupMessage(update.update_id, deps_.conversations,
+                                       message->from ? std::optional<int64_t>(message->from->id) : std::nullopt,
+                                       message->chat.id);
+  } else if (auto u = deps_.updates.Lookup(update.update_id); u.ok()) {
+    seen->update = *u;
+  } else {
+    seen = u.error();
+  }
   if (!seen.ok()) return seen.error();
-  if (seen->handled) {
+  if (seen->update.handled) {
     DedupeHits().Inc();
     HandleOutcome o{Disposition::kDuplicate, "duplicate"};
     CountOutcome(o);
@@ -93,7 +105,7 @@ Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
   }
   Result<HandleOutcome> result = HandleOutcome{Disposition::kIgnored, "ignored:" + std::string(ToString(update.kind))};
   switch (update.kind) {
-    case telegram::UpdateKind::kMessage: result = OnMessage(update, *update.message, seen->ack); break;
+    case telegram::UpdateKind::kMessage: result = OnMessage(update, *update.message, *seen); break;
     case telegram::UpdateKind::kCallbackQuery: result = OnCallback(update, *update.callback_query); break;
     case telegram::UpdateKind::kInlineQuery: {
       auto lang = LanguageOf(update.inline_query->from);
@@ -148,12 +160,10 @@ bool Bot::AddressedToBot(const telegram::Message& m, bool awaiting) const {
 }
 
 Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const telegram::Message& m,
-                                     const std::optional<store::AckRecord>& ack) {
+                                     const store::MessageLookup& seen) {
   if (m.from && m.from->is_bot) return HandleOutcome{Disposition::kIgnored, "ignored:from_bot"};
-  // The user's language and the chat's state in one read (both are needed for a link).
-  auto context =
-      deps_.conversations.GetChatContext(m.from ? std::optional<int64_t>(m.from->id) : std::nullopt, m.chat.id);
-  if (!context.ok()) return context.error();
+  const std::optional<store::AckRecord>& ack = seen.update.ack;
+  const store::ChatContext* context = &seen.chat;  // read with the update's lookup
   const Lang lang = m.from ? ResolveLanguage(context->language, m.from->language_code) : Lang::kIt;
   const Texts& t = TextsFor(lang);
 

@@ -84,9 +84,10 @@ class Bot {
   const BotOptions& options() const { return options_; }
 
  private:
-  // ack: the update's ack record as read by UpdateStore::Lookup (a redelivery of a link).
+  // seen: what UpdateStore::LookupMessage read (the ack record of a redelivered link, the user's
+  // language, the chat's state).
   Result<HandleOutcome> OnMessage(const telegram::Update& update, const telegram::Message& m,
-                                  const std::optional<store::AckRecord>& ack);
+                                  const store::MessageLookup& seen);
   Result<HandleOutcome> OnCallback(const telegram::Update& update, const telegram::CallbackQuery& q);
   Result<HandleOutcome> RunCommand(const telegram::Update& update, const telegram::Message& m, const std::string& name,
                                    Lang lang);

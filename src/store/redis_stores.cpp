@@ -95,6 +95,13 @@ class RedisConversationStore final : public ConversationStore {
   }
   Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
 
+  // For RedisUpdateStore::LookupMessage: the commands of GetChatContext, to pipeline with others.
+  bool SharesClient(const RedisClient* c) const { return c_.get() == c; }
+  void AppendContextCommands(std::vector<Command>& cmds, std::optional<int64_t> user_id, int64_t chat_id) const {
+    cmds.push_back({"GET", p_ + "chat:" + std::to_string(chat_id)});
+    if (user_id) cmds.push_back({"HGET", p_ + "lang", std::to_string(*user_id)});
+  }
+
  private:
   std::shared_ptr<RedisClient> c_;
   std::string p_;
@@ -127,6 +134,25 @@ class RedisUpdateStore final : public UpdateStore {
     auto r = Run(*c_, {{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}});
     if (!r.ok()) return r.error();
     return UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
+  }
+  // With the conversation store on the same connection pool: EXISTS, GET ack, GET chat, HGET lang
+  // in one pipeline (the context is read even for a handled update: one round trip either way).
+  Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
+                                      std::optional<int64_t> user_id, int64_t chat_id) override {
+    auto* redis = dynamic_cast<RedisConversationStore*>(&conversations);
+    if (redis == nullptr || !redis->SharesClient(c_.get())) {
+      return UpdateStore::LookupMessage(update_id, conversations, user_id, chat_id);
+    }
+    const std::string id = std::to_string(update_id);
+    std::vector<Command> cmds{{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}};
+    redis->AppendContextCommands(cmds, user_id, chat_id);
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    MessageLookup out;
+    out.update = UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
+    out.chat.state = ParseState((*r)[2]);
+    if (user_id && !(*r)[3].IsNil()) out.chat.language = (*r)[3].str;
+    return out;
   }
   // The same keys and values as PutAck and MarkHandled. The handled mark is a plain SET here (not
   // NX): the script writes it together with the task, so an earlier mark can only carry the same

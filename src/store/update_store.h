@@ -19,6 +19,7 @@
 
 #include "common/result.h"
 #include "queue/queue.h"
+#include "store/conversation_store.h"
 
 namespace worthit::store {
 
@@ -34,6 +35,12 @@ struct AckRecord {
 struct UpdateLookup {
   bool handled = false;
   std::optional<AckRecord> ack;
+};
+
+// Lookup plus the message's ChatContext (read when the update was not handled yet).
+struct MessageLookup {
+  UpdateLookup update;
+  ChatContext chat;
 };
 
 class UpdateStore {
@@ -57,6 +64,22 @@ class UpdateStore {
     auto ack = GetAck(update_id);
     if (!ack.ok()) return ack.error();
     out.ack = *ack;
+    return out;
+  }
+
+  // Lookup and conversations.GetChatContext(user_id, chat_id): everything the front door reads
+  // before acting on a message. One round trip when both stores share a backend connection
+  // (Redis: one pipeline); the default runs the calls (the context only when not handled).
+  virtual Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
+                                              std::optional<int64_t> user_id, int64_t chat_id) {
+    MessageLookup out;
+    auto seen = Lookup(update_id);
+    if (!seen.ok()) return seen.error();
+    out.update = *seen;
+    if (out.update.handled) return out;
+    auto chat = conversations.GetChatContext(user_id, chat_id);
+    if (!chat.ok()) return chat.error();
+    out.chat = *chat;
     return out;
   }
 

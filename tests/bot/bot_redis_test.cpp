@@ -96,6 +96,11 @@ class CountingUpdates final : public store::UpdateStore {
     ++lookups;
     return inner_.Lookup(id);
   }
+  Result<store::MessageLookup> LookupMessage(int64_t id, store::ConversationStore& c, std::optional<int64_t> user,
+                                             int64_t chat) override {
+    ++lookups;
+    return inner_.LookupMessage(id, c, user, chat);  // the Redis pipeline
+  }
   std::vector<queue::AtomicRecord> IntakeRecords(int64_t id, const store::AckRecord& ack,
                                                  const std::string& outcome) const override {
     return inner_.IntakeRecords(id, ack, outcome);

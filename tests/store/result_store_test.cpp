@@ -222,6 +222,14 @@ TEST(FrontDoorStoreReads, LookupAndChatContextAgreeWithTheSingleCallsOnEveryBack
     EXPECT_EQ(both->language.value_or(""), "en") << url;
     ASSERT_TRUE(both->state.has_value()) << url;
     EXPECT_EQ(both->state->mode, ChatMode::kAwaitingLink);
+    // The same through LookupMessage (Redis: one pipeline with the update's lookup).
+    auto message = u.LookupMessage(43, c, 7, 8);
+    ASSERT_TRUE(message.ok()) << url;
+    EXPECT_FALSE(message->update.handled);
+    EXPECT_EQ(message->chat.language.value_or(""), "en") << url;
+    ASSERT_TRUE(message->chat.state.has_value()) << url;
+    EXPECT_EQ(message->chat.state->mode, ChatMode::kAwaitingLink);
+    EXPECT_TRUE(u.LookupMessage(41, c, 7, 8)->update.handled) << url;
     auto no_user = c.GetChatContext(std::nullopt, 8);
     ASSERT_TRUE(no_user.ok());
     EXPECT_FALSE(no_user->language.has_value());

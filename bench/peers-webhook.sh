@@ -5,11 +5,16 @@
 # then a raw `wrk` ceiling of the server. Results: docs/performance.md, "Webhook vs peers (issue 2)".
 #
 #   bench/peers-webhook.sh [--install] [--build] [--reps 3] [--sat-n 5000] [--wrk-s 10] [--quiet-wait 15]
+#                          [--quick] [--no-memstore] [--variants "NAME:KEY=V,KEY=V ..."]
 #
 #   --install   apt-get the harness prerequisites, copy the harness to $PEERS and `npm ci` the Node peer
 #   --build     Release build of worthit (cmake --preset release; cmake --build --preset release --target worthit)
 #   --reps R    repetitions; each repetition runs the three impls one after the other (interleaved, so
 #               machine noise hits all of them alike) [3]
+#   --quick     only the C=40 repetitions and their summary (no C=4 pass, no wrk runs): for A/B runs
+#   --no-memstore  skip the STORE_URL=memory:// row
+#   --variants  extra worthit rows per repetition, each NAME with its configuration, e.g.
+#               "worthit-cpp-inline:HTTP_HANDLER_THREADS=0,HTTP_THREADS=16"
 # Env: BASE_BIN (optional second worthit binary, run as "worthit-base"), PEERS_SRC (the read-only harness, default /work/shared/peers), PEERS (its working copy,
 # default /tmp/peers), OUT (results dir, default $PEERS/results/issue2-<timestamp>).
 # Pinning as the harness does: server side (webhook + redis) on cpu 0, driver + fake Telegram on cpu 1.
@@ -19,7 +24,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS_SRC=${PEERS_SRC:-/work/shared/peers}
 PEERS=${PEERS:-/tmp/peers}
-INSTALL=0; BUILD=0; REPS=3; SAT_N=5000; WRK_S=10; QUIET_WAIT=15
+INSTALL=0; BUILD=0; REPS=3; SAT_N=5000; WRK_S=10; QUIET_WAIT=15; QUICK=0; MEMSTORE=1; VARIANTS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --install) INSTALL=1; shift ;;
@@ -28,6 +33,9 @@ while [ $# -gt 0 ]; do
     --sat-n) SAT_N=$2; shift 2 ;;
     --wrk-s) WRK_S=$2; shift 2 ;;
     --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --no-memstore) MEMSTORE=0; shift ;;
+    --variants) VARIANTS=$2; shift 2 ;;
     *) echo "unknown option $1 (see the header of $0)" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +52,7 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && cmake --preset release && cmake --build --preset release -j2 --target worthit)
 fi
 BIN=${WORTHIT_BIN:-$ROOT/build/release/src/app/worthit}
+export WORTHIT_BIN=$BIN  # bench/peer/worthit-peer.sh runs this one
 [ -x "$BIN" ] || { echo "no $BIN: run with --build" >&2; exit 2; }
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
@@ -66,9 +75,19 @@ for (( rep=1; rep<=REPS; rep++ )); do
   bench_one grammy-bullmq grammy-bullmq
   bench_one ptb-rq ptb-rq
   bench_one "$ROOT/bench/peer" worthit-cpp
-  bench_one "$ROOT/bench/peer" worthit-cpp-memstore STORE_URL=memory://
+  if [ "$MEMSTORE" = 1 ]; then bench_one "$ROOT/bench/peer" worthit-cpp-memstore STORE_URL=memory://; fi
+  for variant in $VARIANTS; do
+    # shellcheck disable=SC2086  # NAME:K=V,K=V → bench_one ... NAME K=V K=V
+    bench_one "$ROOT/bench/peer" "${variant%%:*}" $(tr ',' ' ' <<<"${variant#*:}")
+  done
   if [ -n "${BASE_BIN:-}" ]; then bench_one "$ROOT/bench/peer" worthit-base WORTHIT_BIN="$BASE_BIN"; fi
 done
+if [ "$QUICK" = 1 ]; then
+  echo "== webhook-only summary (medians over $REPS interleaved repetitions)"
+  node "$ROOT/bench/peer/summarize.js" "$RAW" | tee "$OUT/summary.md"
+  echo "== done $(date -u +%FT%TZ), load $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT"
+  exit 0
+fi
 # drive.js is closed-loop (C lanes, each sends its next update when the answer came), so at C=40
 # the webhook latency is about 40 / rate whatever the server does (Little's law): 15 ms at the
 # harness's ≈ 2.6 k/s ceiling. One pass at C=4 shows the latency each implementation adds itself.

@@ -73,13 +73,18 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   if (!username.empty() && username.front() == '@') username.erase(0, 1);
   bot::BotDeps deps{
       *fd->api, *fd->queue, *fd->stores.conversations, *fd->stores.updates, *fd->insights, SystemClock::Instance()};
-  fd->bot = std::make_unique<bot::Bot>(deps, bot::BotOptions{username});
+  bot::BotOptions bopts{username};
+  // One durable write per link (docs/design.md "Intake") when the queue can write the stores'
+  // records itself: a Redis queue on the very server and database of the stores.
+  bopts.atomic_intake = fd->queue->SupportsRecords() && EffectiveStoreUrl(config) == EffectiveQueueUrl(config);
+  fd->bot = std::make_unique<bot::Bot>(deps, bopts);
   if (config.GetBool("BOT_PUBLISH_COMMANDS")) {
     if (auto s = fd->bot->PublishCommands(); !s.ok()) {
       log::Warn("bot.set_my_commands_failed", {{"error", s.error().ToString()}});
     }
   }
-  log::Info("frontdoor.ready", {{"bot", username}, {"queue", fd->queue->Backend()}});
+  log::Info("frontdoor.ready",
+            {{"bot", username}, {"queue", fd->queue->Backend()}, {"atomic_intake", bopts.atomic_intake}});
   return fd;
 }
 

@@ -1,5 +1,8 @@
 #include "bot/bot.h"
 
+#include <array>
+#include <atomic>
+
 #include "bot/command_parser.h"
 #include "bot/link_detector.h"
 #include "common/log.h"
@@ -18,10 +21,16 @@ metrics::Counter& DedupeHits() {
 }
 
 void CountOutcome(const HandleOutcome& o) {
-  metrics::Registry::Global()
-      .GetCounter("worthit_bot_outcomes_total", "Updates by what the bot did with them",
-                  {{"disposition", std::string(ToString(o.disposition))}})
-      .Inc();
+  // One registry lookup per disposition for the process, not one per update.
+  static std::array<std::atomic<metrics::Counter*>, 4> cache{};
+  const auto i = static_cast<size_t>(o.disposition);
+  metrics::Counter* c = i < cache.size() ? cache[i].load(std::memory_order_acquire) : nullptr;
+  if (c == nullptr) {
+    c = &metrics::Registry::Global().GetCounter("worthit_bot_outcomes_total", "Updates by what the bot did with them",
+                                                {{"disposition", std::string(ToString(o.disposition))}});
+    if (i < cache.size()) cache[i].store(c, std::memory_order_release);
+  }
+  c->Inc();
 }
 
 bool IsPermanentTelegram(const Error& e) {
@@ -73,9 +82,22 @@ Status Bot::PublishCommands() {
 }
 
 Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
-  auto handled = deps_.updates.IsHandled(update.update_id);
-  if (!handled.ok()) return handled.error();
-  if (*handled) {
+  // (a), the ack record of (b) and, for a message, the user's language and the chat's state: one
+  // read (one round trip on Redis).
+  const telegram::Message* message =
+      update.kind == telegram::UpdateKind::kMessage && update.message ? &*update.message : nullptr;
+  Result<store::MessageLookup> seen = store::MessageLookup{};
+  if (message != nullptr) {
+    seen = deps_.updates.LookupMessage(update.update_id, deps_.conversations,
+                                       message->from ? std::optional<int64_t>(message->from->id) : std::nullopt,
+                                       message->chat.id);
+  } else if (auto u = deps_.updates.Lookup(update.update_id); u.ok()) {
+    seen->update = *u;
+  } else {
+    seen = u.error();
+  }
+  if (!seen.ok()) return seen.error();
+  if (seen->update.handled) {
     DedupeHits().Inc();
     HandleOutcome o{Disposition::kDuplicate, "duplicate"};
     CountOutcome(o);
@@ -83,7 +105,7 @@ Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
   }
   Result<HandleOutcome> result = HandleOutcome{Disposition::kIgnored, "ignored:" + std::string(ToString(update.kind))};
   switch (update.kind) {
-    case telegram::UpdateKind::kMessage: result = OnMessage(update, *update.message); break;
+    case telegram::UpdateKind::kMessage: result = OnMessage(update, *update.message, *seen); break;
     case telegram::UpdateKind::kCallbackQuery: result = OnCallback(update, *update.callback_query); break;
     case telegram::UpdateKind::kInlineQuery: {
       auto lang = LanguageOf(update.inline_query->from);
@@ -137,11 +159,12 @@ bool Bot::AddressedToBot(const telegram::Message& m, bool awaiting) const {
   return mentioned(m.text, m.entities) || mentioned(m.caption, m.caption_entities);
 }
 
-Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const telegram::Message& m) {
+Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const telegram::Message& m,
+                                     const store::MessageLookup& seen) {
   if (m.from && m.from->is_bot) return HandleOutcome{Disposition::kIgnored, "ignored:from_bot"};
-  auto lang_r = LanguageOf(m.from);
-  if (!lang_r.ok()) return lang_r.error();
-  const Lang lang = *lang_r;
+  const std::optional<store::AckRecord>& ack = seen.update.ack;
+  const store::ChatContext* context = &seen.chat;  // read with the update's lookup
+  const Lang lang = m.from ? ResolveLanguage(context->language, m.from->language_code) : Lang::kIt;
   const Texts& t = TextsFor(lang);
 
   if (auto cmd = ParseCommand(m.text)) {
@@ -165,13 +188,12 @@ Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const teleg
     if (m.text == tl.btn_popular) return RunCommand(update, m, "popolari", lang);
   }
 
-  auto state = deps_.conversations.GetChatState(m.chat.id);
-  if (!state.ok()) return state.error();
-  const bool awaiting = state->has_value() && (*state)->mode == store::ChatMode::kAwaitingLink;
+  const auto& state = context->state;
+  const bool awaiting = state.has_value() && state->mode == store::ChatMode::kAwaitingLink;
   if (!AddressedToBot(m, awaiting)) return HandleOutcome{Disposition::kIgnored, "ignored:not_addressed"};
 
   const auto links = DetectLinks(m);
-  if (auto link = PickProductLink(links)) return Intake(update, m, link->url, lang, state->has_value());
+  if (auto link = PickProductLink(links)) return Intake(update, m, link->url, lang, state.has_value(), ack);
 
   if (awaiting) {
     // The message after /cerca had no link: say so, and stop waiting (the next message is free
@@ -244,12 +266,10 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const te
 }
 
 Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                                  Lang lang, bool had_state) {
+                                  Lang lang, bool had_state, const std::optional<store::AckRecord>& ack) {
   const Texts& t = TextsFor(lang);
-  // (b) one acknowledgement per update_id, whatever redeliveries happen.
-  auto ack = deps_.updates.GetAck(update.update_id);
-  if (!ack.ok()) return ack.error();
-  if (!ack->has_value()) {
+  // (b) one acknowledgement per update_id, whatever redeliveries happen (ack: read by Lookup).
+  if (!ack.has_value()) {
     // A new link (no acknowledgement yet): the per-user limits, then a recent analysis of the same
     // product (the cached card at once, no task). Both replies are sent like a command reply.
     const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
@@ -261,8 +281,8 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
     if (cached->has_value()) return ReplyAndMark(update, m, **cached, "cached");
   }
   int64_t ack_message_id = 0;
-  if (ack->has_value()) {
-    ack_message_id = (*ack)->message_id;
+  if (ack.has_value()) {
+    ack_message_id = ack->message_id;
   } else {
     telegram::SendMessageRequest req;
     req.chat_id = m.chat.id;
@@ -276,6 +296,14 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
       return Absorbed(sent.error(), "link");
     }
     ack_message_id = sent->message_id;
+  }
+  // Atomic intake (queue and stores on one Redis): the ack record and the handled mark go into the
+  // enqueue script, so (b)'s record, (c) and (d) are one durable write. Otherwise three writes.
+  std::vector<queue::AtomicRecord> records;
+  if (options_.atomic_intake) {
+    records = deps_.updates.IntakeRecords(update.update_id, {m.chat.id, ack_message_id}, "enqueued");
+  }
+  if (records.empty() && !ack.has_value()) {
     if (auto s = deps_.updates.PutAck(update.update_id, {m.chat.id, ack_message_id}); !s.ok()) return s.error();
   }
   // (c) hand the task over; the idempotency key makes a redelivered update enqueue nothing new.
@@ -289,19 +317,31 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
   task.ack_message_id = ack_message_id;
   task.reply_to_message_id = m.message_id;
   task.created_at_ms = deps_.clock.NowMillis();
-  auto id = deps_.queue.Enqueue(queue::ToJson(task), {"update:" + std::to_string(update.update_id), {}});
-  if (!id.ok()) return id.error();
+  const bool atomic = !records.empty();
+  const queue::EnqueueOptions enqueue_options{"update:" + std::to_string(update.update_id), {}};
+  auto id = atomic ? deps_.queue.EnqueueWithRecords(queue::ToJson(task), enqueue_options, records)
+                   : deps_.queue.Enqueue(queue::ToJson(task), enqueue_options);
+  if (!id.ok()) {
+    // The one write failed after the acknowledgement went out: keep its record on its own if Redis
+    // still takes it, so the redelivery reuses the acknowledgement instead of sending a second.
+    if (atomic && !ack.has_value()) (void)deps_.updates.PutAck(update.update_id, {m.chat.id, ack_message_id});
+    return id.error();
+  }
   // (d) durable: the next redelivery stops at (a). A failure here is harmless (b and c are
-  // idempotent), so it does not fail the update.
-  if (auto s = deps_.updates.MarkHandled(update.update_id, "enqueued"); !s.ok()) {
-    log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
+  // idempotent), so it does not fail the update. Atomic intake wrote the mark with the task.
+  if (!atomic) {
+    if (auto s = deps_.updates.MarkHandled(update.update_id, "enqueued"); !s.ok()) {
+      log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
+    }
   }
   if (had_state) {
     if (auto s = deps_.conversations.ClearChatState(m.chat.id); !s.ok()) {
       log::Warn("bot.clear_state_failed", {{"chat_id", m.chat.id}, {"error", s.error().ToString()}});
     }
   }
-  log::Info("bot.link_enqueued", {{"update_id", update.update_id}, {"chat_id", m.chat.id}, {"task_id", *id}});
+  if (log::Enabled(log::Level::kInfo)) {  // no field vector built when the line is not written
+    log::Info("bot.link_enqueued", {{"update_id", update.update_id}, {"chat_id", m.chat.id}, {"task_id", *id}});
+  }
   return HandleOutcome{Disposition::kHandled, "link"};
 }
 

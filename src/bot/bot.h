@@ -11,6 +11,8 @@
 //   (a) update_id already handled → nothing;  (b) reuse the ack record, or send the ack
 //   "Sto analizzando..." as a reply and store the ack record;  (c) Enqueue the AnalysisTask with
 //   idempotency key "update:<update_id>";  (d) mark the update handled; only then return ok.
+//   With BotOptions::atomic_intake (queue and stores on one Redis) the ack record of (b), (c) and
+//   (d) are one write: the enqueue script writes the records with the task.
 // Commands: the reply is sent, then the update is marked handled (a crash in between = at most one
 // duplicate reply on redelivery, documented). Groups: only /cmd@ThisBot, replies to the bot,
 // mentions of it, and the message after /cerca in that chat.
@@ -48,6 +50,11 @@ struct BotOptions {
   std::string username;  // the bot's @username without '@' (BOT_USERNAME or getMe)
   // How long "awaiting a link" after /cerca lasts: long enough to find the link in another app.
   std::chrono::minutes awaiting_link_ttl{15};
+  // The queue and the UpdateStore live in one backend (the same Redis): the ack record and the
+  // handled mark are written by the enqueue itself (UpdateStore::IntakeRecords +
+  // TaskQueue::EnqueueWithRecords), one atomic write per link instead of three. Set by the front door
+  // only when TaskQueue::SupportsRecords() and STORE_URL and QUEUE_URL name the same server.
+  bool atomic_intake = false;
 };
 
 enum class Disposition {
@@ -77,14 +84,17 @@ class Bot {
   const BotOptions& options() const { return options_; }
 
  private:
-  Result<HandleOutcome> OnMessage(const telegram::Update& update, const telegram::Message& m);
+  // seen: what UpdateStore::LookupMessage read (the ack record of a redelivered link, the user's
+  // language, the chat's state).
+  Result<HandleOutcome> OnMessage(const telegram::Update& update, const telegram::Message& m,
+                                  const store::MessageLookup& seen);
   Result<HandleOutcome> OnCallback(const telegram::Update& update, const telegram::CallbackQuery& q);
   Result<HandleOutcome> RunCommand(const telegram::Update& update, const telegram::Message& m, const std::string& name,
                                    Lang lang);
   // had_state: the chat had a conversation state (e.g. awaiting a link after /cerca) to clear;
   // without one the store is not written (a DELETE of nothing still costs a write transaction).
   Result<HandleOutcome> Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                               Lang lang, bool had_state);
+                               Lang lang, bool had_state, const std::optional<store::AckRecord>& ack);
   // Sends a reply and marks the update handled; permanent send errors are absorbed.
   Result<HandleOutcome> ReplyAndMark(const telegram::Update& update, const telegram::Message& m, const Reply& reply,
                                      const std::string& action);

@@ -44,8 +44,9 @@ const std::vector<ConfigKey> kKeys = {
      "Keep-alive idle timeout per connection, in seconds (a slow or half-open client is dropped).", "1..3600"},
     {"HTTP_HANDLER_THREADS", "32", T::kInt,
      "Threads running the bot for webhook requests (they wait on Telegram and the queue; Telegram opens up to "
-     "WEBHOOK_MAX_CONNECTIONS at once).",
-     "1..512"},
+     "WEBHOOK_MAX_CONNECTIONS at once). 0 = inline: the HTTP_THREADS threads run the bot themselves (no hand-off "
+     "between threads per request; then set HTTP_THREADS to the number of requests to handle at once).",
+     "0..512"},
     {"POLL_TIMEOUT_SECONDS", "25", T::kInt, "Long-polling timeout for getUpdates, in seconds.", "0..50"},
     // Queue and storage
     {"DATA_DIR", "./data", T::kString, "Directory for SQLite files, stores and learned reviews."},

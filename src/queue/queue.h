@@ -14,11 +14,12 @@
 // - Dead letters are kept until purged; they can be listed and requeued (one or all).
 // - EnqueueBatch / AckBatch do the same as a loop of Enqueue / Ack, in one transaction or pipeline
 //   where the backend allows (the default implementations loop).
+// - EnqueueWithRecords also writes AtomicRecords in the same atomic step (Redis only; see below).
 // Time: memory and SQLite take "now" from the injected Clock (leases, delays, idempotency TTL);
 // Redis uses the Redis server's clock (TIME in scripts, stream entry ids, PEL idle times), so all
 // processes sharing a Redis agree on it whatever their own clocks say.
 // Errors: QUEUE_UNAVAILABLE (transient: backend down; nothing acknowledged is lost),
-// QUEUE_LEASE_LOST, QUEUE_NOT_FOUND, QUEUE_INVALID_URL.
+// QUEUE_LEASE_LOST, QUEUE_NOT_FOUND, QUEUE_INVALID_URL, QUEUE_RECORDS_UNSUPPORTED.
 // Thread-safety: every implementation is safe to call from many threads at once.
 #pragma once
 
@@ -35,6 +36,20 @@
 #include "common/result.h"
 
 namespace worthit::queue {
+
+// A key/value record written in the same atomic step as the task (Redis: a SET .. EX inside the
+// enqueue script, so the task and its records exist together or not at all). The front door uses it
+// to record the acknowledgement and mark the update handled with the task in one durable write
+// (docs/design.md "Intake"). Keys are the backend's own (full Redis keys), so only a caller that
+// knows its records live in the same backend as the queue may pass them; backends that cannot
+// write them atomically (SupportsRecords() false) refuse with QUEUE_RECORDS_UNSUPPORTED rather
+// than drop them. Written on every call, also when the idempotency key returns an earlier task.
+// Passed to EnqueueWithRecords (single tasks only).
+struct AtomicRecord {
+  std::string key;
+  std::string value;
+  std::chrono::seconds ttl{0};  // > 0: expires after ttl
+};
 
 struct EnqueueOptions {
   std::string idempotency_key;         // "" = no deduplication
@@ -95,6 +110,10 @@ class TaskQueue {
   virtual ~TaskQueue() = default;
 
   virtual Result<std::string> Enqueue(const std::string& payload, const EnqueueOptions& options) = 0;
+  // Enqueue, and write `records` in the same atomic step (see AtomicRecord). Backends without
+  // SupportsRecords() refuse with QUEUE_RECORDS_UNSUPPORTED and enqueue nothing (the default).
+  virtual Result<std::string> EnqueueWithRecords(const std::string& payload, const EnqueueOptions& options,
+                                                 const std::vector<AtomicRecord>& records);
   // Ids in request order; all or nothing.
   virtual Result<std::vector<std::string>> EnqueueBatch(const std::vector<EnqueueRequest>& requests);
   virtual Result<std::vector<Lease>> LeaseTasks(const std::string& consumer, int max_tasks,
@@ -115,6 +134,8 @@ class TaskQueue {
   virtual Status Ping() = 0;
   // "sqlite", "redis", "memory".
   virtual std::string Backend() const = 0;
+  // True when EnqueueWithRecords writes the records atomically with the task (Redis).
+  virtual bool SupportsRecords() const { return false; }
 };
 
 // LEASE_SECONDS, MAX_ATTEMPTS, IDEMPOTENCY_TTL_SECONDS, REDIS_PREFIX, RETRY_BASE_MS, RETRY_CAP_MS.

@@ -14,6 +14,11 @@ Result<std::vector<std::string>> TaskQueue::EnqueueBatch(const std::vector<Enque
   return ids;
 }
 
+Result<std::string> TaskQueue::EnqueueWithRecords(const std::string&, const EnqueueOptions&,
+                                                  const std::vector<AtomicRecord>&) {
+  return Error::Invalid("QUEUE_RECORDS_UNSUPPORTED", "the " + Backend() + " queue cannot write records with a task");
+}
+
 std::vector<Status> TaskQueue::AckBatch(const std::vector<Lease>& leases) {
   std::vector<Status> out;
   out.reserve(leases.size());

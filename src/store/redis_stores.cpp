@@ -37,6 +37,24 @@ Status RunStatus(RedisClient& client, const std::vector<Command>& commands) {
   return r.ok() ? OkStatus() : Status(r.error());
 }
 
+// The chat state value "<mode>:<expires_at_ms>" (the key expires with it).
+std::optional<ChatState> ParseState(const Reply& v) {
+  if (v.IsNil()) return std::nullopt;
+  const auto colon = v.str.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return ChatState{static_cast<ChatMode>(std::stoll(v.str.substr(0, colon))), std::stoll(v.str.substr(colon + 1))};
+}
+
+std::optional<AckRecord> ParseAck(const Reply& v) {
+  const auto colon = v.str.find(':');
+  if (v.IsNil() || colon == std::string::npos) return std::nullopt;
+  return AckRecord{std::stoll(v.str.substr(0, colon)), std::stoll(v.str.substr(colon + 1))};
+}
+
+std::string AckValue(const AckRecord& ack) {
+  return std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id);
+}
+
 class RedisConversationStore final : public ConversationStore {
  public:
   RedisConversationStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
@@ -44,12 +62,7 @@ class RedisConversationStore final : public ConversationStore {
   Result<std::optional<ChatState>> GetChatState(int64_t chat_id) override {
     auto r = Run(*c_, {{"GET", p_ + "chat:" + std::to_string(chat_id)}});
     if (!r.ok()) return r.error();
-    const Reply& v = (*r)[0];
-    if (v.IsNil()) return std::optional<ChatState>();
-    const auto colon = v.str.find(':');
-    if (colon == std::string::npos) return std::optional<ChatState>();
-    ChatState s{static_cast<ChatMode>(std::stoll(v.str.substr(0, colon))), std::stoll(v.str.substr(colon + 1))};
-    return std::optional<ChatState>(s);
+    return ParseState((*r)[0]);
   }
   Status SetChatState(int64_t chat_id, const ChatState& state) override {
     const int64_t now = SystemClock::Instance().NowMillis();
@@ -61,6 +74,16 @@ class RedisConversationStore final : public ConversationStore {
   Status ClearChatState(int64_t chat_id) override {
     return RunStatus(*c_, {{"DEL", p_ + "chat:" + std::to_string(chat_id)}});
   }
+  Result<ChatContext> GetChatContext(std::optional<int64_t> user_id, int64_t chat_id) override {
+    std::vector<Command> cmds{{"GET", p_ + "chat:" + std::to_string(chat_id)}};
+    if (user_id) cmds.push_back({"HGET", p_ + "lang", std::to_string(*user_id)});
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    ChatContext out;
+    out.state = ParseState((*r)[0]);
+    if (user_id && !(*r)[1].IsNil()) out.language = (*r)[1].str;
+    return out;
+  }
   Result<std::optional<std::string>> GetUserLanguage(int64_t user_id) override {
     auto r = Run(*c_, {{"HGET", p_ + "lang", std::to_string(user_id)}});
     if (!r.ok()) return r.error();
@@ -71,6 +94,13 @@ class RedisConversationStore final : public ConversationStore {
     return RunStatus(*c_, {{"HSET", p_ + "lang", std::to_string(user_id), lang}});
   }
   Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
+
+  // For RedisUpdateStore::LookupMessage: the commands of GetChatContext, to pipeline with others.
+  bool SharesClient(const RedisClient* c) const { return c_.get() == c; }
+  void AppendContextCommands(std::vector<Command>& cmds, std::optional<int64_t> user_id, int64_t chat_id) const {
+    cmds.push_back({"GET", p_ + "chat:" + std::to_string(chat_id)});
+    if (user_id) cmds.push_back({"HGET", p_ + "lang", std::to_string(*user_id)});
+  }
 
  private:
   std::shared_ptr<RedisClient> c_;
@@ -93,15 +123,45 @@ class RedisUpdateStore final : public UpdateStore {
   Result<std::optional<AckRecord>> GetAck(int64_t update_id) override {
     auto r = Run(*c_, {{"GET", p_ + "upd:a:" + std::to_string(update_id)}});
     if (!r.ok()) return r.error();
-    const Reply& v = (*r)[0];
-    const auto colon = v.str.find(':');
-    if (v.IsNil() || colon == std::string::npos) return std::optional<AckRecord>();
-    return std::optional<AckRecord>(AckRecord{std::stoll(v.str.substr(0, colon)), std::stoll(v.str.substr(colon + 1))});
+    return ParseAck((*r)[0]);
   }
   Status PutAck(int64_t update_id, const AckRecord& ack) override {
-    return RunStatus(*c_, {{"SET", p_ + "upd:a:" + std::to_string(update_id),
-                            std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id), "EX",
+    return RunStatus(*c_, {{"SET", p_ + "upd:a:" + std::to_string(update_id), AckValue(ack), "EX",
                             std::to_string(Secs(kUpdateRetention))}});
+  }
+  Result<UpdateLookup> Lookup(int64_t update_id) override {
+    const std::string id = std::to_string(update_id);
+    auto r = Run(*c_, {{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}});
+    if (!r.ok()) return r.error();
+    return UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
+  }
+  // With the conversation store on the same connection pool: EXISTS, GET ack, GET chat, HGET lang
+  // in one pipeline (the context is read even for a handled update: one round trip either way).
+  Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
+                                      std::optional<int64_t> user_id, int64_t chat_id) override {
+    auto* redis = dynamic_cast<RedisConversationStore*>(&conversations);
+    if (redis == nullptr || !redis->SharesClient(c_.get())) {
+      return UpdateStore::LookupMessage(update_id, conversations, user_id, chat_id);
+    }
+    const std::string id = std::to_string(update_id);
+    std::vector<Command> cmds{{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}};
+    redis->AppendContextCommands(cmds, user_id, chat_id);
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    MessageLookup out;
+    out.update = UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
+    out.chat.state = ParseState((*r)[2]);
+    if (user_id && !(*r)[3].IsNil()) out.chat.language = (*r)[3].str;
+    return out;
+  }
+  // The same keys and values as PutAck and MarkHandled. The handled mark is a plain SET here (not
+  // NX): the script writes it together with the task, so an earlier mark can only carry the same
+  // outcome.
+  std::vector<queue::AtomicRecord> IntakeRecords(int64_t update_id, const AckRecord& ack,
+                                                 const std::string& outcome) const override {
+    const std::string id = std::to_string(update_id);
+    const std::chrono::seconds ttl(Secs(kUpdateRetention));
+    return {{p_ + "upd:a:" + id, AckValue(ack), ttl}, {p_ + "upd:h:" + id, outcome.empty() ? "1" : outcome, ttl}};
   }
   Result<std::optional<int64_t>> GetCursor(const std::string& name) override {
     auto r = Run(*c_, {{"HGET", p_ + "cursors", name}});

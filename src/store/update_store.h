@@ -6,6 +6,8 @@
 // - Ack records: update_id → (chat_id, ack message_id) of the "Sto analizzando..." message, stored
 //   right after it was sent, so a retry of the same update reuses it instead of sending a second.
 // - Cursors: small named integers (the getUpdates offset of `worthit poll`).
+// - Lookup: handled + ack in one read; IntakeRecords: the records a same-backend queue writes
+//   atomically with the task (Redis), so a link's intake costs one durable write.
 // See docs/design.md "Intake" for the order of these steps and what a crash at each point does.
 // Errors: STORE_UNAVAILABLE (transient). Thread-safety: implementations are safe from many threads.
 #pragma once
@@ -16,6 +18,8 @@
 #include <string>
 
 #include "common/result.h"
+#include "queue/queue.h"
+#include "store/conversation_store.h"
 
 namespace worthit::store {
 
@@ -28,6 +32,17 @@ struct AckRecord {
   int64_t message_id = 0;
 };
 
+struct UpdateLookup {
+  bool handled = false;
+  std::optional<AckRecord> ack;
+};
+
+// Lookup plus the message's ChatContext (read when the update was not handled yet).
+struct MessageLookup {
+  UpdateLookup update;
+  ChatContext chat;
+};
+
 class UpdateStore {
  public:
   virtual ~UpdateStore() = default;
@@ -37,6 +52,47 @@ class UpdateStore {
 
   virtual Result<std::optional<AckRecord>> GetAck(int64_t update_id) = 0;
   virtual Status PutAck(int64_t update_id, const AckRecord& ack) = 0;
+
+  // IsHandled and GetAck in one read (one round trip on Redis); the front door's first call per
+  // update. The default runs the two calls.
+  virtual Result<UpdateLookup> Lookup(int64_t update_id) {
+    UpdateLookup out;
+    auto handled = IsHandled(update_id);
+    if (!handled.ok()) return handled.error();
+    out.handled = *handled;
+    if (out.handled) return out;
+    auto ack = GetAck(update_id);
+    if (!ack.ok()) return ack.error();
+    out.ack = *ack;
+    return out;
+  }
+
+  // Lookup and conversations.GetChatContext(user_id, chat_id): everything the front door reads
+  // before acting on a message. One round trip when both stores share a backend connection
+  // (Redis: one pipeline); the default runs the calls (the context only when not handled).
+  virtual Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
+                                              std::optional<int64_t> user_id, int64_t chat_id) {
+    MessageLookup out;
+    auto seen = Lookup(update_id);
+    if (!seen.ok()) return seen.error();
+    out.update = *seen;
+    if (out.update.handled) return out;
+    auto chat = conversations.GetChatContext(user_id, chat_id);
+    if (!chat.ok()) return chat.error();
+    out.chat = *chat;
+    return out;
+  }
+
+  // The ack record and the handled mark of a link's intake as queue::AtomicRecords, for a queue on
+  // the same backend to write in the same atomic step as the task (TaskQueue::SupportsRecords):
+  // then ack record, task and "handled" exist together or not at all (one durable write instead of
+  // three). Writing them must have the effect of PutAck(update_id, ack) + MarkHandled(update_id,
+  // outcome). Empty when this store's records cannot be written by a queue (memory, SQLite): the
+  // caller then calls PutAck and MarkHandled itself.
+  virtual std::vector<queue::AtomicRecord> IntakeRecords(int64_t /*update_id*/, const AckRecord& /*ack*/,
+                                                         const std::string& /*outcome*/) const {
+    return {};
+  }
 
   virtual Result<std::optional<int64_t>> GetCursor(const std::string& name) = 0;
   virtual Status SetCursor(const std::string& name, int64_t value) = 0;

@@ -1,5 +1,8 @@
 #include "webhook/webhook_handler.h"
 
+#include <array>
+#include <atomic>
+
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -10,11 +13,35 @@ std::string PathOf(const std::string& target) { return target.substr(0, target.f
 
 WebhookResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body)}; }
 
+// The registry lookup (mutex, label vector, map) once per status / kind, not once per update:
+// counters live as long as the registry, so the pointers stay valid.
 void CountStatus(int status) {
-  metrics::Registry::Global()
-      .GetCounter("worthit_webhook_responses_total", "Webhook endpoint responses by HTTP status",
-                  {{"status", std::to_string(status)}})
-      .Inc();
+  static std::array<std::atomic<metrics::Counter*>, 600> cache{};
+  auto lookup = [status] {
+    return &metrics::Registry::Global().GetCounter("worthit_webhook_responses_total",
+                                                   "Webhook endpoint responses by HTTP status",
+                                                   {{"status", std::to_string(status)}});
+  };
+  if (status < 0 || status >= static_cast<int>(cache.size())) return lookup()->Inc();
+  metrics::Counter* c = cache[status].load(std::memory_order_acquire);
+  if (c == nullptr) {
+    c = lookup();
+    cache[status].store(c, std::memory_order_release);
+  }
+  c->Inc();
+}
+
+void CountKind(telegram::UpdateKind kind) {
+  static std::array<std::atomic<metrics::Counter*>, static_cast<size_t>(telegram::UpdateKind::kUnknown) + 1> cache{};
+  const auto i = static_cast<size_t>(kind);
+  metrics::Counter* c = i < cache.size() ? cache[i].load(std::memory_order_acquire) : nullptr;
+  if (c == nullptr) {
+    c = &metrics::Registry::Global().GetCounter(
+        "worthit_webhook_updates_total", "Updates received by kind",
+        {{"kind", kind == telegram::UpdateKind::kUnknown ? "unknown" : std::string(ToString(kind))}});
+    if (i < cache.size()) cache[i].store(c, std::memory_order_release);
+  }
+  c->Inc();
 }
 
 }  // namespace
@@ -86,11 +113,7 @@ WebhookResponse WebhookHandler::HandleUpdate(const WebhookRequest& req) const {
   if (!update.ok()) return Text(400, "bad update: " + update.error().message + "\n");
   // Every log line written on this update's path (bot, Bot API calls, queue) carries its id.
   log::Scope scope(log::Fields{{"update_id", update->update_id}});
-  metrics::Registry::Global()
-      .GetCounter(
-          "worthit_webhook_updates_total", "Updates received by kind",
-          {{"kind", update->kind == telegram::UpdateKind::kUnknown ? "unknown" : std::string(ToString(update->kind))}})
-      .Inc();
+  CountKind(update->kind);
   auto status = sink_(*update);
   if (!status.ok()) {
     log::Warn("webhook.update_failed", {{"error", status.error().ToString()}});

@@ -5,6 +5,10 @@
 // the queue, which block); the response is posted back to the connection's strand. At most
 // `max_in_flight` requests are handled at once; beyond that the server answers 503 at once
 // (Telegram retries) instead of queueing without bound.
+// Inline mode (handler_threads = 0): the io thread that read a request runs the handler and writes
+// the answer, with no hand-off to a pool and back (two thread switches fewer per request). The
+// handler blocks that thread, so io_threads is then also the number of requests handled at once
+// (size it like handler_threads); the other connections are served by the other io threads.
 // Timeouts: waiting for the next request on a keep-alive connection = idle_timeout; reading a
 // request's body and writing a response = io_timeout. A slow or half-open client is closed.
 // Keep-alive: honoured (Telegram keeps up to max_connections connections open).
@@ -27,7 +31,7 @@ struct WebhookServerOptions {
   std::string listen_addr = "0.0.0.0";
   uint16_t port = 8080;  // 0 = any free port (tests)
   int io_threads = 2;
-  int handler_threads = 8;
+  int handler_threads = 8;  // 0 = inline mode (see above)
   int max_in_flight = 256;
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds io_timeout{30};

@@ -88,5 +88,36 @@ TEST(RedisQueue, AuthenticatesWithThePasswordFromTheUrl) {
   EXPECT_EQ(r.error().message.find("nope"), std::string::npos);
 }
 
+// EnqueueWithRecords: the records are written by the enqueue script itself, with their TTL, on the first call
+// and again when the idempotency key returns the earlier task (the task and its records always
+// exist together).
+TEST(RedisQueue, WritesRecordsAtomicallyWithTheTask) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  ASSERT_TRUE(q->SupportsRecords());
+  const EnqueueOptions o = KeyOpt("update:1");
+  const std::vector<AtomicRecord> records{{"s:ack:1", "7:70", 3600s}, {"s:handled:1", "enqueued", 0s}};
+  auto id = q->EnqueueWithRecords("task-1", o, records);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  EXPECT_EQ(server.Command({"GET", "s:ack:1"}), "7:70");
+  EXPECT_EQ(server.Command({"GET", "s:handled:1"}), "enqueued");
+  const auto ttl = std::stoll(server.Command({"TTL", "s:ack:1"}));
+  EXPECT_GT(ttl, 3500);
+  EXPECT_LE(ttl, 3600);
+  EXPECT_EQ(server.Command({"TTL", "s:handled:1"}), "-1");
+  // The same key again (a redelivery): the first task's id, one task, the records rewritten.
+  server.Command({"DEL", "s:handled:1"});
+  auto again = q->EnqueueWithRecords("task-1", o, records);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *id);
+  EXPECT_EQ(server.Command({"GET", "s:handled:1"}), "enqueued");
+  EXPECT_EQ(server.Command({"XLEN", "{worthit}:queue:stream"}), "1");
+  // Without records nothing else is written.
+  ASSERT_TRUE(q->Enqueue("task-2", KeyOpt("update:2")).ok());
+  EXPECT_EQ(server.Command({"EXISTS", "s:ack:2"}), "0");
+  EXPECT_EQ(server.Command({"XLEN", "{worthit}:queue:stream"}), "2");
+}
+
 }  // namespace
 }  // namespace worthit::queue

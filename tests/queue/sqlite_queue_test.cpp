@@ -93,3 +93,27 @@ TEST_F(SqliteQueueTest, UnwritableLocationIsUnavailable) {
 
 }  // namespace
 }  // namespace worthit::queue
+
+namespace worthit::queue {
+namespace {
+
+// Memory and SQLite cannot write another store's records in their own transaction: they refuse
+// (QUEUE_RECORDS_UNSUPPORTED) and enqueue nothing, rather than silently drop the records.
+TEST(QueueRecords, MemoryAndSqliteRefuseRecordsAndEnqueueNothing) {
+  ManualClock clock;
+  const auto dir = std::filesystem::temp_directory_path() / "worthit-sqlite-records";
+  std::filesystem::remove_all(dir);
+  for (const std::string& url : {std::string("memory://"), "sqlite://" + (dir / "q.db").string()}) {
+    auto q = OpenQueue(url, QueueOptions{}, clock);
+    ASSERT_TRUE(q.ok()) << url;
+    EXPECT_FALSE((*q)->SupportsRecords());
+    auto id = (*q)->EnqueueWithRecords("t", KeyOpt("update:1"), {{"ack:1", "7:70", std::chrono::seconds(60)}});
+    ASSERT_FALSE(id.ok()) << url;
+    EXPECT_EQ(id.error().code, "QUEUE_RECORDS_UNSUPPORTED");
+    EXPECT_EQ((*q)->Stats()->ready, 0) << url;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace worthit::queue

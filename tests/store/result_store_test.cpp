@@ -186,6 +186,70 @@ TEST(RedisFrontDoorStores, ConversationAndUpdatesAreSharedThroughRedis) {
   EXPECT_FALSE(b->conversations->GetChatState(7)->has_value());
 }
 
+// Lookup (handled + ack) and GetChatContext (language + chat state): one read each, the same
+// answers as the single calls, on every backend. IntakeRecords: only Redis hands its records to a
+// queue, and they are exactly what PutAck + MarkHandled write.
+TEST(FrontDoorStoreReads, LookupAndChatContextAgreeWithTheSingleCallsOnEveryBackend) {
+  worthit::testing::TempDir dir;
+  SharedRedis().Command({"FLUSHALL"});
+  for (const std::string& url : {std::string("memory://"), "sqlite://" + dir.File("f.db"), SharedRedis().Url()}) {
+    auto st = OpenFrontDoorStores(url);
+    ASSERT_TRUE(st.ok()) << url;
+    auto& u = *st->updates;
+    auto& c = *st->conversations;
+    auto none = u.Lookup(41);
+    ASSERT_TRUE(none.ok()) << url;
+    EXPECT_FALSE(none->handled);
+    EXPECT_FALSE(none->ack.has_value());
+    ASSERT_TRUE(u.PutAck(41, {7, 1234}).ok());
+    auto acked = u.Lookup(41);
+    ASSERT_TRUE(acked.ok() && acked->ack.has_value()) << url;
+    EXPECT_FALSE(acked->handled);
+    EXPECT_EQ(acked->ack->chat_id, 7);
+    EXPECT_EQ(acked->ack->message_id, 1234);
+    ASSERT_TRUE(u.MarkHandled(41, "enqueued").ok());
+    EXPECT_TRUE(u.Lookup(41)->handled) << url;
+
+    auto empty = c.GetChatContext(7, 7);
+    ASSERT_TRUE(empty.ok()) << url;
+    EXPECT_FALSE(empty->language.has_value());
+    EXPECT_FALSE(empty->state.has_value());
+    const int64_t now = SystemClock::Instance().NowMillis();
+    ASSERT_TRUE(c.SetUserLanguage(7, "en").ok());
+    ASSERT_TRUE(c.SetChatState(8, {ChatMode::kAwaitingLink, now + 60000}).ok());
+    auto both = c.GetChatContext(7, 8);
+    ASSERT_TRUE(both.ok()) << url;
+    EXPECT_EQ(both->language.value_or(""), "en") << url;
+    ASSERT_TRUE(both->state.has_value()) << url;
+    EXPECT_EQ(both->state->mode, ChatMode::kAwaitingLink);
+    // The same through LookupMessage (Redis: one pipeline with the update's lookup).
+    auto message = u.LookupMessage(43, c, 7, 8);
+    ASSERT_TRUE(message.ok()) << url;
+    EXPECT_FALSE(message->update.handled);
+    EXPECT_EQ(message->chat.language.value_or(""), "en") << url;
+    ASSERT_TRUE(message->chat.state.has_value()) << url;
+    EXPECT_EQ(message->chat.state->mode, ChatMode::kAwaitingLink);
+    EXPECT_TRUE(u.LookupMessage(41, c, 7, 8)->update.handled) << url;
+    auto no_user = c.GetChatContext(std::nullopt, 8);
+    ASSERT_TRUE(no_user.ok());
+    EXPECT_FALSE(no_user->language.has_value());
+    EXPECT_TRUE(no_user->state.has_value());
+
+    auto records = u.IntakeRecords(42, {7, 99}, "enqueued");
+    if (url.starts_with("redis://")) {
+      ASSERT_EQ(records.size(), 2u);
+      for (const auto& r : records) {
+        EXPECT_EQ(r.ttl, std::chrono::duration_cast<std::chrono::seconds>(kUpdateRetention));
+        SharedRedis().Command({"SET", r.key, r.value});
+      }
+      EXPECT_TRUE(*u.IsHandled(42));
+      EXPECT_EQ((*u.GetAck(42))->message_id, 99);
+    } else {
+      EXPECT_TRUE(records.empty()) << url;
+    }
+  }
+}
+
 TEST(RedisOutboundLimiter, OneBudgetPerChatSharedByProcessesAndPausedBy429) {
   SharedRedis().Command({"FLUSHALL"});
   telegram::RateLimits limits;

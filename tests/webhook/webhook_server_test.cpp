@@ -60,7 +60,7 @@ class WebhookServerTest : public ::testing::Test {
     o.listen_addr = "127.0.0.1";
     o.port = 0;
     o.io_threads = 2;
-    o.handler_threads = 4;
+    o.handler_threads = handler_threads_;
     o.idle_timeout = idle;
     o.io_timeout = idle;
     auto s = WebhookServer::Start(o, handler);
@@ -75,6 +75,7 @@ class WebhookServerTest : public ::testing::Test {
   std::unique_ptr<WebhookServer> server_;
   std::atomic<int> handled_{0};
   std::atomic<bool> slow_{false};
+  int handler_threads_ = 4;  // 0 = inline mode
 };
 
 TEST_F(WebhookServerTest, StatusCodesOverTheWire) {
@@ -150,6 +151,30 @@ TEST_F(WebhookServerTest, StopFinishesInFlightRequests) {
   client.join();
   EXPECT_EQ(status, 200);
   EXPECT_LT(Connect(server_->port()), 0) << "no longer accepting";
+}
+
+// Inline mode (handler_threads = 0): the io threads run the handler themselves; the same answers,
+// keep-alive, and a graceful stop that lets an in-flight request finish.
+TEST_F(WebhookServerTest, InlineModeAnswersTheSameAndStopsGracefully) {
+  handler_threads_ = 0;
+  Start();
+  const auto port = server_->port();
+  EXPECT_EQ(HttpRequest("POST", port, "/telegram/webhook", Secret(), R"({"update_id":1})").status, 200);
+  EXPECT_EQ(HttpRequest("POST", port, "/telegram/webhook", {}, R"({"update_id":1})").status, 401);
+  EXPECT_EQ(HttpRequest("POST", port, "/telegram/webhook", Secret(), "{oops").status, 400);
+  EXPECT_EQ(HttpRequest("GET", port, "/healthz").status, 200);
+  EXPECT_EQ(handled_, 1);
+  // A slow update occupies one io thread; the other still serves another connection.
+  slow_ = true;
+  std::atomic<long> status{0};
+  std::thread client(
+      [&] { status = HttpRequest("POST", port, "/telegram/webhook", Secret(), R"({"update_id":2})").status; });
+  for (int i = 0; i < 3000 && handled_ < 2; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(HttpRequest("GET", port, "/healthz").status, 200);
+  server_->Stop(std::chrono::seconds(10));
+  client.join();
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(handled_, 2);
 }
 
 TEST(WebhookServerStart, PortInUseFails) {

@@ -94,18 +94,39 @@ class RedisQueue final : public TaskQueue {
     return std::move(ids->front());
   }
 
-  // Single enqueues: one script call. Batches: one script call per kEnqueueChunk tasks (atomic
-  // per chunk), chunks pipelined. Rerunning a batch that failed midway with the same keys is safe.
+  // The single-task script with the records as extra keys (see kEnqueue): one atomic script run.
+  Result<std::string> EnqueueWithRecords(const std::string& payload, const EnqueueOptions& options,
+                                         const std::vector<AtomicRecord>& records) override {
+    auto ids = EnqueueMany({EnqueueRequest{payload, options}}, &records);
+    if (!ids.ok()) return ids.error();
+    return std::move(ids->front());
+  }
+
   Result<std::vector<std::string>> EnqueueBatch(const std::vector<EnqueueRequest>& requests) override {
+    return EnqueueMany(requests, nullptr);
+  }
+
+  // Single enqueues: one script call (with `records`, if any). Batches: one script call per
+  // kEnqueueChunk tasks (atomic per chunk), chunks pipelined. Rerunning a batch that failed midway
+  // with the same keys is safe.
+  Result<std::vector<std::string>> EnqueueMany(const std::vector<EnqueueRequest>& requests,
+                                               const std::vector<AtomicRecord>* records) {
     const std::string ttl = std::to_string(std::max<int64_t>(1, options_.idempotency_ttl.count()));
     std::vector<std::pair<Command, Command>> calls;
     if (requests.size() == 1) {
       const auto& r = requests.front();
       Command keys{stream_, delayed_, stats_};
       if (!r.options.idempotency_key.empty()) keys.push_back(base_ + ":idem:" + r.options.idempotency_key);
-      calls.emplace_back(
-          std::move(keys),
-          Command{kGroup, r.payload, std::to_string(std::max<int64_t>(0, r.options.delay.count())), ttl, RandomId(16)});
+      Command args{kGroup, r.payload, std::to_string(std::max<int64_t>(0, r.options.delay.count())), ttl, RandomId(16)};
+      if (records != nullptr && !records->empty()) {
+        args.push_back(std::to_string(keys.size() + 1));
+        for (const auto& rec : *records) {
+          keys.push_back(rec.key);
+          args.push_back(rec.value);
+          args.push_back(std::to_string(std::max<int64_t>(0, rec.ttl.count())));
+        }
+      }
+      calls.emplace_back(std::move(keys), std::move(args));
     } else {
       for (size_t start = 0; start < requests.size(); start += kEnqueueChunk) {
         const size_t end = std::min(requests.size(), start + kEnqueueChunk);
@@ -295,6 +316,7 @@ class RedisQueue final : public TaskQueue {
   }
 
   std::string Backend() const override { return "redis"; }
+  bool SupportsRecords() const override { return true; }
 
  private:
   Status LeaseOnce(const std::string& consumer, int max_tasks, bool force_reclaim, std::vector<Lease>& out,

@@ -57,9 +57,24 @@ local function entry(stream, eid)
 end
 )lua";
 
-// KEYS: stream, delayed, stats[, idem]  ARGV: group, payload, delay_ms, ttl_s, task_id
+// KEYS: stream, delayed, stats[, idem], then the keys of the AtomicRecords
+// ARGV: group, payload, delay_ms, ttl_s, task_id, index in KEYS of the first record key, then per
+// record: value, ttl_s (0 = no expiry). The records are written first, on both paths (new task or
+// the idempotency key's earlier one), so they and the task exist together.
 inline constexpr const char* kEnqueue = R"lua(
 local id = ARGV[5]
+local first = tonumber(ARGV[6] or '0')
+if first and first > 0 then
+  for k = first, #KEYS do
+    local a = 7 + (k - first) * 2
+    local ttl = tonumber(ARGV[a + 1])
+    if ttl > 0 then
+      redis.call('SET', KEYS[k], ARGV[a], 'EX', ttl)
+    else
+      redis.call('SET', KEYS[k], ARGV[a])
+    end
+  end
+end
 -- Claim the idempotency key first (SET NX with its TTL); if it is taken, the first task's id.
 if #KEYS >= 4 and not redis.call('SET', KEYS[4], id, 'NX', 'EX', ARGV[4]) then
   return redis.call('GET', KEYS[4])

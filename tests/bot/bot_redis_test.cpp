@@ -1,0 +1,256 @@
+// Atomic intake (BotOptions::atomic_intake): the queue and the stores on one real redis-server, the
+// ack record and the handled mark written by the enqueue script with the task. Label `redis`.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "bot/bot.h"
+#include "queue/analysis_task.h"
+#include "store/store_factory.h"
+#include "support/fake_bot_api.h"
+#include "support/redis_server.h"
+#include "telegram/fixture.h"
+
+namespace worthit::bot {
+namespace {
+
+using namespace std::chrono_literals;
+using worthit::testing::FakeBotApi;
+using worthit::testing::Fixture;
+
+constexpr const char* kBotName = "WorthItTestBot";
+constexpr int64_t kUpdateId = 900001;  // emoji_url_update.json
+
+testing::RedisServer& SharedRedis() {
+  static testing::RedisServer server;
+  static const bool started = [] {
+    const bool ok = server.Start();
+    EXPECT_TRUE(ok) << server.error();
+    return ok;
+  }();
+  (void)started;
+  return server;
+}
+
+// Forwards to a real queue; the next `fail` Enqueue calls fail before reaching it (Redis refused
+// the script, the connection broke...), as QUEUE_UNAVAILABLE.
+class FlakyQueue final : public queue::TaskQueue {
+ public:
+  explicit FlakyQueue(queue::TaskQueue& inner) : inner_(inner) {}
+  Result<std::string> Enqueue(const std::string& p, const queue::EnqueueOptions& o) override {
+    ++enqueues;
+    if (fail > 0) {
+      --fail;
+      return Error::Transient("QUEUE_UNAVAILABLE", "down");
+    }
+    return inner_.Enqueue(p, o);
+  }
+  Result<std::string> EnqueueWithRecords(const std::string& p, const queue::EnqueueOptions& o,
+                                         const std::vector<queue::AtomicRecord>& records) override {
+    ++enqueues;
+    if (fail > 0) {
+      --fail;
+      return Error::Transient("QUEUE_UNAVAILABLE", "down");
+    }
+    return inner_.EnqueueWithRecords(p, o, records);
+  }
+  Result<std::vector<queue::Lease>> LeaseTasks(const std::string& c, int m, std::chrono::milliseconds w) override {
+    return inner_.LeaseTasks(c, m, w);
+  }
+  Status Extend(queue::Lease& l) override { return inner_.Extend(l); }
+  Status Ack(const queue::Lease& l) override { return inner_.Ack(l); }
+  Status Retry(const queue::Lease& l, std::chrono::milliseconds d, const std::string& r) override {
+    return inner_.Retry(l, d, r);
+  }
+  Status Dead(const queue::Lease& l, const std::string& r) override { return inner_.Dead(l, r); }
+  Result<std::vector<queue::DeadLetter>> ListDead(int n) override { return inner_.ListDead(n); }
+  Result<int64_t> RequeueDead(const std::optional<std::string>& id) override { return inner_.RequeueDead(id); }
+  Result<int64_t> PurgeDead() override { return inner_.PurgeDead(); }
+  Result<queue::QueueStats> Stats() override { return inner_.Stats(); }
+  Status Ping() override { return inner_.Ping(); }
+  std::string Backend() const override { return inner_.Backend(); }
+  bool SupportsRecords() const override { return inner_.SupportsRecords(); }
+  int fail = 0;
+  int enqueues = 0;
+
+ private:
+  queue::TaskQueue& inner_;
+};
+
+// Forwards to the real UpdateStore and counts the writes the bot makes through it (PutAck,
+// MarkHandled): with atomic intake a link makes none (the enqueue script writes the records).
+class CountingUpdates final : public store::UpdateStore {
+ public:
+  explicit CountingUpdates(store::UpdateStore& inner) : inner_(inner) {}
+  Result<bool> IsHandled(int64_t id) override { return inner_.IsHandled(id); }
+  Status MarkHandled(int64_t id, const std::string& outcome) override {
+    ++writes;
+    return inner_.MarkHandled(id, outcome);
+  }
+  Result<std::optional<store::AckRecord>> GetAck(int64_t id) override { return inner_.GetAck(id); }
+  Status PutAck(int64_t id, const store::AckRecord& ack) override {
+    ++writes;
+    return inner_.PutAck(id, ack);
+  }
+  Result<store::UpdateLookup> Lookup(int64_t id) override {
+    ++lookups;
+    return inner_.Lookup(id);
+  }
+  Result<store::MessageLookup> LookupMessage(int64_t id, store::ConversationStore& c, std::optional<int64_t> user,
+                                             int64_t chat) override {
+    ++lookups;
+    return inner_.LookupMessage(id, c, user, chat);  // the Redis pipeline
+  }
+  std::vector<queue::AtomicRecord> IntakeRecords(int64_t id, const store::AckRecord& ack,
+                                                 const std::string& outcome) const override {
+    return inner_.IntakeRecords(id, ack, outcome);
+  }
+  Result<std::optional<int64_t>> GetCursor(const std::string& name) override { return inner_.GetCursor(name); }
+  Status SetCursor(const std::string& name, int64_t value) override { return inner_.SetCursor(name, value); }
+  Result<int64_t> Prune() override { return inner_.Prune(); }
+  Status Ping() override { return inner_.Ping(); }
+  int writes = 0;
+  int lookups = 0;
+
+ private:
+  store::UpdateStore& inner_;
+};
+
+class AtomicIntakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SharedRedis().Command({"FLUSHALL"});
+    auto q = queue::OpenQueue(SharedRedis().Url(), {}, clock_);
+    ASSERT_TRUE(q.ok()) << q.error().ToString();
+    queue_ = std::move(*q);
+    ASSERT_TRUE(queue_->SupportsRecords());
+    flaky_ = std::make_unique<FlakyQueue>(*queue_);
+    auto s = store::OpenFrontDoorStores(SharedRedis().Url(), clock_);
+    ASSERT_TRUE(s.ok()) << s.error().ToString();
+    stores_ = *s;
+    updates_ = std::make_unique<CountingUpdates>(*stores_.updates);
+    insights_ = MakeUnavailableInsights();
+  }
+
+  // A new Bot on the same Redis: what a restarted (or another) `serve` process sees.
+  std::unique_ptr<Bot> NewBot(bool atomic = true) {
+    BotOptions options{kBotName};
+    options.atomic_intake = atomic;
+    return std::make_unique<Bot>(BotDeps{api_, *flaky_, *stores_.conversations, *updates_, *insights_, clock_},
+                                 options);
+  }
+
+  std::vector<queue::AnalysisTask> Tasks() {
+    std::vector<queue::AnalysisTask> out;
+    auto leases = queue_->LeaseTasks("test", 100, 0ms);
+    EXPECT_TRUE(leases.ok());
+    for (const auto& l : *leases) {
+      out.push_back(*queue::ParseAnalysisTask(l.task.payload));
+      (void)queue_->Retry(l, 0ms, "peek");  // put back
+    }
+    return out;
+  }
+
+  ManualClock clock_{SystemClock::Instance().NowMillis()};  // Redis expiries use the real clock
+  FakeBotApi api_;
+  std::unique_ptr<queue::TaskQueue> queue_;
+  std::unique_ptr<FlakyQueue> flaky_;
+  store::FrontDoorStores stores_;
+  std::unique_ptr<CountingUpdates> updates_;
+  std::unique_ptr<InsightsHandler> insights_;
+};
+
+TEST_F(AtomicIntakeTest, OneWriteRecordsTheAckMarksHandledAndEnqueues) {
+  auto bot = NewBot();
+  auto update = *telegram::ParseUpdate(Fixture("emoji_url_update.json"));
+  auto r = bot->HandleUpdate(update);
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->action, "link");
+  // The only write of the whole update is the enqueue script: no PutAck, no MarkHandled; one read.
+  EXPECT_EQ(flaky_->enqueues, 1);
+  EXPECT_EQ(updates_->writes, 0);
+  EXPECT_EQ(updates_->lookups, 1);
+  ASSERT_EQ(api_.Count("sendMessage"), 1u);
+  const int64_t ack_id = api_.Calls("sendMessage")[0].message_id;
+  EXPECT_TRUE(*stores_.updates->IsHandled(kUpdateId));
+  auto ack = stores_.updates->GetAck(kUpdateId);
+  ASSERT_TRUE(ack.ok() && ack->has_value());
+  EXPECT_EQ((*ack)->message_id, ack_id);
+  EXPECT_EQ((*ack)->chat_id, 5001);
+  // The records expire like the ones PutAck / MarkHandled write (Telegram's 24 h window, kept 48 h).
+  const auto ttl = std::stoll(SharedRedis().Command({"TTL", "worthit:s:upd:h:" + std::to_string(kUpdateId)}));
+  EXPECT_GT(ttl, 47 * 3600);
+  auto tasks = Tasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].ack_message_id, ack_id);
+  EXPECT_EQ(tasks[0].update_id, kUpdateId);
+}
+
+TEST_F(AtomicIntakeTest, RedeliveryAfterTheWriteInAnotherProcessSendsNothing) {
+  // The process answered (or died right after the write, before its 200): Telegram redelivers
+  // to another process, which finds the update handled.
+  auto update = *telegram::ParseUpdate(Fixture("emoji_url_update.json"));
+  ASSERT_TRUE(NewBot()->HandleUpdate(update).ok());
+  auto again = NewBot()->HandleUpdate(update);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->disposition, Disposition::kDuplicate);
+  EXPECT_EQ(api_.Count("sendMessage"), 1u);
+  EXPECT_EQ(Tasks().size(), 1u);
+}
+
+TEST_F(AtomicIntakeTest, FailedWriteKeepsTheAckSoTheRedeliveryReusesIt) {
+  // The ack went out, then the one write failed (nothing of it happened): the update fails (503),
+  // and the redelivery must edit-not-resend: the ack record was saved on the failure path.
+  flaky_->fail = 1;
+  auto update = *telegram::ParseUpdate(Fixture("emoji_url_update.json"));
+  auto first = NewBot()->HandleUpdate(update);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, "QUEUE_UNAVAILABLE");
+  EXPECT_FALSE(*stores_.updates->IsHandled(kUpdateId));
+  EXPECT_TRUE(Tasks().empty());
+  auto second = NewBot()->HandleUpdate(update);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->disposition, Disposition::kHandled);
+  EXPECT_EQ(api_.Count("sendMessage"), 1u) << "one acknowledgement across the redelivery";
+  auto tasks = Tasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].ack_message_id, api_.Calls("sendMessage")[0].message_id);
+  EXPECT_TRUE(*stores_.updates->IsHandled(kUpdateId));
+}
+
+TEST_F(AtomicIntakeTest, WithoutAtomicIntakeTheThreeWritesGiveTheSameOutcome) {
+  auto update = *telegram::ParseUpdate(Fixture("emoji_url_update.json"));
+  ASSERT_TRUE(NewBot(false)->HandleUpdate(update).ok());
+  EXPECT_EQ(updates_->writes, 2);  // PutAck, MarkHandled
+  ASSERT_TRUE(NewBot(true)->HandleUpdate(update).ok());
+  EXPECT_EQ(api_.Count("sendMessage"), 1u);
+  EXPECT_EQ(Tasks().size(), 1u);
+  EXPECT_EQ((*stores_.updates->GetAck(kUpdateId))->message_id, api_.Calls("sendMessage")[0].message_id);
+}
+
+TEST_F(AtomicIntakeTest, CercaThenLinkClearsTheStateAndLanguageIsReadWithIt) {
+  auto bot = NewBot();
+  ASSERT_TRUE(stores_.conversations->SetUserLanguage(5001, "en").ok());
+  boost::json::object from{{"id", 5001}, {"is_bot", false}, {"first_name", "U"}, {"language_code", "it"}};
+  auto text = [&](int64_t id, const std::string& t) {
+    boost::json::object msg{{"message_id", id * 10},
+                            {"date", 1767225600},
+                            {"from", from},
+                            {"chat", boost::json::object{{"id", 5001}, {"type", "private"}}},
+                            {"text", t}};
+    return *telegram::ParseUpdate(boost::json::serialize(boost::json::object{{"update_id", id}, {"message", msg}}));
+  };
+  ASSERT_TRUE(bot->HandleUpdate(text(11, "/cerca")).ok());
+  EXPECT_TRUE(stores_.conversations->GetChatState(5001)->has_value());
+  auto r = bot->HandleUpdate(text(12, "amzn.to/3xYzAbC"));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(r->action, "link");
+  EXPECT_FALSE(stores_.conversations->GetChatState(5001)->has_value());
+  auto tasks = Tasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].lang, "en");  // the stored choice wins over language_code
+  EXPECT_EQ(api_.Calls("sendMessage").back().text, "Analysing the product... You'll get the results shortly! ⏳");
+}
+
+}  // namespace
+}  // namespace worthit::bot

@@ -40,7 +40,7 @@ struct Stack {
         bot::BotDeps{*api, *queue, *stores.conversations, *stores.updates, *insights, SystemClock::Instance()},
         bot::BotOptions{"WorthItTestBot"});
     auto handler = std::make_shared<const webhook::WebhookHandler>(
-        webhook::WebhookHandlerOptions{"/telegram/webhook", "bench-secret", 1 << 20},
+        webhook::WebhookHandlerOptions{"/telegram/webhook", "bench-secret", 1 << 20, ""},
         [this](const telegram::Update& u) -> Status {
           auto r = b->HandleUpdate(u);
           if (!r.ok()) return r.error();

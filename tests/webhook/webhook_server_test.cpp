@@ -49,7 +49,7 @@ class WebhookServerTest : public ::testing::Test {
  protected:
   void Start(std::chrono::seconds idle = std::chrono::seconds(30)) {
     auto handler = std::make_shared<const WebhookHandler>(
-        WebhookHandlerOptions{"/telegram/webhook", "s3cret", 2048},
+        WebhookHandlerOptions{"/telegram/webhook", "s3cret", 2048, ""},
         [this](const telegram::Update&) -> Status {
           ++handled_;
           if (slow_) std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -179,7 +179,7 @@ TEST_F(WebhookServerTest, InlineModeAnswersTheSameAndStopsGracefully) {
 
 TEST(WebhookServerStart, PortInUseFails) {
   auto handler = std::make_shared<const WebhookHandler>(
-      WebhookHandlerOptions{"/w", "s", 1024}, [](const telegram::Update&) { return OkStatus(); }, nullptr);
+      WebhookHandlerOptions{"/w", "s", 1024, ""}, [](const telegram::Update&) { return OkStatus(); }, nullptr);
   WebhookServerOptions o;
   o.listen_addr = "127.0.0.1";
   o.port = 0;

@@ -22,7 +22,7 @@ const CommandRegistrar kTrain(
        auto o = std::make_shared<Options>();
        sub.add_option("--data", o->data, "CSV with columns lang,stars,text (repeatable)");
        sub.add_flag("--from-store", o->from_store, "Add the learned reviews of STORE_URL (LEARN_REVIEWS=true)");
-       sub.add_option("--out", o->train.out_path, "Model file to write (.ftz); calibration goes next to it")
+       sub.add_option("--out", o->train.out_path, "Model file to write (.ftz); calibration and companion go next to it")
            ->capture_default_str();
        sub.add_option("--epoch", o->train.epoch, "Training epochs")->capture_default_str();
        sub.add_option("--lr", o->train.lr, "Learning rate")->capture_default_str();
@@ -42,6 +42,11 @@ const CommandRegistrar kTrain(
            ->capture_default_str();
        sub.add_flag("!--no-test", o->train.evaluate_test,
                     "Do not evaluate on the test split (for sweeps: compare on validation only)");
+       sub.add_flag("--ensemble", o->train.companion,
+                    "Also train the words-only companion <out>.words.ftz and ship the average of both");
+       sub.add_option("--main-weight", o->train.main_weight,
+                      "Ensemble: weight of the main model's probabilities (the companion gets the rest)")
+           ->capture_default_str();
        sub.add_flag("!--no-quantize", o->train.quantize, "Save the full-precision model");
        return [o] {
          std::vector<analysis::reviews::LabelledReview> all;

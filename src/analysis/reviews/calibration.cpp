@@ -67,6 +67,11 @@ double Calibration::Apply(std::string_view lang, double x) const {
   return std::clamp(y, 1.0, 5.0);
 }
 
+void Calibration::SetCompanion(std::string file, double main_weight) {
+  companion_ = std::move(file);
+  main_weight_ = companion_.empty() ? 1 : std::clamp(main_weight, 0.01, 0.99);
+}
+
 void Calibration::SetNeighbourUtility(double a) { neighbour_utility_ = std::clamp(a, 0.0, 0.99); }
 
 int Calibration::DecideStars(const std::array<double, 5>& probs, double neighbour_utility) {
@@ -88,6 +93,11 @@ int Calibration::DecideStars(const std::array<double, 5>& probs, double neighbou
 std::string Calibration::Serialize() const {
   std::string out = "# worthit review-model calibration: lang<TAB>expected<TAB>observed (isotonic knots)\n";
   char buf[64];
+  if (!companion_.empty()) {
+    std::snprintf(buf, sizeof buf, "\t%.3f\n", main_weight_);
+    out += "# ensemble: probabilities = w * this model's + (1 - w) * the companion's (file next to it)\n";
+    out += "ensemble\t" + companion_ + buf;
+  }
   if (neighbour_utility_ > 0) {
     std::snprintf(buf, sizeof buf, "decide\tneighbour\t%.3f\n", neighbour_utility_);
     out += "# decision rule: stars maximise P(k) + a * (P(k-1) + P(k+1))\n";
@@ -111,6 +121,18 @@ Result<Calibration> Calibration::Parse(std::string_view text) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
+    if (line.starts_with("ensemble\t")) {
+      std::istringstream ls(line.substr(9));
+      std::string file;
+      double w = 0;
+      if (!(std::getline(ls, file, '\t') && ls >> w) || file.empty() || file.find('/') != std::string::npos ||
+          file == "." || file == ".." || !(w > 0 && w < 1)) {
+        return Error::Invalid("CALIBRATION_INVALID",
+                              "line " + std::to_string(line_no) + ": want ensemble<TAB>file name<TAB>w, 0 < w < 1");
+      }
+      c.SetCompanion(std::move(file), w);
+      continue;
+    }
     if (line.starts_with("decide\t")) {
       std::istringstream ls(line.substr(7));
       std::string rule;

@@ -11,6 +11,13 @@
 // otherwise. a = 0 (or no such line, as in files written before the rule existed) is the plain
 // argmax; a > 0 prefers a star whose neighbours are also likely, which trades a little exact
 // accuracy for within-one accuracy on an over-confident classifier.
+//
+// And it names the model's ensemble companion, when there is one: a line
+// `ensemble<TAB>FILE<TAB>w` says that the model's probabilities are w * (this model's) + (1 - w) *
+// (FILE's), FILE being a second fastText model in the same directory (a plain file name, e.g.
+// `reviews.words.ftz`, written by `worthit train`). The maps and the rule above were fitted on
+// that average, so the loader refuses to run the main model alone when the .calib names a
+// companion it cannot load. No such line: a single model (every file written before the ensemble).
 // Thread-safety: immutable after construction; Apply is const. Failure modes: Parse returns
 // CALIBRATION_INVALID on malformed lines.
 #pragma once
@@ -51,9 +58,17 @@ class Calibration {
   int DecideStars(const std::array<double, 5>& probs) const { return DecideStars(probs, neighbour_utility_); }
   static int DecideStars(const std::array<double, 5>& probs, double neighbour_utility);
 
+  // The ensemble companion (see above): `file` a plain file name (no '/'), `main_weight` in
+  // (0, 1). An empty name means no companion.
+  void SetCompanion(std::string file, double main_weight);
+  const std::string& companion() const { return companion_; }
+  double main_weight() const { return main_weight_; }
+
  private:
   std::map<std::string, Knots> maps_;
   double neighbour_utility_ = 0;
+  std::string companion_;
+  double main_weight_ = 1;
 };
 
 }  // namespace worthit::analysis::reviews

@@ -66,16 +66,52 @@ std::array<double, 5> StarProbs(const float* label_probs, const std::array<int, 
   return probs;
 }
 
+// One fastText model of the ensemble and how to read its labels.
+struct Member {
+  std::unique_ptr<LoadedFastText> ft;  // null when the fast path predicts (its tables suffice)
+  std::optional<FastTextFastPath> fast;
+  std::array<int, 5> star_of_label{};  // fastText label id -> star index 0..4
+  double weight = 1;
+
+  // Star probabilities of a normalised, bridged, non-empty line; uniform when the model has no
+  // input row for it.
+  std::array<double, 5> Probabilities(std::string_view line) const {
+    if (fast) {
+      FastTextFastPath::Probs label_probs{};
+      if (fast->Probabilities(line, label_probs) == 0) return kUniform;
+      return StarProbs(label_probs.data(), star_of_label);
+    }
+    // fastText's own path. Dictionary::getLine reads whitespace-separated tokens up to the
+    // newline and adds the word n-gram hashes the model was trained with; the stream lives on
+    // this thread's stack.
+    std::string copy(line);
+    copy.push_back('\n');
+    std::istringstream in(copy);
+    std::vector<int32_t> words, labels;
+    ft->getDictionary()->getLine(in, words, labels);
+    if (words.empty()) return kUniform;
+    fasttext::Predictions predictions;
+    ft->predict(5, words, predictions, 0.0);
+    std::array<double, 5> probs{};
+    double sum = 0;
+    for (const auto& [logp, id] : predictions) {
+      if (id < 0 || id >= 5 || star_of_label[id] < 0) continue;
+      const double p = std::exp(static_cast<double>(logp));
+      probs[star_of_label[id]] = p;
+      sum += p;
+    }
+    if (sum <= 0) return kUniform;
+    for (auto& p : probs) p /= sum;
+    return probs;
+  }
+};
+
+// One model, or the weighted average of the probabilities of two (the .calib's ensemble line):
+// calibration and decision rule apply to the average.
 class FastTextReviewModel final : public ReviewModel {
  public:
-  // `fast` is used when set; otherwise `ft` (fastText's own getLine + predict) predicts.
-  FastTextReviewModel(std::unique_ptr<LoadedFastText> ft, std::optional<FastTextFastPath> fast, Calibration calibration,
-                      std::array<int, 5> label_of)
-      : ft_(std::move(ft)), fast_(std::move(fast)), calibration_(std::move(calibration)), star_of_label_() {
-    star_of_label_.fill(-1);
-    for (int s = 0; s < 5; ++s)
-      if (label_of[s] >= 0 && label_of[s] < 5) star_of_label_[label_of[s]] = s;
-  }
+  FastTextReviewModel(std::vector<Member> members, Calibration calibration)
+      : members_(std::move(members)), calibration_(std::move(calibration)) {}
 
   StarPrediction Predict(std::string_view text, std::string_view lang) const override {
     // One normalisation buffer per thread: a review is normalised without allocating once the
@@ -97,41 +133,73 @@ class FastTextReviewModel final : public ReviewModel {
       line = bridged;
     }
     if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read
-    if (fast_) {
-      FastTextFastPath::Probs label_probs{};
-      if (fast_->Probabilities(line, label_probs) == 0) return MakePrediction(kUniform, calibration_, lang);
-      return MakePrediction(StarProbs(label_probs.data(), star_of_label_), calibration_, lang);
-    }
-    // fastText's own path. Dictionary::getLine reads whitespace-separated tokens up to the
-    // newline and adds the word n-gram hashes the model was trained with; the stream lives on
-    // this thread's stack.
-    std::string copy(line);
-    copy.push_back('\n');
-    std::istringstream in(copy);
-    std::vector<int32_t> words, labels;
-    ft_->getDictionary()->getLine(in, words, labels);
-    if (words.empty()) return MakePrediction(kUniform, calibration_, lang);
-    fasttext::Predictions predictions;
-    ft_->predict(5, words, predictions, 0.0);
+    if (members_.size() == 1) return MakePrediction(members_[0].Probabilities(line), calibration_, lang);
     std::array<double, 5> probs{};
-    double sum = 0;
-    for (const auto& [logp, id] : predictions) {
-      if (id < 0 || id >= 5 || star_of_label_[id] < 0) continue;
-      const double p = std::exp(static_cast<double>(logp));
-      probs[star_of_label_[id]] = p;
-      sum += p;
+    for (const auto& m : members_) {
+      const auto p = m.Probabilities(line);
+      for (int s = 0; s < 5; ++s) probs[s] += m.weight * p[s];
     }
-    if (sum <= 0) return MakePrediction(kUniform, calibration_, lang);
-    for (auto& p : probs) p /= sum;
     return MakePrediction(probs, calibration_, lang);
   }
 
-  std::unique_ptr<LoadedFastText> ft_;  // null when the fast path predicts (its tables suffice)
-  std::optional<FastTextFastPath> fast_;
+  std::vector<Member> members_;  // 1 or 2, weights sum to 1
   Calibration calibration_;
-  std::array<int, 5> star_of_label_;  // fastText label id -> star index 0..4
   const LexicalBridge& bridge_ = LexicalBridge::Builtin();
 };
+
+// Loads one fastText star model for `engine`; the fast path's tables replace the model when
+// they can.
+Result<Member> LoadMember(const std::string& path, ReviewEngine engine) {
+  {
+    std::ifstream probe(path, std::ios::binary);
+    if (!probe) return Error::Permanent("MODEL_NOT_FOUND", "cannot open review model " + path);
+  }
+  Member m;
+  m.ft = std::make_unique<LoadedFastText>();
+  try {
+    m.ft->loadModel(path);
+    if (engine == ReviewEngine::kFast) {
+      auto built = FastTextFastPath::Build(*m.ft);
+      if (built.ok()) {
+        m.fast = std::move(*built);
+      } else {
+        log::Warn("review_model_fast_path_unavailable", {{"path", path}, {"reason", built.error().ToString()}});
+      }
+    }
+    if (!m.fast) m.ft->DequantizeInput();
+  } catch (const std::exception& e) {
+    return Error::Permanent("MODEL_INVALID", path + ": " + e.what());
+  }
+  const auto dict = m.ft->getDictionary();
+  std::array<int, 5> label_of{};
+  label_of.fill(-1);
+  if (dict->nlabels() != 5) {
+    return Error::Permanent("MODEL_INVALID",
+                            path + ": expected 5 star labels, found " + std::to_string(dict->nlabels()));
+  }
+  for (int32_t id = 0; id < dict->nlabels(); ++id) {
+    const std::string label = dict->getLabel(id);
+    if (label.empty()) continue;
+    const char c = label.back();
+    if (c >= '1' && c <= '5') label_of[c - '1'] = id;
+  }
+  m.star_of_label.fill(-1);
+  for (int s = 0; s < 5; ++s) {
+    if (label_of[s] < 0)
+      return Error::Permanent("MODEL_INVALID", path + ": missing label for " + std::to_string(s + 1));
+    m.star_of_label[label_of[s]] = s;
+  }
+  if (m.fast) {
+    // The fast path's tables replace the model: free it, and hand the load's peak (the
+    // quantized model, build scratch) back to the system, or the process keeps ~9 MB of heap it
+    // will not use (measured: +14.2 MB RSS without the trim, +5.5 MB with it).
+    m.ft.reset();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
+  }
+  return m;
+}
 
 }  // namespace
 
@@ -155,44 +223,14 @@ StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibrat
   return p;
 }
 
+std::string CompanionPathFor(const std::string& model_path) {
+  const auto calib = CalibrationPathFor(model_path);
+  return calib.substr(0, calib.size() - std::string_view(".calib").size()) + ".words.ftz";
+}
+
 Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path, ReviewEngine engine) {
-  {
-    std::ifstream probe(path, std::ios::binary);
-    if (!probe) return Error::Permanent("MODEL_NOT_FOUND", "cannot open review model " + path);
-  }
-  auto ft = std::make_unique<LoadedFastText>();
-  std::optional<FastTextFastPath> fast;
-  try {
-    ft->loadModel(path);
-    if (engine == ReviewEngine::kFast) {
-      auto built = FastTextFastPath::Build(*ft);
-      if (built.ok()) {
-        fast = std::move(*built);
-      } else {
-        log::Warn("review_model_fast_path_unavailable", {{"path", path}, {"reason", built.error().ToString()}});
-      }
-    }
-    if (!fast) ft->DequantizeInput();
-  } catch (const std::exception& e) {
-    return Error::Permanent("MODEL_INVALID", path + ": " + e.what());
-  }
-  const auto dict = ft->getDictionary();
-  std::array<int, 5> label_of{};
-  label_of.fill(-1);
-  if (dict->nlabels() != 5) {
-    return Error::Permanent("MODEL_INVALID",
-                            path + ": expected 5 star labels, found " + std::to_string(dict->nlabels()));
-  }
-  for (int32_t id = 0; id < dict->nlabels(); ++id) {
-    const std::string label = dict->getLabel(id);
-    if (label.empty()) continue;
-    const char c = label.back();
-    if (c >= '1' && c <= '5') label_of[c - '1'] = id;
-  }
-  for (int s = 0; s < 5; ++s) {
-    if (label_of[s] < 0)
-      return Error::Permanent("MODEL_INVALID", path + ": missing label for " + std::to_string(s + 1));
-  }
+  auto main = LoadMember(path, engine);
+  if (!main.ok()) return main.error();
   Calibration calibration;
   const auto calib_path = CalibrationPathFor(path);
   if (std::ifstream cin(calib_path); cin) {
@@ -202,17 +240,25 @@ Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path, Re
     if (!parsed.ok()) return Error::Permanent("MODEL_INVALID", calib_path + ": " + parsed.error().message);
     calibration = std::move(*parsed);
   }
-  if (fast) {
-    // The fast path's tables replace the model: free it, and hand the load's peak (the
-    // quantized model, build scratch) back to the system, or the process keeps ~9 MB of heap it
-    // will not use (measured: +14.2 MB RSS without the trim, +5.5 MB with it).
-    ft.reset();
-#ifdef __GLIBC__
-    malloc_trim(0);
-#endif
+  std::vector<Member> members;
+  members.push_back(std::move(*main));
+  if (!calibration.companion().empty()) {
+    // The calibration and decision rule were fitted on the ensemble: a missing companion is a
+    // broken install (e.g. only reviews.ftz and reviews.calib copied), not a reason to run the
+    // main model alone with maps that do not fit it.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    auto companion = LoadMember(dir + calibration.companion(), engine);
+    if (!companion.ok()) {
+      return Error::Permanent("MODEL_INVALID", calib_path + " names the ensemble companion " + calibration.companion() +
+                                                   ": " + companion.error().message);
+    }
+    members[0].weight = calibration.main_weight();
+    companion->weight = 1 - calibration.main_weight();
+    members.push_back(std::move(*companion));
   }
   return std::unique_ptr<ReviewModel>(
-      std::make_unique<FastTextReviewModel>(std::move(ft), std::move(fast), std::move(calibration), label_of));
+      std::make_unique<FastTextReviewModel>(std::move(members), std::move(calibration)));
 }
 
 }  // namespace worthit::analysis::reviews

@@ -5,11 +5,15 @@
 // created with LoadReviewModel(). A model file `X.ftz` may come with a calibration file `X.calib`
 // (written by `worthit train`): per language, a monotone map from the raw expected stars to the
 // stars reviewers actually gave, fitted on a validation split, so that means over many reviews are
-// unbiased. Without it, calibrated == expected.
+// unbiased. Without it, calibrated == expected. The .calib may name an ensemble companion (a
+// second fastText model next to the first, `X.words.ftz` as `worthit train` writes it): the
+// model's probabilities are then the weighted average of both models' (weights in the .calib),
+// and calibration and decision rule apply to that average.
 // Thread-safety: Predict/PredictBatch are const and safe to call concurrently on one loaded model
 // (the fast path's tables are immutable; fastText's FastText::predict and Dictionary::getLine
 // are const and keep their state on the stack; scratch buffers are thread_local). Failure modes: LoadReviewModel
-// returns MODEL_NOT_FOUND / MODEL_INVALID; prediction never fails (empty text gives the model's prior).
+// returns MODEL_NOT_FOUND / MODEL_INVALID (also when the .calib names a companion that cannot be loaded); prediction
+// never fails (empty text gives the model's prior).
 #pragma once
 
 #include <array>
@@ -56,12 +60,18 @@ class ReviewModel {
 // fastText's Dictionary::getLine + FastText::predict (tests and A/B benchmarks compare them).
 enum class ReviewEngine { kFast, kFastTextReference };
 
-// Loads a fastText model (.bin or quantized .ftz) and `<path minus extension>.calib` if present.
+// Loads a fastText model (.bin or quantized .ftz) and `<path minus extension>.calib` if present,
+// and the ensemble companion the .calib names (same directory), if it names one. Both models go
+// through `engine`.
 Result<std::unique_ptr<ReviewModel>> LoadReviewModel(const std::string& path,
                                                      ReviewEngine engine = ReviewEngine::kFast);
 
 // "models/reviews.ftz" -> "models/reviews.calib".
 std::string CalibrationPathFor(const std::string& model_path);
+
+// "models/reviews.ftz" -> "models/reviews.words.ftz": where `worthit train` writes the ensemble's
+// words-and-bigrams companion (the loader reads the name from the .calib, not from this).
+std::string CompanionPathFor(const std::string& model_path);
 
 // Fills stars/expected/calibrated from probs (shared by the fastText model and fakes).
 StarPrediction MakePrediction(const std::array<double, 5>& probs, const Calibration& calibration,

@@ -254,44 +254,64 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     }
   }
 
-  // 4-5. Train, quantize, save.
+  // 4-5. Train, quantize, save: the main model and, unless disabled, its words-and-bigrams
+  // companion (same training file and options, no subwords), each single-threaded with the same
+  // seed, so both files are reproducible.
   fs::path out_path(options.out_path);
   if (out_path.has_parent_path()) fs::create_directories(out_path.parent_path(), ec);
-  try {
-    fasttext::Args args;
-    args.input = train_path;
-    args.output = (work / "model").string();
-    args.model = fasttext::model_name::sup;
-    args.loss = fasttext::loss_name::softmax;
-    args.lr = options.lr;
-    args.epoch = options.epoch;
-    args.wordNgrams = options.word_ngrams;
-    args.dim = options.dim;
-    args.minn = options.minn;
-    args.maxn = options.maxn;
-    args.bucket = options.bucket;
-    args.minCount = 1;
-    args.thread = std::max(1, options.threads);
-    args.seed = options.seed;
-    args.verbose = 0;
-    fasttext::FastText ft;
-    ft.train(args);
-    if (options.quantize) {
-      fasttext::Args q = args;
-      q.qnorm = true;
-      q.retrain = options.retrain_quantized && options.cutoff > 0;
-      q.cutoff = options.cutoff;
-      q.dsub = 2;
-      ft.quantize(q);
+  auto train_one = [&](int minn, int maxn, const std::string& path) -> Status {
+    try {
+      fasttext::Args args;
+      args.input = train_path;
+      args.output = (work / "model").string();
+      args.model = fasttext::model_name::sup;
+      args.loss = fasttext::loss_name::softmax;
+      args.lr = options.lr;
+      args.epoch = options.epoch;
+      args.wordNgrams = options.word_ngrams;
+      args.dim = options.dim;
+      args.minn = minn;
+      args.maxn = maxn;
+      args.bucket = options.bucket;
+      args.minCount = 1;
+      args.thread = std::max(1, options.threads);
+      args.seed = options.seed;
+      args.verbose = 0;
+      fasttext::FastText ft;
+      ft.train(args);
+      if (options.quantize) {
+        fasttext::Args q = args;
+        q.qnorm = true;
+        q.retrain = options.retrain_quantized && options.cutoff > 0;
+        q.cutoff = options.cutoff;
+        q.dsub = 2;
+        ft.quantize(q);
+      }
+      ft.saveModel(path);
+    } catch (const std::exception& e) {
+      return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
     }
-    ft.saveModel(options.out_path);
-  } catch (const std::exception& e) {
-    return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
-  }
+    return OkStatus();
+  };
+  if (auto st = train_one(options.minn, options.maxn, options.out_path); !st.ok()) return st.error();
   report.model_path = options.out_path;
   report.model_bytes = fs::file_size(options.out_path, ec);
   report.calibration_path = CalibrationPathFor(options.out_path);
   fs::remove(report.calibration_path, ec);  // a stale map must not be loaded with the new model
+  const std::string companion_path = CompanionPathFor(options.out_path);
+  fs::remove(companion_path, ec);  // nor a stale companion sit next to it
+  Calibration calibration;
+  if (options.companion) {
+    if (auto st = train_one(0, 0, companion_path); !st.ok()) return st.error();
+    report.companion_path = companion_path;
+    report.companion_bytes = fs::file_size(companion_path, ec);
+    // The loader finds the companion through the .calib: write the ensemble line first so the
+    // calibration below is fitted on the ensemble's probabilities.
+    calibration.SetCompanion(fs::path(companion_path).filename().string(), options.main_weight);
+    std::ofstream cout(report.calibration_path, std::ios::binary);
+    cout << calibration.Serialize();
+    if (!cout) return Error::Transient("TRAIN_IO", "cannot write " + report.calibration_path);
+  }
 
   auto model = LoadReviewModel(options.out_path);
   if (!model.ok()) return model.error();
@@ -299,7 +319,6 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   // Calibration per language (and "*" pooled) and the decision rule, on the validation split.
   std::vector<std::array<double, 5>> valid_probs;
   valid_probs.reserve(valid.size());
-  Calibration calibration;
   {
     std::map<std::string, std::vector<std::pair<double, double>>> xy;
     for (const auto* e : valid) {
@@ -381,10 +400,16 @@ std::string FormatTrainReport(const TrainReport& r) {
   char buf[256];
   std::snprintf(buf, sizeof buf,
                 "reviews: %zu (%zu duplicates dropped)  train %zu  validation %zu  test %zu\n"
-                "model: %s (%.1f MB)  calibration: %s  time: %.0f s\n\n",
+                "model: %s (%.1f MB)  calibration: %s  time: %.0f s\n",
                 r.total, r.duplicates, r.train, r.valid, r.test, r.model_path.c_str(), r.model_bytes / 1e6,
                 r.calibration_path.c_str(), r.seconds);
   out += buf;
+  if (!r.companion_path.empty()) {
+    std::snprintf(buf, sizeof buf, "ensemble companion (words + word n-grams, no subwords): %s (%.1f MB)\n",
+                  r.companion_path.c_str(), r.companion_bytes / 1e6);
+    out += buf;
+  }
+  out += "\n";
   std::snprintf(buf, sizeof buf, "decision rule: stars maximise P(k) + %.2f * (P(k-1) + P(k+1))\n\n",
                 r.neighbour_utility);
   out += buf;

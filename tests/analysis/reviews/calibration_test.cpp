@@ -68,5 +68,27 @@ TEST(Calibration, DecisionRuleRoundTripsAndOldFilesMeanArgmax) {
   EXPECT_FALSE(Calibration::Parse("decide\tneighbour\n").ok());
 }
 
+TEST(Calibration, EnsembleCompanionRoundTripsAndIsValidated) {
+  Calibration c;
+  c.Set("*", {{1, 1}, {5, 5}});
+  c.SetCompanion("reviews.words.ftz", 0.5);
+  const std::string text = c.Serialize();
+  EXPECT_NE(text.find("ensemble\treviews.words.ftz\t0.500"), std::string::npos);
+  auto parsed = Calibration::Parse(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  EXPECT_EQ(parsed->companion(), "reviews.words.ftz");
+  EXPECT_DOUBLE_EQ(parsed->main_weight(), 0.5);
+  // Files without the line (every file before the ensemble): one model, full weight.
+  auto old = Calibration::Parse("*\t1\t1\n");
+  ASSERT_TRUE(old.ok());
+  EXPECT_TRUE(old->companion().empty());
+  EXPECT_DOUBLE_EQ(old->main_weight(), 1.0);
+  EXPECT_FALSE(Calibration::Parse("ensemble\treviews.words.ftz\t1.0\n").ok());
+  EXPECT_FALSE(Calibration::Parse("ensemble\treviews.words.ftz\t0\n").ok());
+  EXPECT_FALSE(Calibration::Parse("ensemble\t../other/m.ftz\t0.5\n").ok());
+  EXPECT_FALSE(Calibration::Parse("ensemble\treviews.words.ftz\n").ok());
+  EXPECT_FALSE(Calibration::Parse("ensemble\t\t0.5\n").ok());
+}
+
 }  // namespace
 }  // namespace worthit::analysis::reviews

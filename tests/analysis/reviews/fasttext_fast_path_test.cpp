@@ -23,6 +23,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const char* const kShippedModel = WORTHIT_SOURCE_DIR "/models/reviews.ftz";
+// The ensemble's words-and-bigrams companion (no subwords), named by models/reviews.calib.
+const char* const kShippedCompanion = WORTHIT_SOURCE_DIR "/models/reviews.words.ftz";
 
 // Written for this test: the languages the model reads, words it never saw, emoji, numbers,
 // URLs, punctuation runs, characters fastText treats as separators, and edge cases.
@@ -149,6 +151,41 @@ TEST(FastTextFastPath, ReviewModelMatchesTheFastTextEngine) {
   // No text at all: the uniform prior, as before.
   const auto empty = (*fast)->Predict("", "en");
   for (double p : empty.probs) EXPECT_DOUBLE_EQ(p, 0.2);
+}
+
+TEST(FastTextFastPath, ShippedCompanionGivesFastTextsProbabilities) {
+  if (!fs::exists(kShippedCompanion)) GTEST_SKIP() << "no shipped ensemble companion";
+  fasttext::FastText ft;
+  ft.loadModel(kShippedCompanion);
+  EXPECT_EQ(ft.getArgs().maxn, 0);  // words and word n-grams only
+  double max_diff = 0;
+  ExpectSameAsFastText(ft, NormalizedTexts(), &max_diff);
+  EXPECT_LT(max_diff, 1e-5);
+}
+
+// The shipped ensemble's probabilities (fast path) are the average of its two models', each run
+// alone through fastText's own predict, within 1e-5.
+TEST(FastTextFastPath, ShippedEnsembleAveragesItsModels) {
+  if (!fs::exists(kShippedCompanion)) GTEST_SKIP() << "no shipped ensemble companion";
+  const fs::path dir = fs::temp_directory_path() / ("worthit-fastpath-test-" + RandomId(8));
+  fs::create_directories(dir);
+  fs::copy_file(kShippedModel, dir / "reviews.ftz");  // no .calib there: the main model alone
+  auto main_only = LoadReviewModel((dir / "reviews.ftz").string(), ReviewEngine::kFastTextReference);
+  auto words_only = LoadReviewModel(kShippedCompanion, ReviewEngine::kFastTextReference);
+  auto ensemble = LoadReviewModel(kShippedModel, ReviewEngine::kFast);
+  ASSERT_TRUE(main_only.ok()) << main_only.error().ToString();
+  ASSERT_TRUE(words_only.ok()) << words_only.error().ToString();
+  ASSERT_TRUE(ensemble.ok()) << ensemble.error().ToString();
+  for (const auto& lang : {"en", "it", ""}) {
+    for (const auto& text : RawTexts()) {
+      SCOPED_TRACE(std::string(lang) + ": " + text.substr(0, 80));
+      const auto a = (*main_only)->Predict(text, lang);
+      const auto b = (*words_only)->Predict(text, lang);
+      const auto e = (*ensemble)->Predict(text, lang);
+      for (int s = 0; s < 5; ++s) EXPECT_NEAR(e.probs[s], 0.5 * (a.probs[s] + b.probs[s]), 1e-5);
+    }
+  }
+  fs::remove_all(dir);
 }
 
 // Small models trained here, one per setting a retrained model may change.

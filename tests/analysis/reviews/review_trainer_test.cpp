@@ -10,6 +10,7 @@
 
 #include "analysis/reviews/calibration.h"
 #include "analysis/reviews/review_model.h"
+#include "analysis/reviews/text_normalizer.h"
 #include "common/ids.h"
 
 namespace worthit::analysis::reviews {
@@ -69,11 +70,17 @@ TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
   o.bucket = 20000;
   o.cutoff = 0;
   o.eval_groups = 10;
+  o.companion = true;
   auto report = TrainReviewModel(data, o);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
   EXPECT_EQ(report->train + report->valid + report->test, data.size());
   EXPECT_TRUE(fs::exists(o.out_path));
   EXPECT_TRUE(fs::exists(dir / "m.calib"));
+  // Both models of the ensemble, the companion named in the report and the .calib.
+  EXPECT_TRUE(fs::exists(dir / "m.words.ftz"));
+  EXPECT_EQ(report->companion_path, (dir / "m.words.ftz").string());
+  EXPECT_GT(report->companion_bytes, 0u);
+  EXPECT_NE(FormatTrainReport(*report).find("m.words.ftz"), std::string::npos);
   ASSERT_FALSE(report->test_metrics.empty());
   EXPECT_EQ(report->test_metrics.front().lang, "all");
   EXPECT_GT(report->test_metrics.front().exact, 0.9);
@@ -90,6 +97,8 @@ TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
     auto parsed = Calibration::Parse(text.str());
     ASSERT_TRUE(parsed.ok());
     EXPECT_DOUBLE_EQ(parsed->neighbour_utility(), std::round(report->neighbour_utility * 1000) / 1000);
+    EXPECT_EQ(parsed->companion(), "m.words.ftz");
+    EXPECT_DOUBLE_EQ(parsed->main_weight(), 0.5);
   }
 
   auto model = LoadReviewModel(o.out_path);
@@ -135,13 +144,83 @@ TEST(TrainReviewModel, ForcedDecisionRuleAndValidationOnlyEvaluation) {
   o.cutoff = 0;
   o.eval_groups = 5;
   o.neighbour_utility = 0.25;
-  o.evaluate_test = false;
+  o.evaluate_test = false;  // and no companion: the default
+  fs::create_directories(dir);
+  std::ofstream(dir / "m.words.ftz") << "stale";  // from an earlier ensemble: removed
   auto report = TrainReviewModel(data, o);
   ASSERT_TRUE(report.ok()) << report.error().ToString();
+  // Main model only: no companion file, no ensemble line, and it loads alone.
+  EXPECT_FALSE(fs::exists(dir / "m.words.ftz"));
+  EXPECT_TRUE(report->companion_path.empty());
+  {
+    std::ifstream calib(dir / "m.calib");
+    std::stringstream text;
+    text << calib.rdbuf();
+    EXPECT_EQ(text.str().find("ensemble"), std::string::npos);
+  }
+  EXPECT_TRUE(LoadReviewModel(o.out_path).ok());
   EXPECT_TRUE(report->test_metrics.empty());
   EXPECT_FALSE(report->valid_metrics.empty());
   EXPECT_DOUBLE_EQ(report->neighbour_utility, 0.25);
   EXPECT_EQ(FormatTrainReport(*report).find("held-out test"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+// The ensemble's probabilities are the average of its two models' (each run alone through
+// fastText's own predict); without its companion the main model refuses to load with a .calib
+// fitted on the ensemble, and loads alone without that .calib (files from before the ensemble).
+TEST(TrainReviewModel, EnsembleAveragesItsTwoModelsAndNeedsItsCompanion) {
+  std::vector<LabelledReview> data;
+  const char* words[] = {"awful", "weak", "average", "solid", "brilliant"};
+  const char* things[] = {"lamp", "phone", "charger", "strap", "kettle"};
+  for (int i = 0; i < 300; ++i) {
+    const int stars = 1 + i % 5;
+    data.push_back({"en", stars, std::string(words[stars - 1]) + " " + things[(i / 5) % 5] + " " + Tag(i)});
+  }
+  const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
+  TrainOptions o;
+  o.out_path = (dir / "m.ftz").string();
+  o.epoch = 5;
+  o.dim = 8;
+  o.bucket = 5000;
+  o.cutoff = 0;
+  o.eval_groups = 5;
+  o.evaluate_test = false;
+  o.companion = true;
+  ASSERT_TRUE(TrainReviewModel(data, o).ok());
+  auto ensemble = LoadReviewModel(o.out_path, ReviewEngine::kFast);
+  auto ensemble_reference = LoadReviewModel(o.out_path, ReviewEngine::kFastTextReference);
+  ASSERT_TRUE(ensemble.ok()) << ensemble.error().ToString();
+  ASSERT_TRUE(ensemble_reference.ok()) << ensemble_reference.error().ToString();
+  // Each model alone: the main one copied where no .calib is, the companion as it is.
+  const fs::path alone = dir / "alone";
+  fs::create_directories(alone);
+  fs::copy_file(dir / "m.ftz", alone / "m.ftz");
+  auto main_only = LoadReviewModel((alone / "m.ftz").string(), ReviewEngine::kFastTextReference);
+  auto words_only = LoadReviewModel((dir / "m.words.ftz").string(), ReviewEngine::kFastTextReference);
+  ASSERT_TRUE(main_only.ok()) << main_only.error().ToString();
+  ASSERT_TRUE(words_only.ok()) << words_only.error().ToString();
+  bool models_differ = false;
+  for (const std::string text : {"brilliant kettle, brilliant", "awful charger", "an average phone strap",
+                                 "solid lamp but weak strap", "unknownword zzz", "brilliantly awfulness"}) {
+    SCOPED_TRACE(text);
+    const auto a = (*main_only)->Predict(text);
+    const auto b = (*words_only)->Predict(text);
+    const auto e = (*ensemble)->Predict(text);
+    const auto r = (*ensemble_reference)->Predict(text);
+    for (int s = 0; s < 5; ++s) {
+      EXPECT_NEAR(e.probs[s], 0.5 * (a.probs[s] + b.probs[s]), 1e-5);
+      EXPECT_NEAR(r.probs[s], 0.5 * (a.probs[s] + b.probs[s]), 1e-5);
+      if (std::abs(a.probs[s] - b.probs[s]) > 1e-3) models_differ = true;
+    }
+    EXPECT_EQ((*ensemble)->PredictNormalized(NormalizeReviewText(text)).probs, e.probs);
+  }
+  EXPECT_TRUE(models_differ);  // or the average would prove nothing
+  fs::remove(dir / "m.words.ftz");
+  auto broken = LoadReviewModel(o.out_path);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code, "MODEL_INVALID");
+  EXPECT_NE(broken.error().message.find("m.words.ftz"), std::string::npos);
   fs::remove_all(dir);
 }
 

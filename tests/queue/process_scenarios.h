@@ -191,10 +191,13 @@ class ProcessScenarios {
             auto cq = Open(o);
             if (!cq) return 3;
             const std::string name = "consumer-" + std::to_string(c);
-            // Bounded: at most `tasks` rounds; ends after the queue stays empty for one wait.
-            // A transient error (a call timing out on a loaded machine) is retried as a real
-            // consumer would, at most 20 times in a row; only a persistent one fails the child.
+            // Bounded: at most `tasks` rounds. A child ends when a lease comes back empty AND the
+            // queue says nothing is ready: an empty lease alone can mean that the wait ran out
+            // while this process was descheduled on a loaded machine (timing must not decide).
+            // A transient error (a call timing out under load) is retried as a real consumer
+            // would, at most 20 times in a row; only a persistent one fails the child.
             int transient_in_a_row = 0;
+            int empty_in_a_row = 0;
             for (int round = 0; round < tasks; ++round) {
               const int64_t before = NowMicros();
               auto leases = cq->LeaseTasks(name, 8, 500ms);
@@ -204,7 +207,13 @@ class ProcessScenarios {
                 continue;
               }
               transient_in_a_row = 0;
-              if (leases->empty()) return 0;
+              if (leases->empty()) {
+                auto stats = cq->Stats();
+                if (stats.ok() && stats->ready == 0 && stats->delayed == 0) return 0;
+                if (++empty_in_a_row > 40) return 6;  // ready tasks that never come: a bug
+                continue;
+              }
+              empty_in_a_row = 0;
               for (const auto& l : *leases) {
                 bool ok = cq->Ack(l).ok();
                 for (int retry = 0; !ok && retry < 20; ++retry) {

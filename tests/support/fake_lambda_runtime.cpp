@@ -61,16 +61,6 @@ bool ReadRequest(int fd, std::string& buffer, Request& req) {
   return true;
 }
 
-bool WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 std::string Response(int status, const std::string& extra_headers, const std::string& body) {
   return "HTTP/1.1 " + std::to_string(status) + (status < 300 ? " OK" : " Error") +
          "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
@@ -79,37 +69,18 @@ std::string Response(int status, const std::string& extra_headers, const std::st
 
 }  // namespace
 
-FakeLambdaRuntime::FakeLambdaRuntime() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 64) != 0) {
-    throw std::runtime_error("FakeLambdaRuntime: cannot listen");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { AcceptLoop(); });
-}
+FakeLambdaRuntime::FakeLambdaRuntime()
+    : listener_(std::make_unique<LoopbackListener>("FakeLambdaRuntime", 64, [this](int fd) { Serve(fd); })) {}
 
 FakeLambdaRuntime::~FakeLambdaRuntime() { Stop(); }
 
 void FakeLambdaRuntime::Stop() {
-  if (stopping_.exchange(true)) return;
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  if (acceptor_.joinable()) acceptor_.join();
-  ::close(listen_fd_);
-  std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mu_);
-    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-    threads.swap(connections_);
+    std::lock_guard lock(mu_);  // a waiter checks stopping_ under mu_: no lost wake-up
+    stopping_ = true;
   }
   cv_.notify_all();
-  for (auto& t : threads) t.join();
+  listener_->Stop();
 }
 
 void FakeLambdaRuntime::PushEvent(const std::string& request_id, const std::string& event_json) {
@@ -133,22 +104,6 @@ size_t FakeLambdaRuntime::Delivered() const {
 bool FakeLambdaRuntime::WaitForResults(size_t n, std::chrono::milliseconds timeout) const {
   std::unique_lock lock(mu_);
   return cv_.wait_for(lock, timeout, [&] { return results_.size() >= n; });
-}
-
-void FakeLambdaRuntime::AcceptLoop() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      ::close(fd);
-      break;
-    }
-    open_fds_.insert(fd);
-    connections_.emplace_back([this, fd] { Serve(fd); });
-  }
 }
 
 void FakeLambdaRuntime::Serve(int fd) {
@@ -200,9 +155,6 @@ void FakeLambdaRuntime::Serve(int fd) {
     }
     if (!WriteAll(fd, answer)) break;
   }
-  std::lock_guard lock(mu_);
-  open_fds_.erase(fd);
-  ::close(fd);
 }
 
 }  // namespace worthit::testing

@@ -12,11 +12,14 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "support/loopback_listener.h"
 
 namespace worthit::testing {
 
@@ -35,7 +38,7 @@ class FakeLambdaRuntime {
   FakeLambdaRuntime& operator=(const FakeLambdaRuntime&) = delete;
 
   // "127.0.0.1:<port>", the value of AWS_LAMBDA_RUNTIME_API.
-  std::string Api() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string Api() const { return "127.0.0.1:" + std::to_string(listener_->port()); }
   void PushEvent(const std::string& request_id, const std::string& event_json);
   std::vector<LambdaResult> Results() const;
   // Waits (bounded) until at least n results were posted.
@@ -45,20 +48,16 @@ class FakeLambdaRuntime {
   void Stop();
 
  private:
-  void AcceptLoop();
   void Serve(int fd);
 
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::deque<std::pair<std::string, std::string>> events_;
   std::vector<LambdaResult> results_;
   size_t delivered_ = 0;
-  std::set<int> open_fds_;
-  std::vector<std::thread> connections_;
+  // Last: its threads run Serve(), which uses every member above.
+  std::unique_ptr<LoopbackListener> listener_;
 };
 
 }  // namespace worthit::testing

@@ -44,67 +44,22 @@ bool ReadRequest(int fd, std::string& buffer, std::string& target, std::string& 
   return true;
 }
 
-bool WriteAll(int fd, const std::string& data) {
-  size_t off = 0;
-  while (off < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + off, data.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    off += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 std::string Ok(const json::value& result) { return json::serialize(json::object{{"ok", true}, {"result", result}}); }
 
 }  // namespace
 
-FakeTelegram::FakeTelegram() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  ::setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(listen_fd_, 128) != 0) {
-    throw std::runtime_error("FakeTelegram: cannot listen");
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  acceptor_ = std::thread([this] { AcceptLoop(); });
-}
+FakeTelegram::FakeTelegram()
+    : listener_(std::make_unique<LoopbackListener>("FakeTelegram", 128, [this](int fd) { Serve(fd); })) {}
 
 FakeTelegram::~FakeTelegram() { Stop(); }
 
 void FakeTelegram::Stop() {
-  if (stopping_.exchange(true)) return;
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  if (acceptor_.joinable()) acceptor_.join();
-  ::close(listen_fd_);
-  std::vector<std::thread> threads;
   {
-    std::lock_guard lock(mu_);
-    for (int fd : open_fds_) ::shutdown(fd, SHUT_RDWR);
-    threads.swap(connections_);
+    std::lock_guard lock(mu_);  // a waiter checks stopping_ under mu_: no lost wake-up
+    stopping_ = true;
   }
   cv_.notify_all();
-  for (auto& t : threads) t.join();
-}
-
-void FakeTelegram::AcceptLoop() {
-  while (!stopping_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 100) <= 0) continue;
-    const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    std::lock_guard lock(mu_);
-    if (stopping_) {
-      ::close(fd);
-      break;
-    }
-    open_fds_.insert(fd);
-    connections_.emplace_back([this, fd] { Serve(fd); });
-  }
+  listener_->Stop();
 }
 
 void FakeTelegram::Serve(int fd) {
@@ -124,9 +79,6 @@ void FakeTelegram::Serve(int fd) {
                            "\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n" + payload;
     if (!WriteAll(fd, response)) break;
   }
-  std::lock_guard lock(mu_);
-  open_fds_.erase(fd);
-  ::close(fd);
 }
 
 std::pair<int, std::string> FakeTelegram::Answer(const std::string& target, const std::string& body) {

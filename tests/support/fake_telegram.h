@@ -23,6 +23,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/loopback_listener.h"
+
 namespace worthit::testing {
 
 struct RecordedCall {
@@ -41,8 +43,8 @@ class FakeTelegram {
   FakeTelegram(const FakeTelegram&) = delete;
   FakeTelegram& operator=(const FakeTelegram&) = delete;
 
-  uint16_t port() const { return port_; }
-  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  uint16_t port() const { return listener_->port(); }
+  std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(listener_->port()); }
 
   // Queue an update (JSON text of one Update) for getUpdates.
   void PushUpdate(const std::string& update_json);
@@ -72,15 +74,11 @@ class FakeTelegram {
     int status;
     std::string body;
   };
-  void AcceptLoop();
   void Serve(int fd);
   std::pair<int, std::string> Answer(const std::string& target, const std::string& body);
   std::string GetUpdatesResult(const std::string& body);
 
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
   std::atomic<bool> stopping_{false};
-  std::thread acceptor_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::vector<RecordedCall> calls_;
@@ -94,8 +92,8 @@ class FakeTelegram {
   std::map<std::string, std::chrono::steady_clock::time_point> paused_until_;  // chat_id text → end
   std::string webhook_url_;
   int64_t next_message_id_ = 1000;
-  std::set<int> open_fds_;
-  std::vector<std::thread> connections_;
+  // Last: its threads run Serve(), which uses every member above.
+  std::unique_ptr<LoopbackListener> listener_;
 };
 
 }  // namespace worthit::testing

@@ -31,7 +31,7 @@ std::string Event(const std::string& secret, const std::string& body, const std:
 
 class LambdaRuntimeTest : public ::testing::Test {
  protected:
-  WebhookHandler handler_{{"/telegram/webhook", "s3cret", 4096},
+  WebhookHandler handler_{{"/telegram/webhook", "s3cret", 4096, ""},
                           [this](const telegram::Update& u) -> Status {
                             seen_.push_back(u.update_id);
                             if (fail_) return Error::Transient("QUEUE_UNAVAILABLE", "down");

@@ -13,6 +13,7 @@
 #endif
 #include <optional>
 #include <sstream>
+#include <utility>
 
 #include "analysis/reviews/fasttext_fast_path.h"
 #include "analysis/reviews/lexical_bridge.h"
@@ -51,12 +52,13 @@ constexpr std::array<double, 5> kUniform = {0.2, 0.2, 0.2, 0.2, 0.2};
 // Star probabilities from fastText's label probabilities exactly as FastText::predict hands them
 // over: as log(p + 1e-5) rounded to float (Loss::findKBest, std_log), which we exponentiate and
 // renormalise. Keeping that smoothing keeps predictions identical to the fastText path.
-std::array<double, 5> StarProbs(const float* label_probs, const std::array<int, 5>& star_of_label) {
+// Star probabilities from (log p, fastText label id) pairs, renormalised; uniform when none maps.
+template <typename LogProbs>
+std::array<double, 5> StarProbsFromLog(const LogProbs& log_probs, const std::array<int, 5>& star_of_label) {
   std::array<double, 5> probs{};
   double sum = 0;
-  for (int id = 0; id < 5; ++id) {
-    if (star_of_label[id] < 0) continue;
-    const float logp = static_cast<float>(std::log(label_probs[id] + 1e-5));
+  for (const auto& [logp, id] : log_probs) {
+    if (id < 0 || id >= 5 || star_of_label[id] < 0) continue;
     const double p = std::exp(static_cast<double>(logp));
     probs[star_of_label[id]] = p;
     sum += p;
@@ -64,6 +66,12 @@ std::array<double, 5> StarProbs(const float* label_probs, const std::array<int, 
   if (sum <= 0) return kUniform;
   for (auto& p : probs) p /= sum;
   return probs;
+}
+
+std::array<double, 5> StarProbs(const float* label_probs, const std::array<int, 5>& star_of_label) {
+  std::array<std::pair<float, int32_t>, 5> log_probs;
+  for (int id = 0; id < 5; ++id) log_probs[id] = {static_cast<float>(std::log(label_probs[id] + 1e-5)), id};
+  return StarProbsFromLog(log_probs, star_of_label);
 }
 
 // One fastText model of the ensemble and how to read its labels.
@@ -92,17 +100,7 @@ struct Member {
     if (words.empty()) return kUniform;
     fasttext::Predictions predictions;
     ft->predict(5, words, predictions, 0.0);
-    std::array<double, 5> probs{};
-    double sum = 0;
-    for (const auto& [logp, id] : predictions) {
-      if (id < 0 || id >= 5 || star_of_label[id] < 0) continue;
-      const double p = std::exp(static_cast<double>(logp));
-      probs[star_of_label[id]] = p;
-      sum += p;
-    }
-    if (sum <= 0) return kUniform;
-    for (auto& p : probs) p /= sum;
-    return probs;
+    return StarProbsFromLog(predictions, star_of_label);
   }
 };
 

@@ -75,3 +75,18 @@ export async function launchChromium(chromium, viewport) {
   });
   return { context, userDataDir };
 }
+
+// Sends SIGTERM to `child` (whose exit promise is `exited`) and waits for it, with SIGKILL after
+// `killAfterMs` as a hang guard; prints the check's line and returns whether it exited 0.
+export async function stopsCleanlyOnSigterm(child, exited, what, killAfterMs) {
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  const { code, signal } = await exited;
+  clearTimeout(timer);
+  if (code !== 0) {
+    console.error(`${what} did not stop cleanly on SIGTERM (code ${code}, signal ${signal})`);
+    return false;
+  }
+  console.log("- stops cleanly on SIGTERM ... ok");
+  return true;
+}

@@ -22,7 +22,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { assert, chromiumOrSkip, freePort, launchChromium, sleep, testArgs, waitFor } from "./lib.mjs";
+import { assert, chromiumOrSkip, freePort, launchChromium, sleep, stopsCleanlyOnSigterm, testArgs, waitFor } from "./lib.mjs";
 
 const { binary, artifactsDir } = testArgs("node playground.test.mjs <worthit binary> [artifacts dir]");
 const chromium = await chromiumOrSkip();
@@ -312,16 +312,7 @@ try {
   if (context) await context.close().catch(() => {});
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   if (pg) {
-    pg.child.kill("SIGTERM");
-    const timer = setTimeout(() => pg.child.kill("SIGKILL"), 15000);
-    const { code, signal } = await pg.exited;
-    clearTimeout(timer);
-    if (code !== 0) {
-      failed = true;
-      console.error(`worthit playground did not stop cleanly on SIGTERM (code ${code}, signal ${signal})`);
-    } else {
-      console.log("- stops cleanly on SIGTERM ... ok");
-    }
+    if (!(await stopsCleanlyOnSigterm(pg.child, pg.exited, "worthit playground", 15000))) failed = true;
   }
 }
 console.log(failed ? "browser test FAILED" : `browser test passed (${results.length} steps)`);

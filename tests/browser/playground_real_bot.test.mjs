@@ -23,7 +23,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { assert, chromiumOrSkip, launchChromium, sleep, testArgs, waitFor as waitForWithin } from "./lib.mjs";
+import { assert, chromiumOrSkip, launchChromium, sleep, stopsCleanlyOnSigterm, testArgs, waitFor as waitForWithin } from "./lib.mjs";
 
 const { binary, artifactsDir } = testArgs("node playground_real_bot.test.mjs <worthit binary> [artifacts dir]");
 const chromium = await chromiumOrSkip();
@@ -247,16 +247,7 @@ try {
   if (context) await context.close().catch(() => {});
   if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
   if (pg) {
-    pg.child.kill("SIGTERM");
-    const timer = setTimeout(() => pg.child.kill("SIGKILL"), 30000);
-    const { code, signal } = await pg.exited;
-    clearTimeout(timer);
-    if (code !== 0) {
-      failed = true;
-      console.error(`worthit run did not stop cleanly on SIGTERM (code ${code}, signal ${signal})`);
-    } else {
-      console.log("- stops cleanly on SIGTERM ... ok");
-    }
+    if (!(await stopsCleanlyOnSigterm(pg.child, pg.exited, "worthit run", 30000))) failed = true;
     fs.rmSync(pg.dataDir, { recursive: true, force: true });
   }
 }

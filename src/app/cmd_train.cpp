@@ -47,6 +47,17 @@ const CommandRegistrar kTrain(
        sub.add_option("--main-weight", o->train.main_weight,
                       "Ensemble: weight of the main model's probabilities (the companion gets the rest)")
            ->capture_default_str();
+       sub.add_flag("--refit", o->train.refit_with_validation,
+                    "After fitting calibration and rule on validation, retrain the model on training + validation");
+       sub.add_flag("!--no-fold", o->train.fold,
+                    "Train the main model alone (default: fold the words-only companion into it)");
+       sub.add_option("--fold-scale", o->train.fold_scale, "Folded ensemble: companion row scale (<=0 = measured)")
+           ->capture_default_str();
+       sub.add_option("--fold-bucket-factor", o->train.fold_bucket_factor,
+                      "Folded ensemble: buckets of the folded model, in multiples of --bucket")
+           ->capture_default_str();
+       sub.add_option("--dsub", o->train.dsub, "Quantization: dimensions per product-quantizer sub-vector")
+           ->capture_default_str();
        sub.add_flag("!--no-quantize", o->train.quantize, "Save the full-precision model");
        return [o] {
          std::vector<analysis::reviews::LabelledReview> all;

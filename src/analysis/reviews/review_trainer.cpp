@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "analysis/reviews/calibration.h"
+#include "analysis/reviews/fasttext_fold.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "common/ids.h"
@@ -217,10 +218,9 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
       fs::remove_all(p, e);
     }
   } cleanup{work};
-  const auto train_path = (work / "train.txt").string();
-  {
+  auto write_train_file = [](const std::vector<const Example*>& examples, const std::string& path) -> Status {
     std::array<std::vector<const Example*>, 5> by_star;
-    for (const auto* e : train) by_star[e->stars - 1].push_back(e);
+    for (const auto* e : examples) by_star[e->stars - 1].push_back(e);
     size_t largest = 0;
     for (const auto& v : by_star) largest = std::max(largest, v.size());
     std::vector<const Example*> lines;
@@ -232,10 +232,13 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     // order per thread; a sorted file would bias the learning-rate schedule).
     std::sort(lines.begin(), lines.end(),
               [](const Example* a, const Example* b) { return Fnv1a64(a->normalized) < Fnv1a64(b->normalized); });
-    std::ofstream out(train_path, std::ios::binary);
+    std::ofstream out(path, std::ios::binary);
     for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
-    if (!out) return Error::Transient("TRAIN_IO", "cannot write " + train_path);
-  }
+    if (!out) return Error::Transient("TRAIN_IO", "cannot write " + path);
+    return OkStatus();
+  };
+  const auto train_path = (work / "train.txt").string();
+  if (auto st = write_train_file(train, train_path); !st.ok()) return st.error();
   if (!options.splits_dir.empty()) {
     const fs::path dir(options.splits_dir);
     fs::create_directories(dir, ec);
@@ -259,32 +262,33 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   // seed, so both files are reproducible.
   fs::path out_path(options.out_path);
   if (out_path.has_parent_path()) fs::create_directories(out_path.parent_path(), ec);
-  auto train_one = [&](int minn, int maxn, const std::string& path) -> Status {
+  auto make_args = [&](const std::string& input, int minn, int maxn) {
+    fasttext::Args args;
+    args.input = input;
+    args.output = (work / "model").string();
+    args.model = fasttext::model_name::sup;
+    args.loss = fasttext::loss_name::softmax;
+    args.lr = options.lr;
+    args.epoch = options.epoch;
+    args.wordNgrams = options.word_ngrams;
+    args.dim = options.dim;
+    args.minn = minn;
+    args.maxn = maxn;
+    args.bucket = options.bucket;
+    args.minCount = 1;
+    args.thread = std::max(1, options.threads);
+    args.seed = options.seed;
+    args.verbose = 0;
+    return args;
+  };
+  auto quantize_save = [&](fasttext::FastText& ft, const fasttext::Args& args, const std::string& path) -> Status {
     try {
-      fasttext::Args args;
-      args.input = train_path;
-      args.output = (work / "model").string();
-      args.model = fasttext::model_name::sup;
-      args.loss = fasttext::loss_name::softmax;
-      args.lr = options.lr;
-      args.epoch = options.epoch;
-      args.wordNgrams = options.word_ngrams;
-      args.dim = options.dim;
-      args.minn = minn;
-      args.maxn = maxn;
-      args.bucket = options.bucket;
-      args.minCount = 1;
-      args.thread = std::max(1, options.threads);
-      args.seed = options.seed;
-      args.verbose = 0;
-      fasttext::FastText ft;
-      ft.train(args);
       if (options.quantize) {
         fasttext::Args q = args;
         q.qnorm = true;
         q.retrain = options.retrain_quantized && options.cutoff > 0;
         q.cutoff = options.cutoff;
-        q.dsub = 2;
+        q.dsub = options.dsub;
         ft.quantize(q);
       }
       ft.saveModel(path);
@@ -293,18 +297,54 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     }
     return OkStatus();
   };
-  if (auto st = train_one(options.minn, options.maxn, options.out_path); !st.ok()) return st.error();
+  auto train_one = [&](const std::string& input, int minn, int maxn, const std::string& path) -> Status {
+    const auto args = make_args(input, minn, maxn);
+    fasttext::FastText ft;
+    try {
+      ft.train(args);
+    } catch (const std::exception& e) {
+      return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
+    }
+    return quantize_save(ft, args, path);
+  };
+  const std::string companion_path = CompanionPathFor(options.out_path);
+  // The model file(s) `worthit` loads, trained on `input`: the main model, folded with its
+  // words-only companion (default) or alone, and the two-file ensemble's companion if asked.
+  auto train_models = [&](const std::string& input) -> Status {
+    if (options.fold && !options.companion) {
+      // Main model and companion trained at full precision, then merged into one fastText
+      // model (fasttext_fold.h) that is quantized and saved alone.
+      const auto args = make_args(input, options.minn, options.maxn);
+      FoldableFastText main, words;
+      try {
+        main.train(args);
+        words.train(make_args(input, 0, 0));
+      } catch (const std::exception& e) {
+        return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
+      }
+      auto folded =
+          FoldWordsCompanion(main, words, input, options.main_weight, options.fold_scale, options.fold_bucket_factor);
+      if (!folded.ok()) return folded.error();
+      report.fold_scale = *folded;
+      if (auto st = quantize_save(main, args, options.out_path); !st.ok()) return st;
+    } else if (auto st = train_one(input, options.minn, options.maxn, options.out_path); !st.ok()) {
+      return st;
+    }
+    if (options.companion) {
+      if (auto st = train_one(input, 0, 0, companion_path); !st.ok()) return st;
+      report.companion_path = companion_path;
+      report.companion_bytes = fs::file_size(companion_path, ec);
+    }
+    report.model_bytes = fs::file_size(options.out_path, ec);
+    return OkStatus();
+  };
+  fs::remove(companion_path, ec);  // no stale companion may sit next to the new model
+  if (auto st = train_models(train_path); !st.ok()) return st.error();
   report.model_path = options.out_path;
-  report.model_bytes = fs::file_size(options.out_path, ec);
   report.calibration_path = CalibrationPathFor(options.out_path);
   fs::remove(report.calibration_path, ec);  // a stale map must not be loaded with the new model
-  const std::string companion_path = CompanionPathFor(options.out_path);
-  fs::remove(companion_path, ec);  // nor a stale companion sit next to it
   Calibration calibration;
   if (options.companion) {
-    if (auto st = train_one(0, 0, companion_path); !st.ok()) return st.error();
-    report.companion_path = companion_path;
-    report.companion_bytes = fs::file_size(companion_path, ec);
     // The loader finds the companion through the .calib: write the ensemble line first so the
     // calibration below is fitted on the ensemble's probabilities.
     calibration.SetCompanion(fs::path(companion_path).filename().string(), options.main_weight);
@@ -390,6 +430,21 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     return out;
   };
   report.valid_metrics = evaluate(valid);
+  if (options.refit_with_validation) {
+    // Cross-fitting: the calibration and decision rule stay those fitted on the validation
+    // split with the model that did not train on it (held-out data, as they need); the shipped
+    // model is then retrained, same options, on training + validation (12.5% more reviews) and
+    // replaces the first. The validation metrics above are the first model's (the second has
+    // seen those reviews); the test split has been seen by neither.
+    std::vector<const Example*> train_and_valid = train;
+    train_and_valid.insert(train_and_valid.end(), valid.begin(), valid.end());
+    const auto refit_path = (work / "train_valid.txt").string();
+    if (auto st = write_train_file(train_and_valid, refit_path); !st.ok()) return st.error();
+    if (auto st = train_models(refit_path); !st.ok()) return st.error();
+    report.refit = true;
+    model = LoadReviewModel(options.out_path);
+    if (!model.ok()) return model.error();
+  }
   if (options.evaluate_test) report.test_metrics = evaluate(test);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
@@ -404,12 +459,22 @@ std::string FormatTrainReport(const TrainReport& r) {
                 r.total, r.duplicates, r.train, r.valid, r.test, r.model_path.c_str(), r.model_bytes / 1e6,
                 r.calibration_path.c_str(), r.seconds);
   out += buf;
+  if (r.fold_scale > 0) {
+    std::snprintf(buf, sizeof buf, "folded ensemble: words-only companion inside the model, row scale %.3f\n",
+                  r.fold_scale);
+    out += buf;
+  }
   if (!r.companion_path.empty()) {
     std::snprintf(buf, sizeof buf, "ensemble companion (words + word n-grams, no subwords): %s (%.1f MB)\n",
                   r.companion_path.c_str(), r.companion_bytes / 1e6);
     out += buf;
   }
   out += "\n";
+  if (r.refit) {
+    out +=
+        "refit: the model was retrained on training + validation after the calibration and rule were fitted\n"
+        "       (validation figures below are the first model's, trained without the validation split)\n";
+  }
   std::snprintf(buf, sizeof buf, "decision rule: stars maximise P(k) + %.2f * (P(k-1) + P(k+1))\n\n",
                 r.neighbour_utility);
   out += buf;

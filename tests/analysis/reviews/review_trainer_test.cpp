@@ -145,6 +145,7 @@ TEST(TrainReviewModel, ForcedDecisionRuleAndValidationOnlyEvaluation) {
   o.eval_groups = 5;
   o.neighbour_utility = 0.25;
   o.evaluate_test = false;  // and no companion: the default
+  o.fold = false;           // the main model alone (`--no-fold`)
   fs::create_directories(dir);
   std::ofstream(dir / "m.words.ftz") << "stale";  // from an earlier ensemble: removed
   auto report = TrainReviewModel(data, o);
@@ -163,6 +164,83 @@ TEST(TrainReviewModel, ForcedDecisionRuleAndValidationOnlyEvaluation) {
   EXPECT_FALSE(report->valid_metrics.empty());
   EXPECT_DOUBLE_EQ(report->neighbour_utility, 0.25);
   EXPECT_EQ(FormatTrainReport(*report).find("held-out test"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+std::string FileBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The default: the words-only companion folded into the main model. One model file (no
+// companion, no ensemble line), on the fast path with fastText's own probabilities, bit-identical
+// when trained twice; with --refit the calibration is the one fitted before the refit (so
+// byte-identical to the plain run's) and the model is retrained on more reviews.
+TEST(TrainReviewModel, FoldedModelIsOneFastPathModelReproducibleAndRefits) {
+  std::vector<LabelledReview> data;
+  const char* words[] = {"terrible", "poor", "okay", "good", "excellent"};
+  const char* things[] = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
+  for (int i = 0; i < 400; ++i) {
+    const int stars = 1 + i % 5;
+    data.push_back(
+        {i % 4 == 0 ? "de" : "en", stars, std::string(words[stars - 1]) + " " + things[(i / 5) % 8] + " " + Tag(i)});
+  }
+  const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
+  TrainOptions o;
+  o.epoch = 8;
+  o.dim = 8;
+  o.bucket = 5000;
+  o.cutoff = 3000;  // prunes: the folded model has ~20,000 buckets
+  o.eval_groups = 5;
+  ASSERT_TRUE(o.fold);  // the default
+  auto train = [&](const std::string& name, bool refit) {
+    TrainOptions t = o;
+    t.out_path = (dir / name / "m.ftz").string();
+    t.refit_with_validation = refit;
+    return TrainReviewModel(data, t);
+  };
+  auto first = train("a", false);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_GT(first->fold_scale, 1.5);  // main averages its subword rows too
+  EXPECT_NE(FormatTrainReport(*first).find("folded"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "a" / "m.words.ftz"));
+  EXPECT_TRUE(first->companion_path.empty());
+  EXPECT_EQ(FileBytes(dir / "a" / "m.calib").find("ensemble"), std::string::npos);
+  EXPECT_FALSE(first->refit);
+
+  auto fast = LoadReviewModel(first->model_path, ReviewEngine::kFast);
+  auto reference = LoadReviewModel(first->model_path, ReviewEngine::kFastTextReference);
+  ASSERT_TRUE(fast.ok()) << fast.error().ToString();
+  ASSERT_TRUE(reference.ok()) << reference.error().ToString();
+  for (const char* text : {"excellent screen, excellent!", "terrible battery", "okay size xqz", "unknownword",
+                           "good delivery poor cable", "Schöne Größe, gut."}) {
+    const auto f = (*fast)->Predict(text, "en");
+    const auto r = (*reference)->Predict(text, "en");
+    for (int s = 0; s < 5; ++s) EXPECT_NEAR(f.probs[s], r.probs[s], 1e-5) << text;
+    EXPECT_EQ(f.stars, r.stars) << text;
+  }
+  EXPECT_EQ((*fast)->Predict("excellent screen, excellent!").stars, 5);
+  EXPECT_EQ((*fast)->Predict("terrible battery, terrible").stars, 1);
+
+  auto again = train("b", false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(FileBytes(dir / "a" / "m.ftz"), FileBytes(dir / "b" / "m.ftz"));
+  EXPECT_EQ(FileBytes(dir / "a" / "m.calib"), FileBytes(dir / "b" / "m.calib"));
+
+  auto refit = train("c", true);
+  ASSERT_TRUE(refit.ok()) << refit.error().ToString();
+  EXPECT_TRUE(refit->refit);
+  EXPECT_NE(FormatTrainReport(*refit).find("refit"), std::string::npos);
+  EXPECT_EQ(FileBytes(dir / "a" / "m.calib"), FileBytes(dir / "c" / "m.calib"));
+  EXPECT_NE(FileBytes(dir / "a" / "m.ftz"), FileBytes(dir / "c" / "m.ftz"));
+  ASSERT_EQ(refit->valid_metrics.size(), first->valid_metrics.size());
+  for (size_t i = 0; i < first->valid_metrics.size(); ++i)
+    EXPECT_DOUBLE_EQ(refit->valid_metrics[i].exact, first->valid_metrics[i].exact);
+  auto refit_model = LoadReviewModel(refit->model_path);
+  ASSERT_TRUE(refit_model.ok());
+  EXPECT_EQ((*refit_model)->Predict("excellent screen, excellent!").stars, 5);
   fs::remove_all(dir);
 }
 

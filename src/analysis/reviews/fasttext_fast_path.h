@@ -16,7 +16,7 @@
 // its own subword hashing against the dictionary's for every vocabulary word and fails rather
 // than predict differently.
 //
-// Memory (the shipped model: 32,778 words, 67,222 kept n-gram rows, bucket 500,000, 5 labels):
+// Memory (session 2's single model: 32,778 words, 67,222 kept n-gram rows, bucket 500,000, 5 labels):
 // word records 32,778 x 32 B + hash slots 65,536 x 8 B + word text ~0.3 MB + n-gram rows
 // 67,222 x (32 + 4) B + kept-bucket bitmap and ranks 94 KB = ~4.2 MB (MemoryBytes()), covering
 // the whole vocabulary; measured, loading the model adds 5.5 MB RSS, against 28.4 MB for
@@ -24,6 +24,8 @@
 // B + its text here (vs dim x 4 = 200 B per row for the de-quantized input matrix this replaces, ~20 MB, and the
 // quantized model itself, ~4 MB, is freed after Build), and a model's rows are already bounded by its training
 // (quantization cutoff). An unpruned model costs ~40 B per word plus 36 B per bucket (500,000 buckets: 18 MB).
+// The folded model shipped since session 3 (fasttext_fold.h: 35,141 words, 200k kept rows, bucket
+// 2,000,000, dim 100): 8.7 MB by MemoryBytes() (4.9 MB for the model above, measured the same way).
 // Ownership: self-contained (copies what it needs; the fastText model may be freed after Build).
 // Thread-safety: immutable after Build; InputRows/Probabilities are const and re-entrant (state
 // on the stack, plus one thread_local scratch string for long out-of-vocabulary tokens).

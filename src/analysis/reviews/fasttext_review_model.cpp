@@ -25,7 +25,7 @@ namespace worthit::analysis::reviews {
 namespace {
 
 // fastText with one addition (used only when fastText itself predicts): DequantizeInput() turns a quantized (.ftz)
-// input matrix back into a dense one in memory. The file stays small (3.8 MB) while prediction skips the product-
+// input matrix back into a dense one in memory. The file stays small (a few MB) while prediction skips the product-
 // quantizer decoding, which profiling showed to be ~55% of the time per review (25 centroid
 // look-ups per row, each a call through the PLT). Costs rows x dim x 4 bytes of RAM (~20 MB).
 class LoadedFastText final : public fasttext::FastText {

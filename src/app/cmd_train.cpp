@@ -44,8 +44,9 @@ const CommandRegistrar kTrain(
                     "Do not evaluate on the test split (for sweeps: compare on validation only)");
        sub.add_flag("--ensemble", o->train.companion,
                     "Also train the words-only companion <out>.words.ftz and ship the average of both");
-       sub.add_option("--main-weight", o->train.main_weight,
-                      "Ensemble: weight of the main model's probabilities (the companion gets the rest)")
+       sub.add_option(
+              "--main-weight", o->train.main_weight,
+              "Ensemble / fold: weight of the main model's probabilities / logits (the companion gets the rest)")
            ->capture_default_str();
        sub.add_flag("--refit", o->train.refit_with_validation,
                     "After fitting calibration and rule on validation, retrain the model on training + validation");

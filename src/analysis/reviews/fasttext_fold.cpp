@@ -7,22 +7,34 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <string>
+#include <vector>
 
 namespace worthit::analysis::reviews {
 
-Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& words, const std::string& train_path,
+Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& companion, const std::string& train_path,
                                   double main_weight, double scale, int bucket_factor) {
   const auto dm = main.getDictionary();
-  const auto dw = words.getDictionary();
+  // m: the main model, w: the words-only companion.
+  const auto dw = companion.getDictionary();
   const auto am = main.getInputMatrix();
-  const auto aw = words.getInputMatrix();
+  const auto aw = companion.getInputMatrix();
   const auto bm = main.getOutputMatrix();
-  const auto bw = words.getOutputMatrix();
+  const auto bw = companion.getOutputMatrix();
   const int64_t nwm = dm->nwords(), nww = dw->nwords();
   const int64_t buckets = am->rows() - nwm;
   if (aw->rows() - nww != buckets || bm->rows() != bw->rows() || dm->nlabels() != dw->nlabels()) {
     return Error::Permanent("TRAIN_FAILED", "fold: the two models do not share buckets and labels");
   }
+  // The companion's id of each of main's labels (the two may order them differently).
+  std::vector<int32_t> companion_label(static_cast<size_t>(dm->nlabels()), -1);
+  for (int32_t l = 0; l < dm->nlabels(); ++l) {
+    for (int32_t k = 0; k < dw->nlabels(); ++k)
+      if (dw->getLabel(k) == dm->getLabel(l)) companion_label[static_cast<size_t>(l)] = k;
+    if (companion_label[static_cast<size_t>(l)] < 0)
+      return Error::Permanent("TRAIN_FAILED", "fold: label " + dm->getLabel(l) + " missing in the companion");
+  }
+  // The training lines, as fastText reads them (a newline ends each).
   std::vector<std::string> lines;
   {
     std::ifstream in(train_path, std::ios::binary);
@@ -31,6 +43,8 @@ Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& word
   }
   std::vector<int32_t> rows_m, rows_w, labels;
   if (scale <= 0) {
+    // Mean over the training lines of (main's rows) / (companion's rows): counted with the
+    // original buckets (the count does not depend on them).
     double sum = 0;
     size_t counted = 0;
     for (const auto& line : lines) {
@@ -52,7 +66,9 @@ Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& word
   // bucket count.
   main.SetBucket(static_cast<int>(folded_buckets));
   main.RehashSubwords();
-  words.SetBucket(static_cast<int>(folded_buckets));
+  companion.SetBucket(static_cast<int>(folded_buckets));
+  // What each folded bucket serves: a vocabulary word's character n-gram (main's), a word n-gram
+  // of a training line (both models'), both, or nothing.
   enum : uint8_t { kSubword = 1, kBigram = 2 };
   std::vector<uint8_t> role(static_cast<size_t>(folded_buckets), 0);
   {
@@ -89,10 +105,7 @@ Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& word
   auto output = std::make_shared<fasttext::DenseMatrix>(bm->rows(), dim);
   output->zero();
   for (int32_t l = 0; l < dm->nlabels(); ++l) {
-    int32_t lw = -1;
-    for (int32_t k = 0; k < dw->nlabels(); ++k)
-      if (dw->getLabel(k) == dm->getLabel(l)) lw = k;
-    if (lw < 0) return Error::Permanent("TRAIN_FAILED", "fold: label " + dm->getLabel(l) + " missing in companion");
+    const int32_t lw = companion_label[static_cast<size_t>(l)];
     for (int64_t j = 0; j < dim_m; ++j) output->at(l, j) = static_cast<float>(main_weight) * bm->at(l, j);
     for (int64_t j = 0; j < dim_w; ++j) output->at(l, dim_m + j) = static_cast<float>(1 - main_weight) * bw->at(lw, j);
   }

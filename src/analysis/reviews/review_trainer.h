@@ -84,10 +84,11 @@ struct TrainOptions {
   // words-only companion at full precision and fold it into the main model, one fastText model
   // of dim 2 x dim computing the weighted average of both models' logits (fasttext_fold.h), so
   // the ensemble's gain (+2 points of exact accuracy on validation) costs one model at
-  // prediction. Ignored with `companion` (the two-file ensemble above). fold_scale <= 0: the
-  // companion's rows are scaled by the measured mean row-count ratio. fold_bucket_factor: the
-  // folded model hashes into this many times `bucket` buckets (4: 49.9% exact on validation at
-  // full precision, 1: 48.9%, the exact logit average 50.4%).
+  // prediction; main_weight weighs the two models' logits. Ignored with `companion` (the
+  // two-file ensemble above). fold_scale <= 0: the companion's rows are scaled by the measured
+  // mean row-count ratio. fold_bucket_factor: the folded model hashes into this many times
+  // `bucket` buckets (4: 49.9% exact on validation at full precision, 1: 48.9%, the exact logit
+  // average 50.4%).
   bool fold = true;
   double fold_scale = 0;
   int fold_bucket_factor = 4;

@@ -137,7 +137,11 @@ Decision Bot::Decide(const telegram::Update& update, const ReadPlan& plan, const
   }
   d.outcome = {Disposition::kIgnored, "ignored:" + std::string(ToString(update.kind))};
   switch (update.kind) {
-    case telegram::UpdateKind::kMessage: return DecideMessage(*update.message, plan, seen);
+    case telegram::UpdateKind::kMessage: {
+      Decision m = DecideMessage(*update.message, plan, seen);
+      m.task.update_id = update.update_id;
+      return m;
+    }
     case telegram::UpdateKind::kCallbackQuery:
     case telegram::UpdateKind::kInlineQuery: d.kind = Decision::Kind::kBlocking; break;
     case telegram::UpdateKind::kMyChatMember:
@@ -314,7 +318,6 @@ Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, co
     d.send.text = std::string(t.ack);
     d.send.reply_to_message_id = m.message_id;
     queue::AnalysisTask& task = d.task;
-    task.update_id = 0;  // set below from the update id by MakeIntakeWrite's caller
     task.chat_id = m.chat.id;
     task.user_id = m.from ? m.from->id : m.chat.id;
     task.chat_type = m.chat.type.empty() ? "private" : m.chat.type;
@@ -405,7 +408,6 @@ IntakeWrite Bot::MakeIntakeWrite(const Decision& d, int64_t ack_message_id) cons
 }
 
 Result<HandleOutcome> Bot::Intake(const telegram::Update& update, Decision& d) {
-  d.task.update_id = update.update_id;
   const telegram::Message& m = *update.message;
   if (d.legacy_checks) {
     // An InsightsHandler without a probe: its limits and cache, as separate blocking calls.

@@ -39,7 +39,10 @@ const std::vector<ConfigKey> kKeys = {
      "1024..67108864"},
     {"LISTEN_ADDR", "0.0.0.0", T::kString, "Address `serve` / `run` listen on."},
     {"PORT", "8080", T::kInt, "Port `serve` / `run` listen on (as on Cloud Run).", "0..65535"},
-    {"HTTP_THREADS", "2", T::kInt, "Threads serving HTTP in `serve` / `run`.", "1..64"},
+    {"HTTP_THREADS", "1", T::kInt,
+     "Threads serving HTTP in `serve` / `run` (and, with the event loop, running the link path: one thread "
+     "never waits and takes several thousand link updates/s; more threads add hand-offs, not speed, below that).",
+     "1..64"},
     {"HTTP_IDLE_TIMEOUT_SECONDS", "75", T::kInt,
      "Keep-alive idle timeout per connection, in seconds (a slow or half-open client is dropped).", "1..3600"},
     {"HTTP_HANDLER_THREADS", "32", T::kInt,

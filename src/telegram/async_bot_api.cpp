@@ -23,6 +23,11 @@ namespace {
 constexpr size_t kMaxBody = 16u << 20;
 // Easy handles kept for reuse: about the webhook's concurrent requests (Telegram's max_connections).
 constexpr size_t kMaxIdleHandles = 64;
+// Idle connections the multi handle keeps for reuse: Telegram's largest max_connections (100) opens
+// at most that many webhook requests at once, each with one sendMessage in flight. Without it curl
+// sizes its cache to 4x the transfers in flight at that moment, so every lull after a burst closed
+// connections the next burst had to open again (a connect, TCP and keep-alive setup per reopen).
+constexpr long kMaxCachedConnections = 100;
 
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
@@ -35,7 +40,6 @@ struct Transfer {
   CURL* easy = nullptr;
   std::string payload;
   std::string response;
-  curl_slist* headers = nullptr;
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::function<void(Result<Message>)> done;
   std::chrono::steady_clock::time_point started;
@@ -71,23 +75,25 @@ class CurlMultiBotApi final : public AsyncBotApi {
       while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
       if (!options.token.empty()) log::AddSecret(options.token);
       url = options.base_url + "/bot" + options.token + "/sendMessage";
+      headers = curl_slist_append(nullptr, "Content-Type: application/json");
       multi = curl_multi_init();
       curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::OnSocket);
       curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
       curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
       curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+      curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
       latency = &metrics::Registry::Global().GetHistogram("worthit_telegram_request_seconds", "Bot API call latency");
     }
     ~Impl() {
       Shutdown();
       curl_multi_cleanup(multi);
+      curl_slist_free_all(headers);
     }
 
     // Ends every transfer (their callbacks are dropped: the process is stopping) and frees handles.
     void Shutdown() {
       for (auto& [easy, t] : transfers) {
         curl_multi_remove_handle(multi, easy);
-        curl_slist_free_all(t->headers);
         curl_easy_cleanup(easy);
       }
       transfers.clear();
@@ -96,27 +102,15 @@ class CurlMultiBotApi final : public AsyncBotApi {
       timer.cancel();
     }
 
-    void Start(std::unique_ptr<Transfer> t) {
-      CURL* h = nullptr;
-      if (!idle.empty()) {
-        h = idle.back();
-        idle.pop_back();
-        curl_easy_reset(h);
-      } else {
-        h = curl_easy_init();
-      }
-      if (h == nullptr) return t->done(NetworkError("sendMessage", "curl_easy_init failed"));
-      t->easy = h;
-      t->started = std::chrono::steady_clock::now();
-      t->headers = curl_slist_append(nullptr, "Content-Type: application/json");
+    // A new easy handle gets the options every sendMessage shares; a reused one keeps them (all
+    // transfers are the same POST), so a call only sets its body, its buffers and its error buffer.
+    CURL* NewHandle() {
+      CURL* h = curl_easy_init();
+      if (h == nullptr) return nullptr;
       curl_easy_setopt(h, CURLOPT_URL, url.c_str());
       curl_easy_setopt(h, CURLOPT_POST, 1L);
-      curl_easy_setopt(h, CURLOPT_HTTPHEADER, t->headers);
-      curl_easy_setopt(h, CURLOPT_POSTFIELDS, t->payload.c_str());
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->payload.size()));
+      curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
       curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &WriteBody);
-      curl_easy_setopt(h, CURLOPT_WRITEDATA, &t->response);
-      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
       curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
       curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
@@ -126,11 +120,28 @@ class CurlMultiBotApi final : public AsyncBotApi {
       curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
       curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);
       curl_easy_setopt(h, CURLOPT_CLOSESOCKETDATA, this);
+      return h;
+    }
+
+    void Start(std::unique_ptr<Transfer> t) {
+      CURL* h = nullptr;
+      if (!idle.empty()) {
+        h = idle.back();
+        idle.pop_back();
+      } else {
+        h = NewHandle();
+      }
+      if (h == nullptr) return t->done(NetworkError("sendMessage", "curl_easy_init failed"));
+      t->easy = h;
+      t->started = std::chrono::steady_clock::now();
+      curl_easy_setopt(h, CURLOPT_POSTFIELDS, t->payload.c_str());
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->payload.size()));
+      curl_easy_setopt(h, CURLOPT_WRITEDATA, &t->response);
+      curl_easy_setopt(h, CURLOPT_ERRORBUFFER, t->errbuf);
       transfers.emplace(h, std::move(t));
       if (curl_multi_add_handle(multi, h) != CURLM_OK) {
         auto owned = std::move(transfers[h]);
         transfers.erase(h);
-        curl_slist_free_all(owned->headers);
         curl_easy_cleanup(h);
         owned->done(NetworkError("sendMessage", "curl_multi_add_handle failed"));
       }
@@ -153,8 +164,6 @@ class CurlMultiBotApi final : public AsyncBotApi {
         transfers.erase(it);
         long status = 0;
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        curl_slist_free_all(t->headers);
-        t->headers = nullptr;
         if (idle.size() < kMaxIdleHandles) {
           idle.push_back(h);
         } else {
@@ -226,14 +235,35 @@ class CurlMultiBotApi final : public AsyncBotApi {
       return 0;
     }
 
+    // curl asks to be called back after timeout_ms (-1: no timeout needed). Firing early is harmless
+    // (curl finds nothing due and asks again), firing late is not; so the timer is re-armed only
+    // when curl needs it sooner than it is set. That keeps the reactor's timer (a timerfd_settime
+    // syscall whenever the earliest deadline moves) out of the per-request path: curl changes its
+    // timeout several times per transfer. "Now" (0) is a posted call, not a timer.
     static int OnTimer(CURLM*, long timeout_ms, void* user) {
       auto* self = static_cast<Impl*>(user);
-      self->timer.cancel();
       if (timeout_ms < 0) return 0;
-      self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+      if (timeout_ms == 0) {
+        if (!self->due_now) {
+          self->due_now = true;
+          net::post(self->strand, [weak = self->weak_from_this()] {
+            auto s = weak.lock();
+            if (!s) return;
+            s->due_now = false;
+            s->Action(CURL_SOCKET_TIMEOUT, 0);
+          });
+        }
+        return 0;
+      }
+      const auto when = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+      if (self->timer_armed && self->timer_deadline <= when) return 0;
+      self->timer_armed = true;
+      self->timer_deadline = when;
+      self->timer.expires_at(when);
       self->timer.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
         auto s = weak.lock();
-        if (ec || !s) return;
+        if (!s || ec == net::error::operation_aborted) return;
+        s->timer_armed = false;
         s->Action(CURL_SOCKET_TIMEOUT, 0);
       });
       return 0;
@@ -265,8 +295,12 @@ class CurlMultiBotApi final : public AsyncBotApi {
 
     net::strand<net::io_context::executor_type> strand;
     net::steady_timer timer;
+    bool timer_armed = false;
+    std::chrono::steady_clock::time_point timer_deadline{};
+    bool due_now = false;
     CurlBotApiOptions options;
     std::string url;
+    curl_slist* headers = nullptr;  // the same for every call; outlives the handles using it
     CURLM* multi = nullptr;
     std::map<CURL*, std::unique_ptr<Transfer>> transfers;
     std::vector<CURL*> idle;

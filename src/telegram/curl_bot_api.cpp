@@ -36,8 +36,10 @@ json::object SendMessageBody(const SendMessageRequest& req) {
 }
 
 Result<Message> ReadMessageResult(std::string_view method, const std::string& text) {
+  unsigned char arena[4096];  // as ParseUpdate: the DOM only lives while it is read
+  json::monotonic_resource mr(arena, sizeof arena);
   json::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = json::parse(text, ec, &mr);
   if (ec || !v.is_object()) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": bad result");
   auto m = detail::ReadMessage(v.as_object());
   if (!m) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": result is not a Message");

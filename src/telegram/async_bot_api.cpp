@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "common/log.h"
@@ -198,9 +199,11 @@ class CurlMultiBotApi final : public AsyncBotApi {
     }
 
     void Action(curl_socket_t fd, int events) {
+      const int64_t calls = curl_timer_calls;
       int running = 0;
       curl_multi_socket_action(multi, fd, events, &running);
       Harvest();
+      EnsureTimer(fd == CURL_SOCKET_TIMEOUT ? calls : -1);
     }
 
     void Watch(const std::shared_ptr<Socket>& s, curl_socket_t fd) {
@@ -235,38 +238,67 @@ class CurlMultiBotApi final : public AsyncBotApi {
       return 0;
     }
 
-    // curl asks to be called back after timeout_ms (-1: no timeout needed). Firing early is harmless
-    // (curl finds nothing due and asks again), firing late is not; so the timer is re-armed only
-    // when curl needs it sooner than it is set. That keeps the reactor's timer (a timerfd_settime
-    // syscall whenever the earliest deadline moves) out of the per-request path: curl changes its
-    // timeout several times per transfer. "Now" (0) is a posted call, not a timer.
+    // curl asks to be called back after timeout_ms (-1: no timeout needed). The reactor's timer costs
+    // a timerfd_settime syscall whenever its earliest deadline moves, and curl moves its deadline
+    // several times per transfer; so the asio timer is re-armed only when curl needs it *sooner* than
+    // it is set, and may fire early. Firing early is harmless only if curl's own deadline is then
+    // armed again: curl reports a deadline once (it calls back only when it changes), so it is kept
+    // in curl_deadline and EnsureTimer() re-arms it after every action. "Now" (0) is a posted call.
     static int OnTimer(CURLM*, long timeout_ms, void* user) {
       auto* self = static_cast<Impl*>(user);
-      if (timeout_ms < 0) return 0;
-      if (timeout_ms == 0) {
-        if (!self->due_now) {
-          self->due_now = true;
-          net::post(self->strand, [weak = self->weak_from_this()] {
-            auto s = weak.lock();
-            if (!s) return;
-            s->due_now = false;
-            s->Action(CURL_SOCKET_TIMEOUT, 0);
-          });
-        }
+      ++self->curl_timer_calls;
+      if (timeout_ms < 0) {
+        self->curl_deadline.reset();
         return 0;
       }
       const auto when = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-      if (self->timer_armed && self->timer_deadline <= when) return 0;
-      self->timer_armed = true;
-      self->timer_deadline = when;
-      self->timer.expires_at(when);
-      self->timer.async_wait([weak = self->weak_from_this()](boost::system::error_code ec) {
+      self->curl_deadline = when;
+      if (timeout_ms == 0) {
+        self->PostDue();
+      } else if (!self->timer_armed || self->timer_deadline > when) {
+        self->Arm(when);
+      }
+      return 0;
+    }
+
+    void PostDue() {
+      if (due_now) return;
+      due_now = true;
+      net::post(strand, [weak = weak_from_this()] {
+        auto s = weak.lock();
+        if (!s) return;
+        s->due_now = false;
+        s->Action(CURL_SOCKET_TIMEOUT, 0);
+      });
+    }
+
+    void Arm(std::chrono::steady_clock::time_point when) {
+      timer_armed = true;
+      timer_deadline = when;
+      timer.expires_at(when);
+      timer.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
         auto s = weak.lock();
         if (!s || ec == net::error::operation_aborted) return;
         s->timer_armed = false;
         s->Action(CURL_SOCKET_TIMEOUT, 0);
       });
-      return 0;
+    }
+
+    // After an action: curl's deadline, if any, must be covered by the timer (or a posted call).
+    // timed_out_calls: curl_timer_calls before a CURL_SOCKET_TIMEOUT action (-1 for socket actions).
+    void EnsureTimer(int64_t timed_out_calls) {
+      if (!curl_deadline) return;
+      const auto now = std::chrono::steady_clock::now();
+      if (*curl_deadline <= now) {
+        // Unchanged by a timeout action that ran after it: curl has run what was due.
+        if (timed_out_calls == curl_timer_calls) {
+          curl_deadline.reset();
+        } else {
+          PostDue();
+        }
+        return;
+      }
+      if (!timer_armed || timer_deadline > *curl_deadline) Arm(*curl_deadline);
     }
 
     static curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
@@ -298,6 +330,8 @@ class CurlMultiBotApi final : public AsyncBotApi {
     bool timer_armed = false;
     std::chrono::steady_clock::time_point timer_deadline{};
     bool due_now = false;
+    std::optional<std::chrono::steady_clock::time_point> curl_deadline;  // what curl last asked for
+    int64_t curl_timer_calls = 0;
     CurlBotApiOptions options;
     std::string url;
     curl_slist* headers = nullptr;  // the same for every call; outlives the handles using it

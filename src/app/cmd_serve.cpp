@@ -63,7 +63,7 @@ int RunServe() {
   sopts.io_threads = io_threads;
   // With the event loop the pool only serves /readyz and /metrics (the event front door has its own
   // pool for the few blocking updates).
-  sopts.handler_threads = event ? std::min(handler_threads, 4) : handler_threads;
+  sopts.handler_threads = event ? std::clamp(handler_threads, 1, 4) : handler_threads;
   sopts.idle_timeout = std::chrono::seconds(config->GetInt("HTTP_IDLE_TIMEOUT_SECONDS"));
   auto server = webhook::WebhookServer::Start(sopts, handler, io);
   if (!server.ok()) {

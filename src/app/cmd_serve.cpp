@@ -1,4 +1,5 @@
 // `worthit serve`: the webhook handler only (stateless; scale horizontally).
+#include <algorithm>
 #include <iostream>
 
 #include "app/command.h"
@@ -34,7 +35,24 @@ int RunServe() {
   }
   std::shared_ptr<FrontDoor> fd = std::move(*fd_r);
 
-  auto handler = MakeWebhookHandler(*config, fd);
+  // The event-driven front door (docs/design.md "Threading of `serve`") shares the sockets' io_context.
+  const int io_threads = static_cast<int>(config->GetInt("HTTP_THREADS"));
+  const int handler_threads = static_cast<int>(config->GetInt("HTTP_HANDLER_THREADS"));
+  std::shared_ptr<boost::asio::io_context> io = webhook::MakeIoContext(io_threads);
+  std::shared_ptr<EventFrontDoor> event;
+  if (config->Get("WEBHOOK_EVENT_LOOP") == "auto") {
+    if (fd->bot->options().atomic_intake) {
+      auto e = EventFrontDoor::Create(*io, *config, fd, std::max(1, handler_threads));
+      if (!e.ok()) {
+        std::cerr << "worthit serve: " << e.error().ToString() << "\n";
+        return kExitUnavailable;
+      }
+      event = *e;
+    } else {
+      log::Info("serve.event_loop_off", {{"why", "queue and stores are not on one Redis server"}});
+    }
+  }
+  auto handler = MakeWebhookHandler(*config, fd, event);
   // /metrics carries the queue's depth and oldest age (alerts and dashboards read them from any
   // process on the queue; one Stats() call per scrape).
   queue::AddQueueCollector(fd->queue);
@@ -42,20 +60,28 @@ int RunServe() {
   webhook::WebhookServerOptions sopts;
   sopts.listen_addr = config->Get("LISTEN_ADDR");
   sopts.port = static_cast<uint16_t>(config->GetInt("PORT"));
-  sopts.io_threads = static_cast<int>(config->GetInt("HTTP_THREADS"));
-  sopts.handler_threads = static_cast<int>(config->GetInt("HTTP_HANDLER_THREADS"));
+  sopts.io_threads = io_threads;
+  // With the event loop the pool only serves /readyz and /metrics (the event front door has its own
+  // pool for the few blocking updates).
+  sopts.handler_threads = event ? std::clamp(handler_threads, 1, 4) : handler_threads;
   sopts.idle_timeout = std::chrono::seconds(config->GetInt("HTTP_IDLE_TIMEOUT_SECONDS"));
-  auto server = webhook::WebhookServer::Start(sopts, handler);
+  auto server = webhook::WebhookServer::Start(sopts, handler, io);
   if (!server.ok()) {
     std::cerr << "worthit serve: " << server.error().ToString() << "\n";
     return kExitUnavailable;
   }
-  log::Info(
-      "serve.listening",
-      {{"addr", sopts.listen_addr}, {"port", static_cast<int>((*server)->port())}, {"path", handler->options().path}});
+  log::Info("serve.listening", {{"addr", sopts.listen_addr},
+                                {"port", static_cast<int>((*server)->port())},
+                                {"path", handler->options().path},
+                                {"event_loop", event != nullptr}});
   shutdown.Wait();
   log::Info("serve.stopping", {});
   (*server)->Stop(std::chrono::seconds(config->GetInt("SHUTDOWN_GRACE_SECONDS")));
+  // Objects bound to the io_context go before it: the server, then the handler and the event front
+  // door it references (its pool has drained with the in-flight requests).
+  server->reset();
+  handler.reset();
+  event.reset();
   log::Info("serve.stopped", {});
   return kExitOk;
 }

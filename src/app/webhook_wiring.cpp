@@ -2,7 +2,8 @@
 
 namespace worthit::app {
 
-std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& config, std::shared_ptr<FrontDoor> fd) {
+std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& config, std::shared_ptr<FrontDoor> fd,
+                                                                  std::shared_ptr<EventFrontDoor> event) {
   webhook::WebhookHandlerOptions hopts;
   hopts.path = config.Get("WEBHOOK_PATH");
   hopts.secret = config.Get("WEBHOOK_SECRET");
@@ -15,7 +16,11 @@ std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& 
         if (!r.ok()) return r.error();
         return OkStatus();
       },
-      [fd] { return fd->Ready(); });
+      [fd] { return fd->Ready(); },
+      event ? webhook::AsyncUpdateSink([event](const telegram::Update& u, std::function<void(Status)> done) {
+        event->Handle(u, std::move(done));
+      })
+            : webhook::AsyncUpdateSink());
 }
 
 }  // namespace worthit::app

@@ -6,14 +6,16 @@
 
 #include <memory>
 
+#include "app/event_front_door.h"
 #include "app/front_door.h"
 #include "common/config.h"
 #include "webhook/webhook_handler.h"
 
 namespace worthit::app {
 
-// WEBHOOK_PATH, WEBHOOK_SECRET (+ WEBHOOK_SECRET_PREVIOUS), WEBHOOK_MAX_BODY_BYTES; updates go to fd->bot, /readyz asks
-// fd->Ready().
-std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& config, std::shared_ptr<FrontDoor> fd);
+// WEBHOOK_PATH, WEBHOOK_SECRET (+ WEBHOOK_SECRET_PREVIOUS), WEBHOOK_MAX_BODY_BYTES; updates go to fd->bot (or, with
+// `event`, to the event-driven front door), /readyz asks fd->Ready().
+std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& config, std::shared_ptr<FrontDoor> fd,
+                                                                  std::shared_ptr<EventFrontDoor> event = nullptr);
 
 }  // namespace worthit::app

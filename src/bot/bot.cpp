@@ -20,7 +20,7 @@ metrics::Counter& DedupeHits() {
   return c;
 }
 
-void CountOutcome(const HandleOutcome& o) {
+void CountDisposition(const HandleOutcome& o) {
   // One registry lookup per disposition for the process, not one per update.
   static std::array<std::atomic<metrics::Counter*>, 4> cache{};
   const auto i = static_cast<size_t>(o.disposition);
@@ -31,19 +31,6 @@ void CountOutcome(const HandleOutcome& o) {
     if (i < cache.size()) cache[i].store(c, std::memory_order_release);
   }
   c->Inc();
-}
-
-bool IsPermanentTelegram(const Error& e) {
-  return e.kind == ErrorKind::kPermanent || e.kind == ErrorKind::kInvalidInput;
-}
-
-HandleOutcome Absorbed(const Error& e, const std::string& action) {
-  metrics::Registry::Global()
-      .GetCounter("worthit_bot_absorbed_errors_total", "Permanent Telegram errors absorbed (no redelivery)",
-                  {{"code", e.code}})
-      .Inc();
-  log::Warn("bot.telegram_permanent", {{"action", action}, {"error", e.ToString()}});
-  return {Disposition::kAbsorbed, action};
 }
 
 }  // namespace
@@ -81,44 +68,82 @@ Status Bot::PublishCommands() {
   return deps_.api.SetMyCommands(CommandsFor(Lang::kEn), "en");
 }
 
-Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
-  // (a), the ack record of (b) and, for a message, the user's language and the chat's state: one
-  // read (one round trip on Redis).
-  const telegram::Message* message =
-      update.kind == telegram::UpdateKind::kMessage && update.message ? &*update.message : nullptr;
-  Result<store::MessageLookup> seen = store::MessageLookup{};
-  if (message != nullptr) {
-    seen = deps_.updates.LookupMessage(update.update_id, deps_.conversations,
-                                       message->from ? std::optional<int64_t>(message->from->id) : std::nullopt,
-                                       message->chat.id);
-  } else if (auto u = deps_.updates.Lookup(update.update_id); u.ok()) {
-    seen->update = *u;
-  } else {
-    seen = u.error();
+bool Bot::IsPermanentTelegram(const Error& e) {
+  return e.kind == ErrorKind::kPermanent || e.kind == ErrorKind::kInvalidInput;
+}
+
+HandleOutcome Bot::Absorbed(const Error& e, const std::string& action) {
+  metrics::Registry::Global()
+      .GetCounter("worthit_bot_absorbed_errors_total", "Permanent Telegram errors absorbed (no redelivery)",
+                  {{"code", e.code}})
+      .Inc();
+  log::Warn("bot.telegram_permanent", {{"action", action}, {"error", e.ToString()}});
+  return {Disposition::kAbsorbed, action};
+}
+
+void Bot::CountOutcome(const HandleOutcome& o) {
+  if (o.disposition == Disposition::kDuplicate) DedupeHits().Inc();
+  CountDisposition(o);
+}
+
+ReadPlan Bot::Plan(const telegram::Update& update) const {
+  ReadPlan plan;
+  if (update.kind != telegram::UpdateKind::kMessage || !update.message) {
+    // Callbacks and inline queries read the user's language and the insights' stores: blocking.
+    plan.event_driven =
+        update.kind != telegram::UpdateKind::kCallbackQuery && update.kind != telegram::UpdateKind::kInlineQuery;
+    return plan;
   }
-  if (!seen.ok()) return seen.error();
-  if (seen->update.handled) {
-    DedupeHits().Inc();
-    HandleOutcome o{Disposition::kDuplicate, "duplicate"};
-    CountOutcome(o);
-    return o;
+  const telegram::Message& m = *update.message;
+  plan.message = true;
+  plan.user_id = m.from ? std::optional<int64_t>(m.from->id) : std::nullopt;
+  plan.chat_id = m.chat.id;
+  plan.event_driven = true;
+  if (m.from && m.from->is_bot) return plan;
+  auto blocking = [](std::string_view name) { return name == "analisi" || name == "popolari"; };
+  if (auto cmd = ParseCommand(m.text)) {
+    plan.event_driven = !blocking(cmd->name);
+    return plan;
   }
-  Result<HandleOutcome> result = HandleOutcome{Disposition::kIgnored, "ignored:" + std::string(ToString(update.kind))};
-  switch (update.kind) {
-    case telegram::UpdateKind::kMessage: result = OnMessage(update, *update.message, *seen); break;
-    case telegram::UpdateKind::kCallbackQuery: result = OnCallback(update, *update.callback_query); break;
-    case telegram::UpdateKind::kInlineQuery: {
-      auto lang = LanguageOf(update.inline_query->from);
-      if (!lang.ok()) return lang.error();
-      auto r = deps_.insights.HandleInlineQuery(*update.inline_query, *lang);
-      if (!r.ok()) {
-        if (!IsPermanentTelegram(r.error())) return r.error();
-        result = Absorbed(r.error(), "inline_query");
-      } else if (*r) {
-        result = HandleOutcome{Disposition::kHandled, "inline_query"};
-      }
-      break;
+  for (Lang l : {Lang::kIt, Lang::kEn}) {
+    const Texts& tl = TextsFor(l);
+    if (m.text == tl.btn_history || m.text == tl.btn_popular) {
+      plan.event_driven = false;
+      return plan;
     }
+    if (m.text == tl.btn_search || m.text == tl.btn_help) return plan;
+  }
+  const auto links = DetectLinks(m);
+  if (auto link = PickProductLink(links)) {
+    plan.link_url = link->url;
+    const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, Lang::kIt};
+    plan.probe = deps_.insights.ProbeFor(req, link->url);
+    if (plan.probe) {
+      // A group message the bot reads only because the chat awaits a link (after /cerca) is
+      // counted only if it does.
+      plan.probe->require_awaiting = m.chat.IsGroup() && !AddressedToBot(m, false);
+    } else {
+      plan.event_driven = false;  // AdmitLink + CachedCard are blocking calls
+    }
+  }
+  return plan;
+}
+
+Decision Bot::Decide(const telegram::Update& update, const ReadPlan& plan, const store::MessageLookup& seen) const {
+  Decision d;
+  if (seen.update.handled) {
+    d.outcome = {Disposition::kDuplicate, "duplicate"};
+    return d;
+  }
+  d.outcome = {Disposition::kIgnored, "ignored:" + std::string(ToString(update.kind))};
+  switch (update.kind) {
+    case telegram::UpdateKind::kMessage: {
+      Decision m = DecideMessage(*update.message, plan, seen);
+      m.task.update_id = update.update_id;
+      return m;
+    }
+    case telegram::UpdateKind::kCallbackQuery:
+    case telegram::UpdateKind::kInlineQuery: d.kind = Decision::Kind::kBlocking; break;
     case telegram::UpdateKind::kMyChatMember:
       // Added to / removed from a chat, blocked / unblocked: nothing to say (a blocked bot cannot
       // talk, and greeting a group on join is spam). Logged for operators.
@@ -131,8 +156,62 @@ Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
       // in channels. Unknown kinds: ignored by contract.
       break;
   }
+  return d;
+}
+
+Result<HandleOutcome> Bot::HandleUpdate(const telegram::Update& update) {
+  // (a), the ack record of (b) and, for a message, the user's language, the chat's state and a
+  // link's limits and cached card: one read (one round trip on Redis).
+  const ReadPlan plan = Plan(update);
+  Result<store::MessageLookup> seen = store::MessageLookup{};
+  if (plan.message) {
+    seen = deps_.updates.LookupMessage(update.update_id, deps_.conversations, plan.user_id, plan.chat_id,
+                                       plan.probe ? &*plan.probe : nullptr, deps_.insights.ProbeStore());
+  } else if (auto u = deps_.updates.Lookup(update.update_id); u.ok()) {
+    seen->update = *u;
+  } else {
+    seen = u.error();
+  }
+  if (!seen.ok()) return seen.error();
+  Decision d = Decide(update, plan, *seen);
+  auto result = Execute(update, d);
   if (result.ok()) CountOutcome(*result);
   return result;
+}
+
+Result<HandleOutcome> Bot::Execute(const telegram::Update& update, Decision& d) {
+  switch (d.kind) {
+    case Decision::Kind::kDone: return d.outcome;
+    case Decision::Kind::kReply: {
+      if (d.set_state) {
+        if (auto s = deps_.conversations.SetChatState(d.send.chat_id, *d.set_state); !s.ok()) return s.error();
+      }
+      if (d.clear_state_before) {
+        if (auto s = deps_.conversations.ClearChatState(d.send.chat_id); !s.ok()) return s.error();
+      }
+      return ReplyAndMark(update, d);
+    }
+    case Decision::Kind::kIntake: return Intake(update, d);
+    case Decision::Kind::kBlocking: break;
+  }
+  if (update.kind == telegram::UpdateKind::kCallbackQuery) return OnCallback(update, *update.callback_query);
+  if (update.kind == telegram::UpdateKind::kInlineQuery) {
+    auto lang = LanguageOf(update.inline_query->from);
+    if (!lang.ok()) return lang.error();
+    auto r = deps_.insights.HandleInlineQuery(*update.inline_query, *lang);
+    if (!r.ok()) {
+      if (!IsPermanentTelegram(r.error())) return r.error();
+      return Absorbed(r.error(), "inline_query");
+    }
+    if (*r) return HandleOutcome{Disposition::kHandled, "inline_query"};
+    return HandleOutcome{Disposition::kIgnored, "ignored:inline_query"};
+  }
+  // /analisi, /popolari (commands or buttons): the insights read the workers' stores.
+  const auto& name = d.blocking_command;
+  auto reply = name == "analisi" ? deps_.insights.History(d.request) : deps_.insights.Popular(d.request);
+  if (!reply.ok()) return reply.error();
+  Decision r = ReplyDecision(*update.message, *reply, "command:" + name);
+  return ReplyAndMark(update, r);
 }
 
 Result<Lang> Bot::LanguageOf(const std::optional<telegram::User>& user) {
@@ -159,71 +238,125 @@ bool Bot::AddressedToBot(const telegram::Message& m, bool awaiting) const {
   return mentioned(m.text, m.entities) || mentioned(m.caption, m.caption_entities);
 }
 
-Result<HandleOutcome> Bot::OnMessage(const telegram::Update& update, const telegram::Message& m,
-                                     const store::MessageLookup& seen) {
-  if (m.from && m.from->is_bot) return HandleOutcome{Disposition::kIgnored, "ignored:from_bot"};
-  const std::optional<store::AckRecord>& ack = seen.update.ack;
-  const store::ChatContext* context = &seen.chat;  // read with the update's lookup
-  const Lang lang = m.from ? ResolveLanguage(context->language, m.from->language_code) : Lang::kIt;
+Decision Bot::ReplyDecision(const telegram::Message& m, const Reply& reply, const std::string& action) const {
+  Decision d;
+  d.kind = Decision::Kind::kReply;
+  d.outcome = {Disposition::kHandled, action};
+  d.send.chat_id = m.chat.id;
+  d.send.text = reply.text;
+  d.send.parse_mode = reply.parse_mode;
+  d.send.reply_markup = reply.markup;
+  // In groups, reply to the message so it is clear whom the bot answers.
+  if (m.chat.IsGroup()) d.send.reply_to_message_id = m.message_id;
+  return d;
+}
+
+Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, const store::MessageLookup& seen) const {
+  Decision d;
+  d.kind = Decision::Kind::kDone;
+  if (m.from && m.from->is_bot) {
+    d.outcome = {Disposition::kIgnored, "ignored:from_bot"};
+    return d;
+  }
+  const store::ChatContext& context = seen.chat;  // read with the update's lookup
+  const Lang lang = m.from ? ResolveLanguage(context.language, m.from->language_code) : Lang::kIt;
   const Texts& t = TextsFor(lang);
 
   if (auto cmd = ParseCommand(m.text)) {
     if (m.chat.IsGroup()) {
       // In groups only /cmd@ThisBot: a bare /start may be meant for another bot in the chat.
       if (cmd->target.empty() || !SameUsername(cmd->target, options_.username)) {
-        return HandleOutcome{Disposition::kIgnored, "ignored:group_command"};
+        d.outcome = {Disposition::kIgnored, "ignored:group_command"};
+        return d;
       }
     } else if (!cmd->target.empty() && !options_.username.empty() && !SameUsername(cmd->target, options_.username)) {
-      return HandleOutcome{Disposition::kIgnored, "ignored:other_bot_command"};
+      d.outcome = {Disposition::kIgnored, "ignored:other_bot_command"};
+      return d;
     }
-    return RunCommand(update, m, cmd->name, lang);
+    return CommandDecision(m, cmd->name, lang);
   }
 
   // Reply-keyboard buttons arrive as their label, in whichever language the keyboard was sent.
   for (Lang l : {Lang::kIt, Lang::kEn}) {
     const Texts& tl = TextsFor(l);
-    if (m.text == tl.btn_search) return RunCommand(update, m, "cerca", lang);
-    if (m.text == tl.btn_history) return RunCommand(update, m, "analisi", lang);
-    if (m.text == tl.btn_help) return RunCommand(update, m, "aiuto", lang);
-    if (m.text == tl.btn_popular) return RunCommand(update, m, "popolari", lang);
+    if (m.text == tl.btn_search) return CommandDecision(m, "cerca", lang);
+    if (m.text == tl.btn_history) return CommandDecision(m, "analisi", lang);
+    if (m.text == tl.btn_help) return CommandDecision(m, "aiuto", lang);
+    if (m.text == tl.btn_popular) return CommandDecision(m, "popolari", lang);
   }
 
-  const auto& state = context->state;
+  const auto& state = context.state;
   const bool awaiting = state.has_value() && state->mode == store::ChatMode::kAwaitingLink;
-  if (!AddressedToBot(m, awaiting)) return HandleOutcome{Disposition::kIgnored, "ignored:not_addressed"};
+  if (!AddressedToBot(m, awaiting)) {
+    d.outcome = {Disposition::kIgnored, "ignored:not_addressed"};
+    return d;
+  }
 
-  const auto links = DetectLinks(m);
-  if (auto link = PickProductLink(links)) return Intake(update, m, link->url, lang, state.has_value(), ack);
+  if (!plan.link_url.empty()) {
+    // Intake (docs/design.md): (b) one acknowledgement per update_id, whatever redeliveries happen.
+    const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
+    const std::optional<store::AckRecord>& ack = seen.update.ack;
+    if (!ack.has_value() && plan.probe) {
+      // A new link: the per-user limits, then a recent analysis of the same product (the cached
+      // card at once, no task), both read with the lookup. Either reply is sent like a command's.
+      LinkVerdict verdict = deps_.insights.DecideLink(req, seen.link);
+      if (verdict.reply) {
+        Decision r = ReplyDecision(m, *verdict.reply, verdict.action);
+        r.served_product_id = verdict.served_product_id;
+        r.request = req;
+        return r;
+      }
+    }
+    d.kind = Decision::Kind::kIntake;
+    d.outcome = {Disposition::kHandled, "link"};
+    d.request = req;
+    d.legacy_checks = !ack.has_value() && !plan.probe;
+    // No store write when the chat had no state (a DELETE of nothing still costs a write).
+    d.clear_state_after = state.has_value();
+    if (ack.has_value()) d.ack_message_id = ack->message_id;
+    d.send.chat_id = m.chat.id;
+    d.send.text = std::string(t.ack);
+    d.send.reply_to_message_id = m.message_id;
+    queue::AnalysisTask& task = d.task;
+    task.chat_id = m.chat.id;
+    task.user_id = m.from ? m.from->id : m.chat.id;
+    task.chat_type = m.chat.type.empty() ? "private" : m.chat.type;
+    task.lang = std::string(LangCode(lang));
+    task.url = plan.link_url;
+    task.reply_to_message_id = m.message_id;
+    task.created_at_ms = deps_.clock.NowMillis();
+    return d;
+  }
 
   if (awaiting) {
     // The message after /cerca had no link: say so, and stop waiting (the next message is free
     // text again; the user can tap "🔍 Cerca prodotto" once more).
-    if (auto s = deps_.conversations.ClearChatState(m.chat.id); !s.ok()) return s.error();
-    return ReplyAndMark(update, m, Reply{std::string(t.not_a_link), "", {}}, "not_a_link");
+    Decision r = ReplyDecision(m, Reply{std::string(t.not_a_link), "", {}}, "not_a_link");
+    r.clear_state_before = true;
+    return r;
   }
   if (m.chat.IsGroup() && m.text.empty() && m.caption.empty()) {
-    return HandleOutcome{Disposition::kIgnored, "ignored:group_service"};
+    d.outcome = {Disposition::kIgnored, "ignored:group_service"};
+    return d;
   }
-  return ReplyAndMark(update, m, Reply{std::string(t.hint), "", {}}, "hint");
+  return ReplyDecision(m, Reply{std::string(t.hint), "", {}}, "hint");
 }
 
-Result<HandleOutcome> Bot::RunCommand(const telegram::Update& update, const telegram::Message& m,
-                                      const std::string& name, Lang lang) {
+Decision Bot::CommandDecision(const telegram::Message& m, const std::string& name, Lang lang) const {
   const Texts& t = TextsFor(lang);
   if (name == "start") {
     // A /start with a payload (deep link) is still a start; the payload is not used yet.
-    return ReplyAndMark(update, m, Reply{std::string(t.welcome), "HTML", MainKeyboard(lang)}, "command:start");
+    return ReplyDecision(m, Reply{std::string(t.welcome), "HTML", MainKeyboard(lang)}, "command:start");
   }
   if (name == "aiuto" || name == "help") {
-    return ReplyAndMark(update, m, Reply{std::string(t.help), "HTML", {}}, "command:help");
+    return ReplyDecision(m, Reply{std::string(t.help), "HTML", {}}, "command:help");
   }
   if (name == "cerca" || name == "search") {
+    Decision d = ReplyDecision(m, Reply{std::string(t.ask_link), "", {}}, "command:cerca");
     const int64_t expires = deps_.clock.NowMillis() +
                             std::chrono::duration_cast<std::chrono::milliseconds>(options_.awaiting_link_ttl).count();
-    if (auto s = deps_.conversations.SetChatState(m.chat.id, {store::ChatMode::kAwaitingLink, expires}); !s.ok()) {
-      return s.error();
-    }
-    return ReplyAndMark(update, m, Reply{std::string(t.ask_link), "", {}}, "command:cerca");
+    d.set_state = store::ChatState{store::ChatMode::kAwaitingLink, expires};
+    return d;
   }
   if (name == "lingua" || name == "language") {
     telegram::InlineKeyboard kb;
@@ -231,64 +364,66 @@ Result<HandleOutcome> Bot::RunCommand(const telegram::Update& update, const tele
                 telegram::InlineButton{"🇬🇧 English", std::string(kLangCallbackPrefix) + "en", "", "", false}}};
     telegram::ReplyMarkup markup;
     markup.inline_keyboard = kb;
-    return ReplyAndMark(update, m, Reply{std::string(t.choose_language), "", markup}, "command:lingua");
+    return ReplyDecision(m, Reply{std::string(t.choose_language), "", markup}, "command:lingua");
   }
   if (name == "analisi" || name == "popolari") {
-    InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
-    auto reply = name == "analisi" ? deps_.insights.History(req) : deps_.insights.Popular(req);
-    if (!reply.ok()) return reply.error();
-    return ReplyAndMark(update, m, *reply, "command:" + name);
+    Decision d;
+    d.kind = Decision::Kind::kBlocking;
+    d.blocking_command = name;
+    d.request = InsightsRequest{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
+    return d;
   }
-  return ReplyAndMark(update, m, Reply{std::string(t.hint), "", {}}, "command:unknown");
+  return ReplyDecision(m, Reply{std::string(t.hint), "", {}}, "command:unknown");
 }
 
-Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const telegram::Message& m, const Reply& reply,
-                                        const std::string& action) {
-  telegram::SendMessageRequest req;
-  req.chat_id = m.chat.id;
-  req.text = reply.text;
-  req.parse_mode = reply.parse_mode;
-  req.reply_markup = reply.markup;
-  // In groups, reply to the message so it is clear whom the bot answers.
-  if (m.chat.IsGroup()) req.reply_to_message_id = m.message_id;
-  auto sent = deps_.api.SendMessage(req);
-  HandleOutcome outcome{Disposition::kHandled, action};
+Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const Decision& d) {
+  auto sent = deps_.api.SendMessage(d.send);
+  HandleOutcome outcome = d.outcome;
   if (!sent.ok()) {
     if (!IsPermanentTelegram(sent.error())) return sent.error();
-    outcome = Absorbed(sent.error(), action);
+    outcome = Absorbed(sent.error(), d.outcome.action);
+  } else if (!d.served_product_id.empty()) {
+    (void)deps_.insights.RecordServed(d.request, d.served_product_id);
   }
   // The reply is out: record it. If this fails the update will come again and be answered twice,
   // which is the documented worst case for commands; failing here makes that more likely, so log.
-  if (auto s = deps_.updates.MarkHandled(update.update_id, action); !s.ok()) {
+  if (auto s = deps_.updates.MarkHandled(update.update_id, d.outcome.action); !s.ok()) {
     log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
   }
   return outcome;
 }
 
-Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                                  Lang lang, bool had_state, const std::optional<store::AckRecord>& ack) {
-  const Texts& t = TextsFor(lang);
-  // (b) one acknowledgement per update_id, whatever redeliveries happen (ack: read by Lookup).
-  if (!ack.has_value()) {
-    // A new link (no acknowledgement yet): the per-user limits, then a recent analysis of the same
-    // product (the cached card at once, no task). Both replies are sent like a command reply.
-    const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
-    auto refused = deps_.insights.AdmitLink(req);
-    if (!refused.ok()) return refused.error();
-    if (refused->has_value()) return ReplyAndMark(update, m, **refused, "rate_limited");
-    auto cached = deps_.insights.CachedCard(req, url);
-    if (!cached.ok()) return cached.error();
-    if (cached->has_value()) return ReplyAndMark(update, m, **cached, "cached");
+IntakeWrite Bot::MakeIntakeWrite(const Decision& d, int64_t ack_message_id) const {
+  IntakeWrite w;
+  queue::AnalysisTask task = d.task;
+  task.ack_message_id = ack_message_id;
+  w.payload = queue::ToJson(task);
+  w.options = queue::EnqueueOptions{"update:" + std::to_string(task.update_id), {}};
+  // Atomic intake (queue and stores on one Redis): the ack record and the handled mark go into the
+  // enqueue script, so (b)'s record, (c) and (d) are one durable write. Otherwise three writes.
+  if (options_.atomic_intake) {
+    w.records = deps_.updates.IntakeRecords(task.update_id, {task.chat_id, ack_message_id}, "enqueued");
   }
+  return w;
+}
+
+Result<HandleOutcome> Bot::Intake(const telegram::Update& update, Decision& d) {
+  const telegram::Message& m = *update.message;
+  if (d.legacy_checks) {
+    // An InsightsHandler without a probe: its limits and cache, as separate blocking calls.
+    auto refused = deps_.insights.AdmitLink(d.request);
+    if (!refused.ok()) return refused.error();
+    if (refused->has_value()) return ReplyAndMark(update, ReplyDecision(m, **refused, "rate_limited"));
+    auto cached = deps_.insights.CachedCard(d.request, d.task.url);
+    if (!cached.ok()) return cached.error();
+    if (cached->has_value()) return ReplyAndMark(update, ReplyDecision(m, **cached, "cached"));
+  }
+  const bool had_ack = d.ack_message_id.has_value();
   int64_t ack_message_id = 0;
-  if (ack.has_value()) {
-    ack_message_id = ack->message_id;
+  if (had_ack) {
+    ack_message_id = *d.ack_message_id;
   } else {
-    telegram::SendMessageRequest req;
-    req.chat_id = m.chat.id;
-    req.text = std::string(t.ack);
-    req.reply_to_message_id = m.message_id;
-    auto sent = deps_.api.SendMessage(req);
+    auto sent = deps_.api.SendMessage(d.send);
     if (!sent.ok()) {
       if (!IsPermanentTelegram(sent.error())) return sent.error();
       // The user cannot be reached (blocked the bot, chat gone): analysing would deliver nothing.
@@ -297,34 +432,18 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
     }
     ack_message_id = sent->message_id;
   }
-  // Atomic intake (queue and stores on one Redis): the ack record and the handled mark go into the
-  // enqueue script, so (b)'s record, (c) and (d) are one durable write. Otherwise three writes.
-  std::vector<queue::AtomicRecord> records;
-  if (options_.atomic_intake) {
-    records = deps_.updates.IntakeRecords(update.update_id, {m.chat.id, ack_message_id}, "enqueued");
-  }
-  if (records.empty() && !ack.has_value()) {
+  const IntakeWrite w = MakeIntakeWrite(d, ack_message_id);
+  const bool atomic = !w.records.empty();
+  if (!atomic && !had_ack) {
     if (auto s = deps_.updates.PutAck(update.update_id, {m.chat.id, ack_message_id}); !s.ok()) return s.error();
   }
   // (c) hand the task over; the idempotency key makes a redelivered update enqueue nothing new.
-  queue::AnalysisTask task;
-  task.update_id = update.update_id;
-  task.chat_id = m.chat.id;
-  task.user_id = m.from ? m.from->id : m.chat.id;
-  task.chat_type = m.chat.type.empty() ? "private" : m.chat.type;
-  task.lang = std::string(LangCode(lang));
-  task.url = url;
-  task.ack_message_id = ack_message_id;
-  task.reply_to_message_id = m.message_id;
-  task.created_at_ms = deps_.clock.NowMillis();
-  const bool atomic = !records.empty();
-  const queue::EnqueueOptions enqueue_options{"update:" + std::to_string(update.update_id), {}};
-  auto id = atomic ? deps_.queue.EnqueueWithRecords(queue::ToJson(task), enqueue_options, records)
-                   : deps_.queue.Enqueue(queue::ToJson(task), enqueue_options);
+  auto id = atomic ? deps_.queue.EnqueueWithRecords(w.payload, w.options, w.records)
+                   : deps_.queue.Enqueue(w.payload, w.options);
   if (!id.ok()) {
     // The one write failed after the acknowledgement went out: keep its record on its own if Redis
     // still takes it, so the redelivery reuses the acknowledgement instead of sending a second.
-    if (atomic && !ack.has_value()) (void)deps_.updates.PutAck(update.update_id, {m.chat.id, ack_message_id});
+    if (atomic && !had_ack) (void)deps_.updates.PutAck(update.update_id, {m.chat.id, ack_message_id});
     return id.error();
   }
   // (d) durable: the next redelivery stops at (a). A failure here is harmless (b and c are
@@ -334,7 +453,7 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
       log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
     }
   }
-  if (had_state) {
+  if (d.clear_state_after) {
     if (auto s = deps_.conversations.ClearChatState(m.chat.id); !s.ok()) {
       log::Warn("bot.clear_state_failed", {{"chat_id", m.chat.id}, {"error", s.error().ToString()}});
     }
@@ -342,7 +461,7 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, const telegram
   if (log::Enabled(log::Level::kInfo)) {  // no field vector built when the line is not written
     log::Info("bot.link_enqueued", {{"update_id", update.update_id}, {"chat_id", m.chat.id}, {"task_id", *id}});
   }
-  return HandleOutcome{Disposition::kHandled, "link"};
+  return d.outcome;
 }
 
 Result<HandleOutcome> Bot::OnCallback(const telegram::Update& update, const telegram::CallbackQuery& q) {

@@ -29,6 +29,7 @@
 #include "bot/texts.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "queue/analysis_task.h"
 #include "queue/queue.h"
 #include "store/conversation_store.h"
 #include "store/update_store.h"
@@ -70,11 +71,69 @@ struct HandleOutcome {
   std::string action;  // "link", "command:start", "hint", "callback", "ignored:edited_message", ...
 };
 
+// Sans-I/O, step 1: what the bot must read for an update, from the update alone.
+struct ReadPlan {
+  bool message = false;  // a message: UpdateStore::LookupMessage (else Lookup)
+  std::optional<int64_t> user_id;
+  int64_t chat_id = 0;
+  std::string link_url;                   // the product link the message carries ("" = none)
+  std::optional<store::LinkProbe> probe;  // the link's limits + cache read, folded into the lookup
+  // After the read, the update needs at most one sendMessage and one store/queue write (a reply,
+  // an intake, or nothing), so an event loop can run it (Decide + the steps of Decision). False:
+  // callbacks, inline queries, /analisi, /popolari, a link without a probe: HandleUpdate runs them.
+  bool event_driven = false;
+};
+
+// Sans-I/O, step 2: what to do, given what was read. Executed by Bot::HandleUpdate (blocking
+// calls) or by the webhook's event-driven path (app/event_front_door.cpp); both follow the order
+// documented on the fields and in docs/design.md "Intake".
+struct Decision {
+  enum class Kind {
+    kDone,      // nothing more to do: `outcome` (duplicate, ignored)
+    kReply,     // [state write] → send `send` → mark handled (outcome.action) → [RecordServed]
+    kIntake,    // [send the ack `send`, unless ack_message_id] → the write (IntakeWrite) → [clear state]
+    kBlocking,  // not decidable without more I/O: HandleUpdate's blocking code runs it
+  };
+  Kind kind = Kind::kDone;
+  HandleOutcome outcome;  // on success
+  telegram::SendMessageRequest send;
+  std::optional<store::ChatState> set_state;  // kReply: written before sending (/cerca)
+  bool clear_state_before = false;            // kReply: the message after /cerca had no link
+  bool clear_state_after = false;             // kIntake: the chat awaited this link (best effort)
+  std::string served_product_id;              // kReply of a cached card: RecordServed once sent
+  InsightsRequest request;
+  std::optional<int64_t> ack_message_id;  // kIntake of a redelivery: reuse it, send nothing
+  bool legacy_checks = false;             // kIntake without a probe: AdmitLink + CachedCard first (blocking)
+  queue::AnalysisTask task;               // kIntake; ack_message_id set once known
+  std::string blocking_command;           // kBlocking of a message: "analisi" | "popolari"
+};
+
+// The one durable write of an intake: the task and (atomic intake) the records, or the task alone
+// (then PutAck and MarkHandled are separate writes).
+struct IntakeWrite {
+  std::string payload;
+  queue::EnqueueOptions options;
+  std::vector<queue::AtomicRecord> records;  // empty: not atomic
+};
+
 class Bot {
  public:
   Bot(BotDeps deps, BotOptions options);
 
+  // Plan → one read → Decide → execute with blocking calls.
   Result<HandleOutcome> HandleUpdate(const telegram::Update& update);
+
+  // The pure steps, shared with the event-driven path.
+  ReadPlan Plan(const telegram::Update& update) const;
+  // `seen`: what the read of `plan` returned (for a non-message, only seen.update is used).
+  Decision Decide(const telegram::Update& update, const ReadPlan& plan, const store::MessageLookup& seen) const;
+  IntakeWrite MakeIntakeWrite(const Decision& d, int64_t ack_message_id) const;
+  // Permanent Telegram errors (403 blocked, 400 chat not found) are absorbed, not retried.
+  static bool IsPermanentTelegram(const Error& e);
+  // Counts and logs an absorbed error; the outcome to return.
+  static HandleOutcome Absorbed(const Error& e, const std::string& action);
+  // Counts a final outcome (worthit_bot_outcomes_total, dedupe hits).
+  static void CountOutcome(const HandleOutcome& o);
 
   // setMyCommands: Italian descriptions as the default, English for language_code "en".
   Status PublishCommands();
@@ -82,22 +141,17 @@ class Bot {
   // The /start reply keyboard in a language.
   static telegram::ReplyMarkup MainKeyboard(Lang lang);
   const BotOptions& options() const { return options_; }
+  InsightsHandler& insights() const { return deps_.insights; }
 
  private:
-  // seen: what UpdateStore::LookupMessage read (the ack record of a redelivered link, the user's
-  // language, the chat's state).
-  Result<HandleOutcome> OnMessage(const telegram::Update& update, const telegram::Message& m,
-                                  const store::MessageLookup& seen);
+  Result<HandleOutcome> Execute(const telegram::Update& update, Decision& d);
+  Decision DecideMessage(const telegram::Message& m, const ReadPlan& plan, const store::MessageLookup& seen) const;
+  Decision CommandDecision(const telegram::Message& m, const std::string& name, Lang lang) const;
+  Decision ReplyDecision(const telegram::Message& m, const Reply& reply, const std::string& action) const;
   Result<HandleOutcome> OnCallback(const telegram::Update& update, const telegram::CallbackQuery& q);
-  Result<HandleOutcome> RunCommand(const telegram::Update& update, const telegram::Message& m, const std::string& name,
-                                   Lang lang);
-  // had_state: the chat had a conversation state (e.g. awaiting a link after /cerca) to clear;
-  // without one the store is not written (a DELETE of nothing still costs a write transaction).
-  Result<HandleOutcome> Intake(const telegram::Update& update, const telegram::Message& m, const std::string& url,
-                               Lang lang, bool had_state, const std::optional<store::AckRecord>& ack);
-  // Sends a reply and marks the update handled; permanent send errors are absorbed.
-  Result<HandleOutcome> ReplyAndMark(const telegram::Update& update, const telegram::Message& m, const Reply& reply,
-                                     const std::string& action);
+  Result<HandleOutcome> Intake(const telegram::Update& update, Decision& d);
+  // Sends d.send and marks the update handled; permanent send errors are absorbed.
+  Result<HandleOutcome> ReplyAndMark(const telegram::Update& update, const Decision& d);
   Result<Lang> LanguageOf(const std::optional<telegram::User>& user);
   bool AddressedToBot(const telegram::Message& m, bool awaiting) const;
 

@@ -15,6 +15,7 @@
 
 #include "bot/texts.h"
 #include "common/result.h"
+#include "store/update_store.h"
 #include "telegram/types.h"
 
 namespace worthit::bot {
@@ -31,6 +32,13 @@ struct InsightsRequest {
   Lang lang = Lang::kIt;
 };
 
+// What DecideLink concluded about a new product link.
+struct LinkVerdict {
+  std::optional<Reply> reply;     // nullopt: admit (acknowledge and enqueue)
+  std::string action;             // "rate_limited" | "cached" when reply is set
+  std::string served_product_id;  // a cached card served: RecordServed(product) once it is sent
+};
+
 class InsightsHandler {
  public:
   virtual ~InsightsHandler() = default;
@@ -38,6 +46,19 @@ class InsightsHandler {
   // instead of the acknowledgement; nothing is enqueued). Called once per update (not again when
   // a redelivery finds the acknowledgement already sent).
   virtual Result<std::optional<Reply>> AdmitLink(const InsightsRequest&) { return std::optional<Reply>(); }
+
+  // The same decisions as AdmitLink + CachedCard, split from their I/O (sans-I/O), so the reads fold
+  // into the update's one lookup (store::LinkProbe) and the webhook's event-driven path can run them:
+  // ProbeFor says what to read for a new link (nullopt: no probe, the bot calls AdmitLink and
+  // CachedCard instead), on ProbeStore(); DecideLink turns what was read into the verdict (pure:
+  // no I/O, safe on an event loop). A served cached card is recorded with RecordServed (history,
+  // popularity), best effort.
+  virtual std::optional<store::LinkProbe> ProbeFor(const InsightsRequest&, const std::string& /*url*/) {
+    return std::nullopt;
+  }
+  virtual store::ResultStore* ProbeStore() { return nullptr; }
+  virtual LinkVerdict DecideLink(const InsightsRequest&, const store::LinkProbeResult&) { return {}; }
+  virtual Status RecordServed(const InsightsRequest&, const std::string& /*product_id*/) { return OkStatus(); }
   virtual Result<Reply> History(const InsightsRequest& request) = 0;
   virtual Result<Reply> Popular(const InsightsRequest& request) = 0;
   // A product link the result cache already holds: the card to send at once (marked with its age,

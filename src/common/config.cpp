@@ -39,14 +39,25 @@ const std::vector<ConfigKey> kKeys = {
      "1024..67108864"},
     {"LISTEN_ADDR", "0.0.0.0", T::kString, "Address `serve` / `run` listen on."},
     {"PORT", "8080", T::kInt, "Port `serve` / `run` listen on (as on Cloud Run).", "0..65535"},
-    {"HTTP_THREADS", "2", T::kInt, "Threads serving HTTP in `serve` / `run`.", "1..64"},
+    {"HTTP_THREADS", "1", T::kInt,
+     "Threads serving HTTP in `serve` / `run` (and, with the event loop, running the link path: one thread "
+     "never waits and takes several thousand link updates/s; more threads add hand-offs, not speed, below that).",
+     "1..64"},
     {"HTTP_IDLE_TIMEOUT_SECONDS", "75", T::kInt,
      "Keep-alive idle timeout per connection, in seconds (a slow or half-open client is dropped).", "1..3600"},
     {"HTTP_HANDLER_THREADS", "32", T::kInt,
-     "Threads running the bot for webhook requests (they wait on Telegram and the queue; Telegram opens up to "
-     "WEBHOOK_MAX_CONNECTIONS at once). 0 = inline: the HTTP_THREADS threads run the bot themselves (no hand-off "
-     "between threads per request; then set HTTP_THREADS to the number of requests to handle at once).",
+     "Threads running the bot with blocking calls (they wait on Telegram and the queue; Telegram opens up to "
+     "WEBHOOK_MAX_CONNECTIONS at once): every webhook request when the event loop is off, else only callbacks, "
+     "inline queries, /analisi and /popolari, plus /readyz and /metrics. 0 = inline: the HTTP_THREADS threads "
+     "run the bot themselves (no hand-off between threads per request; then set HTTP_THREADS to the number of "
+     "requests to handle at once).",
      "0..512"},
+    {"WEBHOOK_EVENT_LOOP", "auto", T::kEnum,
+     "`serve`: auto = when the queue and the stores are on one Redis (the deployed shape), product links, "
+     "commands and hints run event-driven on the HTTP_THREADS threads (non-blocking Redis and Bot API "
+     "clients: no thread waits for Telegram or Redis); off = every update runs on the HTTP_HANDLER_THREADS "
+     "pool with blocking calls.",
+     "auto|off"},
     {"POLL_TIMEOUT_SECONDS", "25", T::kInt, "Long-polling timeout for getUpdates, in seconds.", "0..50"},
     // Queue and storage
     {"DATA_DIR", "./data", T::kString, "Directory for SQLite files, stores and learned reviews."},

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "queue/queue_url.h"
 #include "queue/redis/redis_connection.h"
+#include "store/redis_front_door_codec.h"
 #include "store/result_store_backends.h"
 
 namespace worthit::store {
@@ -37,158 +38,130 @@ Status RunStatus(RedisClient& client, const std::vector<Command>& commands) {
   return r.ok() ? OkStatus() : Status(r.error());
 }
 
-// The chat state value "<mode>:<expires_at_ms>" (the key expires with it).
-std::optional<ChatState> ParseState(const Reply& v) {
-  if (v.IsNil()) return std::nullopt;
-  const auto colon = v.str.find(':');
-  if (colon == std::string::npos) return std::nullopt;
-  return ChatState{static_cast<ChatMode>(std::stoll(v.str.substr(0, colon))), std::stoll(v.str.substr(colon + 1))};
-}
-
-std::optional<AckRecord> ParseAck(const Reply& v) {
-  const auto colon = v.str.find(':');
-  if (v.IsNil() || colon == std::string::npos) return std::nullopt;
-  return AckRecord{std::stoll(v.str.substr(0, colon)), std::stoll(v.str.substr(colon + 1))};
-}
-
-std::string AckValue(const AckRecord& ack) {
-  return std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id);
-}
+using Codec = RedisFrontDoorCodec;
 
 class RedisConversationStore final : public ConversationStore {
  public:
-  RedisConversationStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+  RedisConversationStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), k_(std::move(p)) {}
 
   Result<std::optional<ChatState>> GetChatState(int64_t chat_id) override {
-    auto r = Run(*c_, {{"GET", p_ + "chat:" + std::to_string(chat_id)}});
+    auto r = Run(*c_, {k_.GetChatState(chat_id)});
     if (!r.ok()) return r.error();
-    return ParseState((*r)[0]);
+    return Codec::ParseState((*r)[0]);
   }
   Status SetChatState(int64_t chat_id, const ChatState& state) override {
-    const int64_t now = SystemClock::Instance().NowMillis();
-    const int64_t ttl = std::max<int64_t>(1, state.expires_at_ms - now);
-    return RunStatus(*c_, {{"SET", p_ + "chat:" + std::to_string(chat_id),
-                            std::to_string(static_cast<int>(state.mode)) + ":" + std::to_string(state.expires_at_ms),
-                            "PX", std::to_string(ttl)}});
+    return RunStatus(*c_, {k_.SetChatState(chat_id, state, SystemClock::Instance().NowMillis())});
   }
-  Status ClearChatState(int64_t chat_id) override {
-    return RunStatus(*c_, {{"DEL", p_ + "chat:" + std::to_string(chat_id)}});
-  }
+  Status ClearChatState(int64_t chat_id) override { return RunStatus(*c_, {k_.ClearChatState(chat_id)}); }
   Result<ChatContext> GetChatContext(std::optional<int64_t> user_id, int64_t chat_id) override {
-    std::vector<Command> cmds{{"GET", p_ + "chat:" + std::to_string(chat_id)}};
-    if (user_id) cmds.push_back({"HGET", p_ + "lang", std::to_string(*user_id)});
+    std::vector<Command> cmds{k_.GetChatState(chat_id)};
+    if (user_id) cmds.push_back(k_.GetUserLanguage(*user_id));
     auto r = Run(*c_, cmds);
     if (!r.ok()) return r.error();
     ChatContext out;
-    out.state = ParseState((*r)[0]);
+    out.state = Codec::ParseState((*r)[0]);
     if (user_id && !(*r)[1].IsNil()) out.language = (*r)[1].str;
     return out;
   }
   Result<std::optional<std::string>> GetUserLanguage(int64_t user_id) override {
-    auto r = Run(*c_, {{"HGET", p_ + "lang", std::to_string(user_id)}});
+    auto r = Run(*c_, {k_.GetUserLanguage(user_id)});
     if (!r.ok()) return r.error();
     if ((*r)[0].IsNil()) return std::optional<std::string>();
     return std::optional<std::string>((*r)[0].str);
   }
   Status SetUserLanguage(int64_t user_id, const std::string& lang) override {
-    return RunStatus(*c_, {{"HSET", p_ + "lang", std::to_string(user_id), lang}});
+    return RunStatus(*c_, {{"HSET", k_.prefix() + "lang", std::to_string(user_id), lang}});
   }
   Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
 
-  // For RedisUpdateStore::LookupMessage: the commands of GetChatContext, to pipeline with others.
-  bool SharesClient(const RedisClient* c) const { return c_.get() == c; }
-  void AppendContextCommands(std::vector<Command>& cmds, std::optional<int64_t> user_id, int64_t chat_id) const {
-    cmds.push_back({"GET", p_ + "chat:" + std::to_string(chat_id)});
-    if (user_id) cmds.push_back({"HGET", p_ + "lang", std::to_string(*user_id)});
+  // For RedisUpdateStore::LookupMessage: the message lookup is one pipeline when both stores use
+  // the same connection pool and key prefix.
+  bool SharesClient(const RedisClient* c, const std::string& prefix) const {
+    return c_.get() == c && k_.prefix() == prefix;
   }
 
  private:
   std::shared_ptr<RedisClient> c_;
-  std::string p_;
+  Codec k_;
 };
+
+class RedisResultStore;
+bool SharesClient(const ResultStore* results, const RedisClient* c, const std::string& prefix);
 
 class RedisUpdateStore final : public UpdateStore {
  public:
-  RedisUpdateStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+  RedisUpdateStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), k_(std::move(p)) {}
 
   Result<bool> IsHandled(int64_t update_id) override {
-    auto r = Run(*c_, {{"EXISTS", p_ + "upd:h:" + std::to_string(update_id)}});
+    auto r = Run(*c_, {k_.Lookup(update_id)[0]});
     if (!r.ok()) return r.error();
     return (*r)[0].AsInt() > 0;
   }
   Status MarkHandled(int64_t update_id, const std::string& outcome) override {
-    return RunStatus(*c_, {{"SET", p_ + "upd:h:" + std::to_string(update_id), outcome.empty() ? "1" : outcome, "EX",
-                            std::to_string(Secs(kUpdateRetention)), "NX"}});
+    return RunStatus(*c_, {k_.MarkHandled(update_id, outcome)});
   }
   Result<std::optional<AckRecord>> GetAck(int64_t update_id) override {
-    auto r = Run(*c_, {{"GET", p_ + "upd:a:" + std::to_string(update_id)}});
+    auto r = Run(*c_, {k_.Lookup(update_id)[1]});
     if (!r.ok()) return r.error();
-    return ParseAck((*r)[0]);
+    return Codec::ParseAck((*r)[0]);
   }
   Status PutAck(int64_t update_id, const AckRecord& ack) override {
-    return RunStatus(*c_, {{"SET", p_ + "upd:a:" + std::to_string(update_id), AckValue(ack), "EX",
-                            std::to_string(Secs(kUpdateRetention))}});
+    return RunStatus(*c_, {k_.PutAck(update_id, ack)});
   }
   Result<UpdateLookup> Lookup(int64_t update_id) override {
-    const std::string id = std::to_string(update_id);
-    auto r = Run(*c_, {{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}});
+    auto r = Run(*c_, k_.Lookup(update_id));
     if (!r.ok()) return r.error();
-    return UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
+    return UpdateLookup{(*r)[0].AsInt() > 0, Codec::ParseAck((*r)[1])};
   }
-  // With the conversation store on the same connection pool: EXISTS, GET ack, GET chat, HGET lang
-  // in one pipeline (the context is read even for a handled update: one round trip either way).
+  // With the conversation store (and the result store, for a link probe) on the same connection
+  // pool: EXISTS, GET ack, GET chat, HGET lang and the probe script in one pipeline (the context is
+  // read even for a handled update: one round trip either way).
   Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
-                                      std::optional<int64_t> user_id, int64_t chat_id) override {
+                                      std::optional<int64_t> user_id, int64_t chat_id, const LinkProbe* probe,
+                                      ResultStore* results) override {
     auto* redis = dynamic_cast<RedisConversationStore*>(&conversations);
-    if (redis == nullptr || !redis->SharesClient(c_.get())) {
-      return UpdateStore::LookupMessage(update_id, conversations, user_id, chat_id);
+    const bool probe_here = probe == nullptr || SharesClient(results, c_.get(), k_.prefix());
+    if (redis == nullptr || !redis->SharesClient(c_.get(), k_.prefix()) || !probe_here) {
+      return UpdateStore::LookupMessage(update_id, conversations, user_id, chat_id, probe, results);
     }
-    const std::string id = std::to_string(update_id);
-    std::vector<Command> cmds{{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}};
-    redis->AppendContextCommands(cmds, user_id, chat_id);
-    auto r = Run(*c_, cmds);
-    if (!r.ok()) return r.error();
-    MessageLookup out;
-    out.update = UpdateLookup{(*r)[0].AsInt() > 0, ParseAck((*r)[1])};
-    out.chat.state = ParseState((*r)[2]);
-    if (user_id && !(*r)[3].IsNil()) out.chat.language = (*r)[3].str;
-    return out;
+    auto r = c_->Pipeline(k_.LookupMessage(update_id, user_id, chat_id, probe));
+    if (!r.ok()) return Unavailable(r.error());
+    if (Codec::ProbeNeedsEval(*r, probe)) {
+      // NOSCRIPT: Redis lost its script cache (restart); the probe did not run. Load and run it.
+      auto [keys, args] = k_.ProbeCall(update_id, chat_id, *probe);
+      auto again = c_->Eval(Codec::ProbeScript(), keys, args);
+      if (!again.ok()) return Unavailable(again.error());
+      r->back() = std::move(*again);
+    }
+    return k_.ParseLookupMessage(*r, user_id, probe);
   }
-  // The same keys and values as PutAck and MarkHandled. The handled mark is a plain SET here (not
-  // NX): the script writes it together with the task, so an earlier mark can only carry the same
-  // outcome.
   std::vector<queue::AtomicRecord> IntakeRecords(int64_t update_id, const AckRecord& ack,
                                                  const std::string& outcome) const override {
-    const std::string id = std::to_string(update_id);
-    const std::chrono::seconds ttl(Secs(kUpdateRetention));
-    return {{p_ + "upd:a:" + id, AckValue(ack), ttl}, {p_ + "upd:h:" + id, outcome.empty() ? "1" : outcome, ttl}};
+    return k_.IntakeRecords(update_id, ack, outcome);
   }
   Result<std::optional<int64_t>> GetCursor(const std::string& name) override {
-    auto r = Run(*c_, {{"HGET", p_ + "cursors", name}});
+    auto r = Run(*c_, {{"HGET", k_.prefix() + "cursors", name}});
     if (!r.ok()) return r.error();
     if ((*r)[0].IsNil()) return std::optional<int64_t>();
     return std::optional<int64_t>((*r)[0].AsInt());
   }
   Status SetCursor(const std::string& name, int64_t value) override {
-    return RunStatus(*c_, {{"HSET", p_ + "cursors", name, std::to_string(value)}});
+    return RunStatus(*c_, {{"HSET", k_.prefix() + "cursors", name, std::to_string(value)}});
   }
   Result<int64_t> Prune() override { return int64_t{0}; }  // keys carry their own expiry
   Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
 
  private:
   std::shared_ptr<RedisClient> c_;
-  std::string p_;
+  Codec k_;
 };
 
 std::string ScoreText(const std::optional<double>& s) { return s ? std::to_string(*s) : ""; }
-std::optional<double> ScoreFrom(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  return std::stod(s);
-}
 
 class RedisResultStore final : public ResultStore {
  public:
-  RedisResultStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(std::move(p)) {}
+  RedisResultStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(p), k_(std::move(p)) {}
+  bool SharesClient(const RedisClient* c, const std::string& prefix) const { return c_.get() == c && p_ == prefix; }
 
   Status PutResult(const StoredResult& r, const std::vector<std::string>& url_keys) override {
     const std::string key = p_ + "res:" + r.product_id;
@@ -223,24 +196,9 @@ class RedisResultStore final : public ResultStore {
   }
 
   Result<std::optional<StoredResult>> GetResult(const std::string& product_id) override {
-    auto r = Run(*c_, {{"HGETALL", p_ + "res:" + product_id}});
+    auto r = Run(*c_, {{"HGETALL", k_.ResultKey(product_id)}});
     if (!r.ok()) return r.error();
-    const auto& els = (*r)[0].elements;
-    if (els.empty()) return std::optional<StoredResult>();
-    std::map<std::string, std::string> f;
-    for (size_t i = 0; i + 1 < els.size(); i += 2) f[els[i].str] = els[i + 1].str;
-    StoredResult s;
-    s.product_id = product_id;
-    s.canonical_url = f["canonical_url"];
-    s.title = f["title"];
-    s.score = ScoreFrom(f["score"]);
-    s.price = f["price"];
-    s.currency = f["currency"];
-    s.card_it = f["card_it"];
-    s.card_en = f["card_en"];
-    s.keyboard_json = f["keyboard"];
-    s.analyzed_at_ms = f["at"].empty() ? 0 : std::stoll(f["at"]);
-    return std::optional<StoredResult>(std::move(s));
+    return Codec::ParseResult(product_id, (*r)[0].elements);
   }
 
   Result<std::optional<StoredResult>> GetResultByUrl(const std::string& url_key) override {
@@ -251,13 +209,7 @@ class RedisResultStore final : public ResultStore {
   }
 
   Status RecordAnalysis(int64_t user_id, const std::string& product_id, int64_t at_ms) override {
-    const std::string hist = p_ + "hist:" + std::to_string(user_id);
-    const std::string pop = p_ + "pop:" + std::to_string(UtcDay(at_ms));
-    return RunStatus(*c_, {{"LPUSH", hist, product_id + "|" + std::to_string(at_ms)},
-                           {"LTRIM", hist, "0", std::to_string(kHistoryKeep - 1)},
-                           {"EXPIRE", hist, std::to_string(Secs(kResultRetention))},
-                           {"ZINCRBY", pop, "1", product_id},
-                           {"EXPIRE", pop, std::to_string(8 * 86400)}});
+    return RunStatus(*c_, k_.RecordAnalysis(user_id, product_id, at_ms));
   }
 
   Result<std::vector<HistoryItem>> History(int64_t user_id, int limit) override {
@@ -341,9 +293,7 @@ class RedisResultStore final : public ResultStore {
   }
 
   Result<UserAllowance> TakeUserRequest(int64_t user_id, int per_minute, int per_day, int64_t now_ms) override {
-    const std::string m = p_ + "rl:m:" + std::to_string(user_id) + ":" + std::to_string(now_ms / 60000);
-    const std::string d = p_ + "rl:d:" + std::to_string(user_id) + ":" + std::to_string(UtcDay(now_ms));
-    auto r = Run(*c_, {{"INCR", m}, {"EXPIRE", m, "120"}, {"INCR", d}, {"EXPIRE", d, "172800"}});
+    auto r = Run(*c_, k_.TakeUserRequest(user_id, now_ms));
     if (!r.ok()) return r.error();
     return AllowanceFor((*r)[0].AsInt(), (*r)[2].AsInt(), per_minute, per_day, now_ms);
   }
@@ -388,7 +338,13 @@ class RedisResultStore final : public ResultStore {
  private:
   std::shared_ptr<RedisClient> c_;
   std::string p_;
+  Codec k_;
 };
+
+bool SharesClient(const ResultStore* results, const RedisClient* c, const std::string& prefix) {
+  const auto* redis = dynamic_cast<const RedisResultStore*>(results);
+  return redis != nullptr && redis->SharesClient(c, prefix);
+}
 
 // Token buckets in Redis. KEYS: chat bucket, global bucket. ARGV: chat rate per ms, chat burst,
 // global rate per ms, global burst. Returns 0 (token taken) or the wait in ms.

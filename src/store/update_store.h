@@ -20,6 +20,7 @@
 #include "common/result.h"
 #include "queue/queue.h"
 #include "store/conversation_store.h"
+#include "store/result_store.h"
 
 namespace worthit::store {
 
@@ -37,10 +38,33 @@ struct UpdateLookup {
   std::optional<AckRecord> ack;
 };
 
-// Lookup plus the message's ChatContext (read when the update was not handled yet).
+// What a product link needs read before the bot decides on it: the user's per-minute and per-day
+// request counters (taken: the request is counted) and the stored result under the link's
+// canonical key. Folded into the update's one read (Redis: one script in the lookup pipeline) and
+// taken only when the update is new: not handled, no acknowledgement recorded (a redelivery is not
+// counted twice), and, with require_awaiting, only when the chat awaits a link (a group message
+// the bot would otherwise ignore is not counted).
+struct LinkProbe {
+  int64_t user_id = 0;
+  int per_minute = 0;
+  int per_day = 0;
+  int64_t now_ms = 0;
+  std::string url_key;            // canonical product link; "" = no cache lookup
+  bool require_awaiting = false;  // count only if the chat state says "awaiting a link"
+};
+
+struct LinkProbeResult {
+  bool taken = false;  // the request was counted (the conditions above held)
+  UserAllowance allowance;
+  std::optional<StoredResult> cached;  // the result under url_key, fresh or not (the caller decides)
+};
+
+// Lookup plus the message's ChatContext (read when the update was not handled yet) and, when a
+// LinkProbe was passed, its result.
 struct MessageLookup {
   UpdateLookup update;
   ChatContext chat;
+  LinkProbeResult link;
 };
 
 class UpdateStore {
@@ -67,11 +91,13 @@ class UpdateStore {
     return out;
   }
 
-  // Lookup and conversations.GetChatContext(user_id, chat_id): everything the front door reads
-  // before acting on a message. One round trip when both stores share a backend connection
-  // (Redis: one pipeline); the default runs the calls (the context only when not handled).
+  // Lookup and conversations.GetChatContext(user_id, chat_id), plus the LinkProbe on `results`
+  // when `probe` is set: everything the front door reads before acting on a message. One round trip
+  // when the stores share a backend connection (Redis: one pipeline); the default runs the calls
+  // (the context only when not handled, the probe only under its conditions).
   virtual Result<MessageLookup> LookupMessage(int64_t update_id, ConversationStore& conversations,
-                                              std::optional<int64_t> user_id, int64_t chat_id) {
+                                              std::optional<int64_t> user_id, int64_t chat_id,
+                                              const LinkProbe* probe = nullptr, ResultStore* results = nullptr) {
     MessageLookup out;
     auto seen = Lookup(update_id);
     if (!seen.ok()) return seen.error();
@@ -80,6 +106,18 @@ class UpdateStore {
     auto chat = conversations.GetChatContext(user_id, chat_id);
     if (!chat.ok()) return chat.error();
     out.chat = *chat;
+    if (probe == nullptr || results == nullptr || out.update.ack.has_value()) return out;
+    const bool awaiting = out.chat.state.has_value() && out.chat.state->mode == ChatMode::kAwaitingLink;
+    if (probe->require_awaiting && !awaiting) return out;
+    auto allowance = results->TakeUserRequest(probe->user_id, probe->per_minute, probe->per_day, probe->now_ms);
+    if (!allowance.ok()) return allowance.error();
+    out.link.taken = true;
+    out.link.allowance = *allowance;
+    if (!probe->url_key.empty()) {
+      auto cached = results->GetResultByUrl(probe->url_key);
+      if (!cached.ok()) return cached.error();
+      out.link.cached = std::move(*cached);
+    }
     return out;
   }
 

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/metrics.h"
 #include "telegram/api_error.h"
+#include "telegram/bot_api_wire.h"
 #include "telegram/json_mapping.h"
 
 namespace worthit::telegram {
@@ -19,13 +20,41 @@ std::vector<std::string> DefaultAllowedUpdates() {
   return {"message", "edited_message", "channel_post", "callback_query", "inline_query", "my_chat_member"};
 }
 
-namespace {
+json::object SendMessageBody(const SendMessageRequest& req) {
+  json::object body;
+  body["chat_id"] = req.chat_id;
+  body["text"] = req.text;
+  if (!req.parse_mode.empty()) body["parse_mode"] = req.parse_mode;
+  if (req.reply_to_message_id) {
+    // allow_sending_without_reply: the user may have deleted their message meanwhile.
+    body["reply_parameters"] =
+        json::object{{"message_id", *req.reply_to_message_id}, {"allow_sending_without_reply", true}};
+  }
+  if (!req.reply_markup.empty()) body["reply_markup"] = detail::MarkupValue(req.reply_markup);
+  if (req.disable_link_preview) body["link_preview_options"] = json::object{{"is_disabled", true}};
+  return body;
+}
 
-// curl_global_init is not thread-safe; run it once before any handle exists.
-void GlobalInitOnce() {
+Result<Message> ReadMessageResult(std::string_view method, const std::string& text) {
+  unsigned char arena[4096];  // as ParseUpdate: the DOM only lives while it is read
+  json::monotonic_resource mr(arena, sizeof arena);
+  json::error_code ec;
+  auto v = json::parse(text, ec, &mr);
+  if (ec || !v.is_object()) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": bad result");
+  auto m = detail::ReadMessage(v.as_object());
+  if (!m) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": result is not a Message");
+  return std::move(*m);
+}
+
+void GlobalCurlInit() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
+
+namespace {
+
+// curl_global_init is not thread-safe; run it once before any handle exists.
+void GlobalInitOnce() { GlobalCurlInit(); }
 
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
@@ -64,18 +93,7 @@ class CurlBotApi final : public BotApi {
   }
 
   Result<Message> SendMessage(const SendMessageRequest& req) override {
-    json::object body;
-    body["chat_id"] = req.chat_id;
-    body["text"] = req.text;
-    if (!req.parse_mode.empty()) body["parse_mode"] = req.parse_mode;
-    if (req.reply_to_message_id) {
-      // allow_sending_without_reply: the user may have deleted their message meanwhile.
-      body["reply_parameters"] =
-          json::object{{"message_id", *req.reply_to_message_id}, {"allow_sending_without_reply", true}};
-    }
-    if (!req.reply_markup.empty()) body["reply_markup"] = detail::MarkupValue(req.reply_markup);
-    if (req.disable_link_preview) body["link_preview_options"] = json::object{{"is_disabled", true}};
-    auto r = Call("sendMessage", std::move(body));
+    auto r = Call("sendMessage", SendMessageBody(req));
     if (!r.ok()) return r.error();
     return ReadMessageResult("sendMessage", *r);
   }
@@ -197,15 +215,6 @@ class CurlBotApi final : public BotApi {
   static Status ToStatus(const Result<std::string>& r) {
     if (!r.ok()) return r.error();
     return OkStatus();
-  }
-
-  static Result<Message> ReadMessageResult(std::string_view method, const std::string& text) {
-    json::error_code ec;
-    auto v = json::parse(text, ec);
-    if (ec || !v.is_object()) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": bad result");
-    auto m = detail::ReadMessage(v.as_object());
-    if (!m) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": result is not a Message");
-    return std::move(*m);
   }
 
   CURL* Take() {

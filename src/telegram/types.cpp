@@ -221,8 +221,12 @@ json::value MarkupValue(const ReplyMarkup& markup) {
 }  // namespace detail
 
 Result<Update> ParseUpdate(std::string_view text) {
+  // The DOM lives only while it is read into Update: a monotonic arena on the stack (spilling to the
+  // heap for a large update) instead of one allocation per JSON object, array and string.
+  unsigned char arena[4096];
+  json::monotonic_resource mr(arena, sizeof arena);
   json::error_code ec;
-  auto v = json::parse(text, ec);
+  auto v = json::parse(text, ec, &mr);
   if (ec) return Error::Invalid("TELEGRAM_BAD_UPDATE", "body is not JSON: " + ec.message());
   auto u = detail::ReadUpdate(v);
   if (!u) return Error::Invalid("TELEGRAM_BAD_UPDATE", "not an object with an integer update_id");

@@ -67,8 +67,37 @@ bool WebhookHandler::SecretAccepted(const std::optional<std::string>& secret) co
   return current || previous;
 }
 
-WebhookHandler::WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness)
-    : options_(std::move(options)), sink_(std::move(sink)), readiness_(std::move(readiness)) {}
+WebhookHandler::WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness,
+                               AsyncUpdateSink async_sink)
+    : options_(std::move(options)),
+      sink_(std::move(sink)),
+      readiness_(std::move(readiness)),
+      async_sink_(std::move(async_sink)) {}
+
+bool WebhookHandler::IsAsync(const WebhookRequest& request) const {
+  return async_sink_ && PathOf(request.target) == options_.path;
+}
+
+void WebhookHandler::HandleAsync(const WebhookRequest& req, std::function<void(WebhookResponse)> done) const {
+  if (auto pre = PreCheck(req.method, req.target, req.secret, std::nullopt)) return done(std::move(*pre));
+  auto finish = [done = std::move(done)](WebhookResponse r) {
+    CountStatus(r.status);
+    done(std::move(r));
+  };
+  if (req.body_too_large || req.body.size() > options_.max_body_bytes) return finish(Text(413, "payload too large\n"));
+  auto update = telegram::ParseUpdate(req.body);
+  if (!update.ok()) return finish(Text(400, "bad update: " + update.error().message + "\n"));
+  CountKind(update->kind);
+  const int64_t update_id = update->update_id;
+  async_sink_(*update, [finish = std::move(finish), update_id](Status status) {
+    if (!status.ok()) {
+      log::Warn("webhook.update_failed", {{"update_id", update_id}, {"error", status.error().ToString()}});
+      // 503 rather than 500: the failure is a dependency's; Telegram retries either way.
+      return finish(Text(503, "retry later\n"));
+    }
+    finish(Text(200, ""));
+  });
+}
 
 std::optional<WebhookResponse> WebhookHandler::PreCheck(const std::string& method, const std::string& target,
                                                         const std::optional<std::string>& secret,

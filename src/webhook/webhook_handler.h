@@ -9,6 +9,8 @@
 //                (counted by kind).
 //   {path} with another method → 405.  GET /healthz → 200.  GET /readyz → readiness() → 200/503.
 //   GET /metrics → Prometheus text from metrics::Registry::Global().  Anything else → 404.
+// Event-driven mode (an AsyncUpdateSink): the same checks, but the update is handed to the async sink
+// and the response is produced when it calls back, so the server's io thread never waits for it.
 // Thread-safety: Handle() is safe from many threads if the sink and readiness functions are.
 #pragma once
 
@@ -37,6 +39,9 @@ struct WebhookResponse {
 };
 
 using UpdateSink = std::function<Status(const telegram::Update&)>;
+// Event-driven form: the sink starts the update's work and returns at once; `done` is called once,
+// from any thread, with what UpdateSink would have returned. It must not block.
+using AsyncUpdateSink = std::function<void(const telegram::Update&, std::function<void(Status)> done)>;
 using ReadinessCheck = std::function<Status()>;
 
 struct WebhookHandlerOptions {
@@ -52,8 +57,15 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 class WebhookHandler {
  public:
-  WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness);
+  // async_sink (optional): webhook POSTs go to it instead of `sink` (see HandleAsync).
+  WebhookHandler(WebhookHandlerOptions options, UpdateSink sink, ReadinessCheck readiness,
+                 AsyncUpdateSink async_sink = {});
   WebhookResponse Handle(const WebhookRequest& request) const;
+  // True when `request` is an update for the async sink (the webhook path, an async sink set).
+  bool IsAsync(const WebhookRequest& request) const;
+  // For IsAsync requests: the same checks and answers as Handle(), the update going to the async
+  // sink; `done` gets the response once (maybe on another thread; inline for refused requests).
+  void HandleAsync(const WebhookRequest& request, std::function<void(WebhookResponse)> done) const;
   const WebhookHandlerOptions& options() const { return options_; }
   // Cheap pre-checks the server runs on the header alone, before reading a body (nullopt = read it).
   std::optional<WebhookResponse> PreCheck(const std::string& method, const std::string& target,
@@ -67,6 +79,7 @@ class WebhookHandler {
   WebhookHandlerOptions options_;
   UpdateSink sink_;
   ReadinessCheck readiness_;
+  AsyncUpdateSink async_sink_;
 };
 
 }  // namespace worthit::webhook

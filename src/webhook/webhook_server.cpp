@@ -87,6 +87,18 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_->in_flight > shared_->options.max_in_flight) {
       return Write({503, "text/plain; charset=utf-8", "overloaded\n"});
     }
+    if (shared_->handler->IsAsync(request_)) {
+      // Event-driven: the handler starts the update's work and answers through the callback (on
+      // whichever thread finished it); this io thread goes back to other sockets at once.
+      return shared_->handler->HandleAsync(request_, [self = shared_from_this()](WebhookResponse response) {
+        net::post(self->stream_.get_executor(),
+                  [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+      });
+    }
+    if (request_.target == "/healthz") {
+      // Liveness is answered by the io thread itself: instant even when every handler is busy.
+      return Write(shared_->handler->Handle(request_));
+    }
     if (shared_->pool == nullptr) {
       // Inline mode (handler_threads = 0): this io thread runs the handler and writes the answer
       // itself; no hand-off to a pool and back (two thread switches per request saved). While it
@@ -169,8 +181,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class BeastServer final : public WebhookServer {
  public:
-  BeastServer(const WebhookServerOptions& options, std::shared_ptr<const WebhookHandler> handler)
-      : ioc_(options.io_threads),
+  BeastServer(const WebhookServerOptions& options, std::shared_ptr<const WebhookHandler> handler,
+              std::shared_ptr<net::io_context> io)
+      : io_(io ? std::move(io) : MakeIoContext(options.io_threads)),
+        ioc_(*io_),
         work_(net::make_work_guard(ioc_)),
         acceptor_(net::make_strand(ioc_)),
         pool_(options.handler_threads > 0 ? std::make_unique<net::thread_pool>(options.handler_threads) : nullptr) {
@@ -240,7 +254,8 @@ class BeastServer final : public WebhookServer {
     });
   }
 
-  net::io_context ioc_;
+  std::shared_ptr<net::io_context> io_;
+  net::io_context& ioc_;
   // Keeps the io threads running while a request is on the handler pool (no socket operation is
   // pending then, and io_context::run would otherwise return and never write the response).
   net::executor_work_guard<net::io_context::executor_type> work_;
@@ -254,9 +269,14 @@ class BeastServer final : public WebhookServer {
 
 }  // namespace
 
+std::shared_ptr<net::io_context> MakeIoContext(int threads) {
+  return std::make_shared<net::io_context>(std::max(1, threads));
+}
+
 Result<std::unique_ptr<WebhookServer>> WebhookServer::Start(const WebhookServerOptions& options,
-                                                            std::shared_ptr<const WebhookHandler> handler) {
-  auto server = std::make_unique<BeastServer>(options, std::move(handler));
+                                                            std::shared_ptr<const WebhookHandler> handler,
+                                                            std::shared_ptr<net::io_context> io) {
+  auto server = std::make_unique<BeastServer>(options, std::move(handler), std::move(io));
   if (auto s = server->Listen(); !s.ok()) return s.error();
   return std::unique_ptr<WebhookServer>(std::move(server));
 }

@@ -11,6 +11,9 @@
 // (size it like handler_threads); the other connections are served by the other io threads.
 // Timeouts: waiting for the next request on a keep-alive connection = idle_timeout; reading a
 // request's body and writing a response = io_timeout. A slow or half-open client is closed.
+// Event-driven handlers (WebhookHandler::IsAsync): the io thread hands the update over and goes back
+// to its sockets; the answer is written when the handler calls back. /healthz is always answered
+// by the io thread itself.
 // Keep-alive: honoured (Telegram keeps up to max_connections connections open).
 // Stop(): stops accepting, lets in-flight requests finish (up to `grace`), closes everything and
 // joins the threads. Start() errors: WEBHOOK_LISTEN_FAILED (address in use, bad address).
@@ -24,6 +27,10 @@
 
 #include "common/result.h"
 #include "webhook/webhook_handler.h"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace worthit::webhook {
 
@@ -39,12 +46,19 @@ struct WebhookServerOptions {
 
 class WebhookServer {
  public:
+  // io: the io_context to run the sockets on (nullptr: the server makes its own). Shared so the
+  // event-driven front door's clients (Redis, Bot API) live on the same threads as the sockets:
+  // a request then never changes thread. Destroy objects bound to it before the last owner.
   static Result<std::unique_ptr<WebhookServer>> Start(const WebhookServerOptions& options,
-                                                      std::shared_ptr<const WebhookHandler> handler);
+                                                      std::shared_ptr<const WebhookHandler> handler,
+                                                      std::shared_ptr<boost::asio::io_context> io = nullptr);
   virtual ~WebhookServer() = default;
   virtual uint16_t port() const = 0;
   // Idempotent. Returns once every thread has exited.
   virtual void Stop(std::chrono::milliseconds grace) = 0;
 };
+
+// An io_context sized for `threads` threads, for Start() and the objects that share it.
+std::shared_ptr<boost::asio::io_context> MakeIoContext(int threads);
 
 }  // namespace worthit::webhook

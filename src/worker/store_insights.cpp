@@ -73,15 +73,37 @@ class StoreInsights final : public bot::InsightsHandler {
   Result<std::optional<bot::Reply>> AdmitLink(const bot::InsightsRequest& r) override {
     auto a = results_.TakeUserRequest(r.user_id, options_.user_per_minute, options_.user_per_day, clock_.NowMillis());
     if (!a.ok()) return a.error();
-    if (a->allowed) return std::optional<bot::Reply>();
-    metrics::Registry::Global()
-        .GetCounter("worthit_user_limited_total", "Product links refused by the per-user limits",
-                    {{"limit", a->daily ? "daily" : "minute"}})
-        .Inc();
-    return std::optional<bot::Reply>(bot::Reply{
-        analysis::card::MessageForError(analysis::card::UserErrorClass::kRateLimited, Code(r.lang), a->retry_after),
-        "",
-        {}});
+    return Refusal(r, *a);
+  }
+
+  // AdmitLink + CachedCard as one read folded into the update's lookup (store::LinkProbe).
+  std::optional<store::LinkProbe> ProbeFor(const bot::InsightsRequest& r, const std::string& url) override {
+    store::LinkProbe p;
+    p.user_id = r.user_id;
+    p.per_minute = options_.user_per_minute;
+    p.per_day = options_.user_per_day;
+    p.now_ms = clock_.NowMillis();
+    if (auto link = analysis::CanonicalProductLink(url); link.ok()) p.url_key = link->canonical_url;
+    return p;
+  }
+  store::ResultStore* ProbeStore() override { return &results_; }
+  bot::LinkVerdict DecideLink(const bot::InsightsRequest& r, const store::LinkProbeResult& read) override {
+    bot::LinkVerdict v;
+    if (!read.taken) return v;
+    if (auto refused = Refusal(r, read.allowance)) {
+      v.reply = std::move(*refused);
+      v.action = "rate_limited";
+      return v;
+    }
+    if (!read.cached || !Fresh(*read.cached)) return v;
+    CountCacheHit();
+    v.reply = CardReply(*read.cached, Code(r.lang));
+    v.action = "cached";
+    v.served_product_id = read.cached->product_id;
+    return v;
+  }
+  Status RecordServed(const bot::InsightsRequest& r, const std::string& product_id) override {
+    return results_.RecordAnalysis(r.user_id, product_id, clock_.NowMillis());
   }
 
   Result<bot::Reply> History(const bot::InsightsRequest& r) override {
@@ -132,9 +154,7 @@ class StoreInsights final : public bot::InsightsHandler {
     if (!link.ok()) return std::optional<bot::Reply>();
     auto cached = results_.GetResultByUrl(link->canonical_url);
     if (!cached.ok()) return cached.error();
-    if (!cached->has_value()) return std::optional<bot::Reply>();
-    const auto age_ms = clock_.NowMillis() - (*cached)->analyzed_at_ms;
-    if (age_ms >= options_.cache_ttl.count() * 1000) return std::optional<bot::Reply>();
+    if (!cached->has_value() || !Fresh(**cached)) return std::optional<bot::Reply>();
     CountCacheHit();
     (void)results_.RecordAnalysis(r.user_id, (*cached)->product_id, clock_.NowMillis());
     return std::optional<bot::Reply>(CardReply(**cached, Code(r.lang)));
@@ -231,6 +251,21 @@ class StoreInsights final : public bot::InsightsHandler {
   }
 
  private:
+  std::optional<bot::Reply> Refusal(const bot::InsightsRequest& r, const store::UserAllowance& a) {
+    if (a.allowed) return std::nullopt;
+    metrics::Registry::Global()
+        .GetCounter("worthit_user_limited_total", "Product links refused by the per-user limits",
+                    {{"limit", a.daily ? "daily" : "minute"}})
+        .Inc();
+    return bot::Reply{
+        analysis::card::MessageForError(analysis::card::UserErrorClass::kRateLimited, Code(r.lang), a.retry_after),
+        "",
+        {}};
+  }
+  bool Fresh(const store::StoredResult& r) const {
+    return clock_.NowMillis() - r.analyzed_at_ms < options_.cache_ttl.count() * 1000;
+  }
+
   bot::Reply CardReply(const store::StoredResult& r, const std::string& lang) {
     const auto age = std::chrono::seconds((clock_.NowMillis() - r.analyzed_at_ms) / 1000);
     telegram::ReplyMarkup markup;

@@ -4,12 +4,14 @@
 
 #include <boost/json.hpp>
 
+#include "analysis/product_link.h"
 #include "bot/bot.h"
 #include "queue/analysis_task.h"
 #include "store/store_factory.h"
 #include "support/fake_bot_api.h"
 #include "support/redis_server.h"
 #include "telegram/fixture.h"
+#include "worker/store_insights.h"
 
 namespace worthit::bot {
 namespace {
@@ -97,9 +99,10 @@ class CountingUpdates final : public store::UpdateStore {
     return inner_.Lookup(id);
   }
   Result<store::MessageLookup> LookupMessage(int64_t id, store::ConversationStore& c, std::optional<int64_t> user,
-                                             int64_t chat) override {
+                                             int64_t chat, const store::LinkProbe* probe,
+                                             store::ResultStore* results) override {
     ++lookups;
-    return inner_.LookupMessage(id, c, user, chat);  // the Redis pipeline
+    return inner_.LookupMessage(id, c, user, chat, probe, results);  // the Redis pipeline
   }
   std::vector<queue::AtomicRecord> IntakeRecords(int64_t id, const store::AckRecord& ack,
                                                  const std::string& outcome) const override {
@@ -250,6 +253,100 @@ TEST_F(AtomicIntakeTest, CercaThenLinkClearsTheStateAndLanguageIsReadWithIt) {
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].lang, "en");  // the stored choice wins over language_code
   EXPECT_EQ(api_.Calls("sendMessage").back().text, "Analysing the product... You'll get the results shortly! ⏳");
+}
+
+std::string Text(int64_t update_id, int64_t chat, const std::string& text, bool group = false) {
+  boost::json::object msg{
+      {"message_id", update_id * 10},
+      {"date", 1767225600},
+      {"from", boost::json::object{{"id", group ? 5 : chat}, {"is_bot", false}, {"first_name", "U"}}},
+      {"chat", group ? boost::json::object{{"id", chat}, {"type", "supergroup"}, {"title", "G"}}
+                     : boost::json::object{{"id", chat}, {"type", "private"}}},
+      {"text", text}};
+  return boost::json::serialize(boost::json::object{{"update_id", update_id}, {"message", msg}});
+}
+
+// The per-user limits and the cached card are read with the update's lookup (one pipeline: the
+// probe script), counted only for a new link (not for a redelivery or an ignored group message).
+class LinkProbeTest : public AtomicIntakeTest {
+ protected:
+  std::unique_ptr<Bot> ProbingBot() {
+    worker::InsightsOptions o;
+    o.user_per_minute = 2;
+    probing_insights_ = worker::MakeStoreInsights(*stores_.results, api_, *queue_, clock_, o);
+    BotOptions options{kBotName};
+    options.atomic_intake = true;
+    return std::make_unique<Bot>(BotDeps{api_, *flaky_, *stores_.conversations, *updates_, *probing_insights_, clock_},
+                                 options);
+  }
+  std::string MinuteCount(int64_t user) {
+    return SharedRedis().Command(
+        {"GET", "worthit:s:rl:m:" + std::to_string(user) + ":" + std::to_string(clock_.NowMillis() / 60000)});
+  }
+  Result<HandleOutcome> Handle(Bot& bot, const std::string& json) {
+    return bot.HandleUpdate(*telegram::ParseUpdate(json));
+  }
+  std::unique_ptr<InsightsHandler> probing_insights_;
+};
+
+TEST_F(LinkProbeTest, LimitsAreCountedOncePerNewLinkWithinTheOneLookup) {
+  auto bot = ProbingBot();
+  ASSERT_EQ(Handle(*bot, Text(1, 7, "https://www.amazon.it/dp/B0PROBE001"))->action, "link");
+  EXPECT_EQ(updates_->lookups, 1);
+  EXPECT_EQ(MinuteCount(7), "1");
+  // A redelivery of a handled update: nothing counted, nothing sent.
+  EXPECT_EQ(Handle(*bot, Text(1, 7, "https://www.amazon.it/dp/B0PROBE001"))->disposition, Disposition::kDuplicate);
+  // A redelivery that finds its acknowledgement (the write failed the first time): not counted.
+  ASSERT_TRUE(stores_.updates->PutAck(2, {7, 4242}).ok());
+  ASSERT_EQ(Handle(*bot, Text(2, 7, "https://www.amazon.it/dp/B0PROBE002"))->action, "link");
+  EXPECT_EQ(MinuteCount(7), "1");
+  EXPECT_EQ(api_.Count("sendMessage"), 1u);
+  ASSERT_EQ(Handle(*bot, Text(3, 7, "https://www.amazon.it/dp/B0PROBE003"))->action, "link");
+  EXPECT_EQ(MinuteCount(7), "2");
+  // The third new link in the minute: the limit message, marked handled, no task.
+  auto refused = Handle(*bot, Text(4, 7, "https://www.amazon.it/dp/B0PROBE004"));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->action, "rate_limited");
+  EXPECT_NE(api_.Calls("sendMessage").back().text.find("molte richieste"), std::string::npos);
+  EXPECT_TRUE(*stores_.updates->IsHandled(4));
+  EXPECT_EQ(Tasks().size(), 3u);
+  // A group message with a link, not addressed to the bot and no /cerca pending: ignored, not counted.
+  EXPECT_EQ(Handle(*bot, Text(5, -100, "https://www.amazon.it/dp/B0PROBE005", true))->action, "ignored:not_addressed");
+  EXPECT_EQ(MinuteCount(5), "");
+  // After /cerca@Bot in the group, the next message's link is taken in and counted.
+  ASSERT_EQ(Handle(*bot, Text(6, -100, "/cerca@WorthItTestBot", true))->action, "command:cerca");
+  ASSERT_EQ(Handle(*bot, Text(7, -100, "https://www.amazon.it/dp/B0PROBE007", true))->action, "link");
+  EXPECT_EQ(MinuteCount(5), "1");
+}
+
+TEST_F(LinkProbeTest, ACachedCardIsReadWithTheLookupSentAndRecorded) {
+  auto bot = ProbingBot();
+  const std::string url = "https://www.amazon.it/dp/B0CACHED01";
+  store::StoredResult r;
+  r.product_id = "p-cached";
+  r.canonical_url = analysis::CanonicalProductLink(url)->canonical_url;
+  r.title = "Moka";
+  r.score = 8.5;
+  r.card_it = "<b>Moka</b> 8,5/10";
+  r.card_en = "<b>Moka</b> 8.5/10";
+  r.analyzed_at_ms = clock_.NowMillis() - 3600 * 1000;
+  ASSERT_TRUE(stores_.results->PutResult(r, {}).ok());
+  auto out = Handle(*bot, Text(11, 8, url + "?tag=x"));
+  ASSERT_TRUE(out.ok()) << out.error().ToString();
+  EXPECT_EQ(out->action, "cached");
+  EXPECT_EQ(updates_->lookups, 1);
+  ASSERT_EQ(api_.Count("sendMessage"), 1u);
+  EXPECT_NE(api_.Calls("sendMessage")[0].text.find("<b>Moka</b> 8,5/10"), std::string::npos);
+  EXPECT_TRUE(*stores_.updates->IsHandled(11));
+  EXPECT_TRUE(Tasks().empty());
+  auto history = stores_.results->History(8, 10);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 1u);
+  EXPECT_EQ((*history)[0].product_id, "p-cached");
+  // Redis lost its scripts (restart, SCRIPT FLUSH): the probe is loaded again and still counts once.
+  SharedRedis().Command({"SCRIPT", "FLUSH"});
+  ASSERT_EQ(Handle(*bot, Text(12, 8, "https://www.amazon.it/dp/B0NOTCACHE"))->action, "link");
+  EXPECT_EQ(MinuteCount(8), "2");
 }
 
 }  // namespace

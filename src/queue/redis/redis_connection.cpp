@@ -4,6 +4,8 @@
 #include <sys/time.h>
 
 #include <algorithm>
+#include <boost/uuid/detail/sha1.hpp>
+#include <cstdio>
 
 #include "common/log.h"
 
@@ -27,6 +29,14 @@ timeval ToTimeval(std::chrono::milliseconds ms) {
   tv.tv_usec = static_cast<suseconds_t>((ms.count() % 1000) * 1000);
   return tv;
 }
+
+Reply Convert(const redisReply* r);
+
+}  // namespace
+
+Reply ConvertReply(const redisReply* r) { return Convert(r); }
+
+namespace {
 
 Reply Convert(const redisReply* r) {
   Reply out;
@@ -61,6 +71,18 @@ Reply Convert(const redisReply* r) {
 Error Unavailable(const std::string& what) { return Error::Transient("QUEUE_UNAVAILABLE", "redis: " + what); }
 
 }  // namespace
+
+Script MakeScript(std::string source) {
+  boost::uuids::detail::sha1 sha;
+  sha.process_bytes(source.data(), source.size());
+  boost::uuids::detail::sha1::digest_type digest;
+  sha.get_digest(digest);
+  char hex[41];
+  for (int i = 0; i < 5; ++i) std::snprintf(hex + i * 8, 9, "%08x", digest[i]);
+  return Script{std::move(source), std::string(hex, 40)};
+}
+
+bool IsNoScript(const Reply& reply) { return reply.IsError() && reply.str.rfind("NOSCRIPT", 0) == 0; }
 
 long long Reply::AsInt(long long fallback) const {
   if (type == Type::kInteger) return integer;

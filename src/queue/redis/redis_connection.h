@@ -24,6 +24,7 @@
 #include "queue/queue_url.h"
 
 struct redisContext;
+struct redisReply;
 
 namespace worthit::queue::redis {
 
@@ -47,6 +48,14 @@ struct Script {
 };
 
 using Command = std::vector<std::string>;
+
+// A Script with its sha already computed (SHA-1 of the source, hex, as Redis names scripts), so
+// EVALSHA can go out in a pipeline without a SCRIPT LOAD round trip first. A NOSCRIPT answer (Redis
+// restarted) still means: send it once with EVAL, or through EvalMany, which loads it.
+Script MakeScript(std::string source);
+bool IsNoScript(const Reply& reply);
+// An owned copy of a hiredis reply (also used by AsyncRedisClient, which parses with hiredis's reader).
+Reply ConvertReply(const redisReply* reply);
 
 class RedisClient {
  public:

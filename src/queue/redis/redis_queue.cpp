@@ -21,6 +21,7 @@
 #include "queue/backends.h"
 #include "queue/reasons.h"
 #include "queue/redis/redis_connection.h"
+#include "queue/redis/redis_enqueue.h"
 #include "queue/redis/redis_scripts.h"
 
 namespace worthit::queue {
@@ -52,12 +53,7 @@ Error Unexpected(const Reply& reply) {
   return Unavailable(reply.IsError() ? reply.str : "unexpected reply from Redis");
 }
 
-std::string KeyBase(const std::string& prefix) {
-  const std::string p = prefix.empty() ? "worthit" : prefix;
-  // A prefix that already carries a hash tag is used as is.
-  if (p.find('{') != std::string::npos && p.find('}') != std::string::npos) return p + ":queue";
-  return "{" + p + "}:queue";
-}
+std::string KeyBase(const std::string& prefix) { return redis::QueueKeyBase(prefix); }
 
 // Token = "<stream entry id>:<delivery count>".
 bool SplitToken(const std::string& token, std::string& eid, std::string& delivered) {
@@ -79,7 +75,7 @@ class RedisQueue final : public TaskQueue {
         dead_(base_ + ":dead"),
         stats_(base_ + ":stats"),
         lease_ms_(std::to_string(options.lease_duration.count())),
-        enqueue_{std::string(redis::kPrelude) + redis::kEnqueue, {}},
+        enqueue_(redis::EnqueueScript()),
         enqueue_batch_{std::string(redis::kPrelude) + redis::kEnqueueBatch, {}},
         lease_{std::string(redis::kPrelude) + redis::kLease, {}},
         ack_{std::string(redis::kPrelude) + redis::kAck, {}},
@@ -114,19 +110,8 @@ class RedisQueue final : public TaskQueue {
     const std::string ttl = std::to_string(std::max<int64_t>(1, options_.idempotency_ttl.count()));
     std::vector<std::pair<Command, Command>> calls;
     if (requests.size() == 1) {
-      const auto& r = requests.front();
-      Command keys{stream_, delayed_, stats_};
-      if (!r.options.idempotency_key.empty()) keys.push_back(base_ + ":idem:" + r.options.idempotency_key);
-      Command args{kGroup, r.payload, std::to_string(std::max<int64_t>(0, r.options.delay.count())), ttl, RandomId(16)};
-      if (records != nullptr && !records->empty()) {
-        args.push_back(std::to_string(keys.size() + 1));
-        for (const auto& rec : *records) {
-          keys.push_back(rec.key);
-          args.push_back(rec.value);
-          args.push_back(std::to_string(std::max<int64_t>(0, rec.ttl.count())));
-        }
-      }
-      calls.emplace_back(std::move(keys), std::move(args));
+      auto call = redis::EnqueueCall(options_, requests.front().payload, requests.front().options, records);
+      calls.emplace_back(std::move(call.keys), std::move(call.args));
     } else {
       for (size_t start = 0; start < requests.size(); start += kEnqueueChunk) {
         const size_t end = std::min(requests.size(), start + kEnqueueChunk);
@@ -421,3 +406,43 @@ Result<std::unique_ptr<TaskQueue>> OpenRedisQueue(const RedisEndpoint& endpoint,
 }
 
 }  // namespace worthit::queue
+
+namespace worthit::queue::redis {
+
+const Script& EnqueueScript() {
+  static const Script script = MakeScript(std::string(kPrelude) + kEnqueue);
+  return script;
+}
+
+std::string QueueKeyBase(const std::string& prefix) {
+  const std::string p = prefix.empty() ? "worthit" : prefix;
+  // A prefix that already carries a hash tag is used as is.
+  if (p.find('{') != std::string::npos && p.find('}') != std::string::npos) return p + ":queue";
+  return "{" + p + "}:queue";
+}
+
+ScriptCall EnqueueCall(const QueueOptions& options, const std::string& payload, const EnqueueOptions& enqueue,
+                       const std::vector<AtomicRecord>* records) {
+  const std::string base = QueueKeyBase(options.redis_prefix);
+  const std::string ttl = std::to_string(std::max<int64_t>(1, options.idempotency_ttl.count()));
+  Command keys{base + ":stream", base + ":delayed", base + ":stats"};
+  if (!enqueue.idempotency_key.empty()) keys.push_back(base + ":idem:" + enqueue.idempotency_key);
+  Command args{kGroup, payload, std::to_string(std::max<int64_t>(0, enqueue.delay.count())), ttl, RandomId(16)};
+  if (records != nullptr && !records->empty()) {
+    args.push_back(std::to_string(keys.size() + 1));
+    for (const auto& rec : *records) {
+      keys.push_back(rec.key);
+      args.push_back(rec.value);
+      args.push_back(std::to_string(std::max<int64_t>(0, rec.ttl.count())));
+    }
+  }
+  return {std::move(keys), std::move(args)};
+}
+
+Result<std::string> ParseEnqueueReply(const Reply& reply) {
+  if (reply.type == Reply::Type::kString) return reply.str;
+  return Error::Transient("QUEUE_UNAVAILABLE",
+                          "redis: " + (reply.IsError() ? reply.str : "unexpected reply to enqueue"));
+}
+
+}  // namespace worthit::queue::redis

@@ -1,0 +1,264 @@
+#include "queue/redis/async_redis_client.h"
+
+#include <hiredis/hiredis.h>
+
+#include <array>
+#include <boost/asio.hpp>
+#include <deque>
+
+#include "common/log.h"
+
+namespace worthit::queue::redis {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// Reconnect backoff while Redis stays unreachable: as the blocking client (redis_connection.cpp).
+constexpr auto kReconnectMin = std::chrono::milliseconds(100);
+constexpr auto kReconnectMax = std::chrono::milliseconds(5000);
+// Read chunk: a front-door pipeline's replies are a few hundred bytes; 16 KiB takes many at once.
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr const char* kClosed = "client closed";
+
+Error Unavailable(const std::string& what) { return Error::Transient("QUEUE_UNAVAILABLE", "redis: " + what); }
+
+void Append(std::string& out, const Command& command) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  argv.reserve(command.size());
+  lens.reserve(command.size());
+  for (const auto& a : command) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  char* encoded = nullptr;
+  const int n = redisFormatCommandArgv(&encoded, static_cast<int>(argv.size()), argv.data(), lens.data());
+  if (n > 0 && encoded != nullptr) out.append(encoded, static_cast<size_t>(n));
+  redisFreeCommand(encoded);
+}
+
+}  // namespace
+
+Command ScriptCommand(const Script& script, const Command& keys, const Command& args, bool with_source) {
+  Command c{with_source ? "EVAL" : "EVALSHA", with_source ? script.source : script.sha, std::to_string(keys.size())};
+  c.insert(c.end(), keys.begin(), keys.end());
+  c.insert(c.end(), args.begin(), args.end());
+  return c;
+}
+
+struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
+  struct Pending {
+    size_t expected = 0;
+    std::vector<Reply> replies;
+    Callback done;  // empty for the connection's own handshake commands
+    std::chrono::steady_clock::time_point deadline;
+  };
+  enum class State { kDisconnected, kConnecting, kReady };
+
+  Impl(net::io_context& io, RedisEndpoint ep, std::chrono::milliseconds t)
+      : strand(net::make_strand(io)),
+        socket(strand),
+        resolver(strand),
+        timer(strand),
+        endpoint(std::move(ep)),
+        timeout(t) {}
+  ~Impl() {
+    if (reader != nullptr) redisReaderFree(reader);
+  }
+
+  net::strand<net::io_context::executor_type> strand;
+  tcp::socket socket;
+  tcp::resolver resolver;
+  net::steady_timer timer;
+  RedisEndpoint endpoint;
+  std::chrono::milliseconds timeout;
+  State state = State::kDisconnected;
+  uint64_t generation = 0;  // bumped on every disconnect: handlers of an older socket do nothing
+  redisReader* reader = nullptr;
+  std::string out;   // encoded commands waiting for the next write
+  std::string wbuf;  // the write on the wire
+  bool writing = false;
+  bool timer_armed = false;
+  std::deque<Pending> pending;
+  std::array<char, kReadChunk> rbuf{};
+  std::chrono::steady_clock::time_point down_until{};
+  std::chrono::milliseconds backoff{0};
+
+  void Submit(std::vector<Command> commands, Callback done) {
+    if (state == State::kDisconnected) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now < down_until) {
+        return net::post(strand, [done = std::move(done)] { done(Unavailable("down, reconnecting")); });
+      }
+      Connect();
+    }
+    for (const auto& c : commands) Append(out, c);
+    pending.push_back({commands.size(), {}, std::move(done), std::chrono::steady_clock::now() + timeout});
+    pending.back().replies.reserve(commands.size());
+    if (state == State::kReady) Flush();
+    ArmTimer();
+  }
+
+  void Connect() {
+    state = State::kConnecting;
+    if (reader != nullptr) redisReaderFree(reader);
+    reader = redisReaderCreate();
+    // Handshake first: AUTH and SELECT go out before any caller's command on this connection.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    if (!endpoint.password.empty()) {
+      Append(out, endpoint.username.empty() ? Command{"AUTH", endpoint.password}
+                                            : Command{"AUTH", endpoint.username, endpoint.password});
+      pending.push_back({1, {}, {}, deadline});
+    }
+    if (endpoint.db != 0) {
+      Append(out, {"SELECT", std::to_string(endpoint.db)});
+      pending.push_back({1, {}, {}, deadline});
+    }
+    const uint64_t gen = generation;
+    resolver.async_resolve(
+        endpoint.host, std::to_string(endpoint.port),
+        [self = shared_from_this(), gen](boost::system::error_code ec, tcp::resolver::results_type results) {
+          if (gen != self->generation) return;
+          if (ec) return self->Fail("cannot resolve " + self->endpoint.host + ": " + ec.message(), true);
+          net::async_connect(self->socket, results, [self, gen](boost::system::error_code ec2, const tcp::endpoint&) {
+            if (gen != self->generation) return;
+            if (ec2) {
+              return self->Fail("cannot connect to " + self->endpoint.host + ":" + std::to_string(self->endpoint.port) +
+                                    ": " + ec2.message(),
+                                true);
+            }
+            boost::system::error_code ignored;
+            self->socket.set_option(tcp::no_delay(true), ignored);
+            self->socket.set_option(net::socket_base::keep_alive(true), ignored);
+            if (self->backoff.count() != 0) log::Info("queue.redis_reconnected", {{"host", self->endpoint.host}});
+            self->backoff = std::chrono::milliseconds(0);
+            self->state = State::kReady;
+            self->Flush();
+            self->Read();
+          });
+        });
+  }
+
+  void Flush() {
+    if (writing || out.empty() || state != State::kReady) return;
+    writing = true;
+    wbuf.swap(out);
+    out.clear();
+    const uint64_t gen = generation;
+    net::async_write(socket, net::buffer(wbuf), [self = shared_from_this(), gen](boost::system::error_code ec, size_t) {
+      if (gen != self->generation) return;
+      self->writing = false;
+      self->wbuf.clear();
+      if (ec) return self->Fail("write failed: " + ec.message(), false);
+      self->Flush();
+    });
+  }
+
+  void Read() {
+    const uint64_t gen = generation;
+    socket.async_read_some(net::buffer(rbuf), [self = shared_from_this(), gen](boost::system::error_code ec, size_t n) {
+      if (gen != self->generation) return;
+      if (ec)
+        return self->Fail(ec == net::error::eof ? "connection closed by Redis" : "read failed: " + ec.message(), false);
+      if (redisReaderFeed(self->reader, self->rbuf.data(), n) != REDIS_OK) {
+        return self->Fail(std::string("protocol error: ") + self->reader->errstr, false);
+      }
+      while (true) {
+        void* raw = nullptr;
+        if (redisReaderGetReply(self->reader, &raw) != REDIS_OK) {
+          return self->Fail(std::string("protocol error: ") + self->reader->errstr, false);
+        }
+        if (raw == nullptr) break;
+        Reply reply = ConvertReply(static_cast<redisReply*>(raw));
+        freeReplyObject(raw);
+        if (self->pending.empty()) return self->Fail("reply without a request", false);
+        Pending& p = self->pending.front();
+        if (!p.done && reply.IsError()) return self->Fail("handshake refused: " + log::Redact(reply.str), true);
+        p.replies.push_back(std::move(reply));
+        if (p.replies.size() < p.expected) continue;
+        Pending finished = std::move(p);
+        self->pending.pop_front();
+        if (finished.done) finished.done(std::move(finished.replies));
+        if (gen != self->generation) return;  // the callback closed the client
+      }
+      self->Read();
+    });
+  }
+
+  void ArmTimer() {
+    if (timer_armed || pending.empty()) return;
+    timer_armed = true;
+    timer.expires_at(pending.front().deadline);
+    timer.async_wait([self = shared_from_this()](boost::system::error_code) {
+      self->timer_armed = false;
+      if (self->pending.empty()) return;
+      if (std::chrono::steady_clock::now() >= self->pending.front().deadline) {
+        return self->Fail("no answer within " + std::to_string(self->timeout.count()) + " ms", false);
+      }
+      self->ArmTimer();
+    });
+  }
+
+  // Closes the connection and fails every call in flight. connect_failed: start/extend the backoff.
+  void Fail(const std::string& why, bool connect_failed) {
+    ++generation;
+    const bool was_up = state == State::kReady;
+    state = State::kDisconnected;
+    boost::system::error_code ignored;
+    resolver.cancel();
+    socket.close(ignored);
+    timer.cancel();
+    timer_armed = false;
+    writing = false;
+    out.clear();
+    wbuf.clear();
+    if (connect_failed) {
+      const bool first = backoff.count() == 0;
+      backoff = first ? kReconnectMin : std::min(backoff * 2, std::chrono::milliseconds(kReconnectMax));
+      down_until = std::chrono::steady_clock::now() + backoff;
+      if (first) log::Warn("queue.redis_down", {{"error", why}});
+    } else if (was_up && why != kClosed) {
+      log::Warn("queue.redis_connection_lost", {{"error", why}});
+    }
+    std::deque<Pending> failed;
+    failed.swap(pending);
+    for (auto& p : failed) {
+      if (p.done) p.done(Unavailable(why));
+    }
+  }
+};
+
+AsyncRedisClient::AsyncRedisClient(net::io_context& io, RedisEndpoint endpoint, std::chrono::milliseconds timeout)
+    : impl_(std::make_shared<Impl>(io, std::move(endpoint), timeout)) {}
+
+AsyncRedisClient::~AsyncRedisClient() { Close(); }
+
+void AsyncRedisClient::Pipeline(std::vector<Command> commands, Callback done) {
+  net::post(impl_->strand, [impl = impl_, commands = std::move(commands), done = std::move(done)]() mutable {
+    impl->Submit(std::move(commands), std::move(done));
+  });
+}
+
+void AsyncRedisClient::Eval(const Script& script, Command keys, Command args, std::function<void(Result<Reply>)> done) {
+  Command first = ScriptCommand(script, keys, args);
+  Pipeline({std::move(first)}, [this_impl = impl_, &script, keys = std::move(keys), args = std::move(args),
+                                done = std::move(done)](Result<std::vector<Reply>> r) mutable {
+    if (!r.ok()) return done(r.error());
+    if (!IsNoScript(r->front())) return done(std::move(r->front()));
+    // NOSCRIPT: Redis lost its script cache (restart); EVAL sends the source and caches it again.
+    this_impl->Submit({ScriptCommand(script, keys, args, true)},
+                      [done = std::move(done)](Result<std::vector<Reply>> again) {
+                        if (!again.ok()) return done(again.error());
+                        done(std::move(again->front()));
+                      });
+  });
+}
+
+void AsyncRedisClient::Close() {
+  net::post(impl_->strand, [impl = impl_] {
+    if (impl->state != Impl::State::kDisconnected || !impl->pending.empty()) impl->Fail(kClosed, false);
+  });
+}
+
+}  // namespace worthit::queue::redis

@@ -1,0 +1,216 @@
+#include "store/redis_front_door_codec.h"
+
+#include <map>
+
+namespace worthit::store {
+namespace {
+
+using queue::redis::Reply;
+
+int64_t Secs(std::chrono::hours h) { return std::chrono::duration_cast<std::chrono::seconds>(h).count(); }
+
+// The per-user request windows of TakeUserRequest: a minute counter lives 2 minutes, a day counter
+// 2 days (both outlive their window, so a late INCR never recreates a stale count).
+constexpr const char* kMinuteTtl = "120";
+constexpr const char* kDayTtl = "172800";
+
+// The link probe. KEYS: handled mark, ack record, chat state, minute counter, day counter, [url key].
+// ARGV: require_awaiting ('1' | '0'), the result hash prefix.
+// Returns {0} when nothing was counted (handled, acknowledged, or not awaiting when required), else
+// {1, minute count, day count[, product id, HGETALL of the result]}. The result key is derived from
+// the url key's value, so this needs one Redis server, not Cluster (as the intake script).
+constexpr const char* kProbeLua = R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return {0} end
+if ARGV[1] == '1' then
+  local s = redis.call('GET', KEYS[3])
+  if not s or string.sub(s, 1, 2) ~= '1:' then return {0} end
+end
+local m = redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], 120)
+local d = redis.call('INCR', KEYS[5])
+redis.call('EXPIRE', KEYS[5], 172800)
+if #KEYS < 6 then return {1, m, d} end
+local id = redis.call('GET', KEYS[6])
+if not id then return {1, m, d} end
+return {1, m, d, id, redis.call('HGETALL', ARGV[2] .. id)}
+)lua";
+
+Error Unavailable(const std::string& what) { return Error::Transient("STORE_UNAVAILABLE", "redis: " + what); }
+
+}  // namespace
+
+RedisFrontDoorCodec::RedisFrontDoorCodec(std::string prefix) : p_(std::move(prefix)) {}
+
+queue::redis::Script& RedisFrontDoorCodec::ProbeScript() {
+  static queue::redis::Script script = queue::redis::MakeScript(kProbeLua);
+  return script;
+}
+
+std::pair<RedisFrontDoorCodec::Command, RedisFrontDoorCodec::Command> RedisFrontDoorCodec::ProbeCall(
+    int64_t update_id, int64_t chat_id, const LinkProbe& probe) const {
+  const std::string id = std::to_string(update_id);
+  const std::string user = std::to_string(probe.user_id);
+  Command keys{p_ + "upd:h:" + id, p_ + "upd:a:" + id, p_ + "chat:" + std::to_string(chat_id),
+               p_ + "rl:m:" + user + ":" + std::to_string(probe.now_ms / 60000),
+               p_ + "rl:d:" + user + ":" + std::to_string(UtcDay(probe.now_ms))};
+  if (!probe.url_key.empty()) keys.push_back(UrlKey(probe.url_key));
+  return {std::move(keys), Command{probe.require_awaiting ? "1" : "0", p_ + "res:"}};
+}
+
+std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::LookupMessage(int64_t update_id,
+                                                                             std::optional<int64_t> user_id,
+                                                                             int64_t chat_id,
+                                                                             const LinkProbe* probe) const {
+  const std::string id = std::to_string(update_id);
+  std::vector<Command> cmds{{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}, GetChatState(chat_id)};
+  if (user_id) cmds.push_back(GetUserLanguage(*user_id));
+  if (probe != nullptr) {
+    auto [keys, args] = ProbeCall(update_id, chat_id, *probe);
+    Command c{"EVALSHA", ProbeScript().sha, std::to_string(keys.size())};
+    c.insert(c.end(), keys.begin(), keys.end());
+    c.insert(c.end(), args.begin(), args.end());
+    cmds.push_back(std::move(c));
+  }
+  return cmds;
+}
+
+bool RedisFrontDoorCodec::ProbeNeedsEval(const std::vector<Reply>& replies, const LinkProbe* probe) {
+  return probe != nullptr && !replies.empty() && queue::redis::IsNoScript(replies.back());
+}
+
+Result<MessageLookup> RedisFrontDoorCodec::ParseLookupMessage(const std::vector<Reply>& r,
+                                                              std::optional<int64_t> user_id,
+                                                              const LinkProbe* probe) const {
+  const size_t expected = 3 + (user_id ? 1 : 0) + (probe ? 1 : 0);
+  if (r.size() != expected) return Unavailable("unexpected number of replies");
+  for (const auto& reply : r) {
+    if (reply.IsError()) return Unavailable(reply.str);
+  }
+  MessageLookup out;
+  out.update = UpdateLookup{r[0].AsInt() > 0, ParseAck(r[1])};
+  out.chat.state = ParseState(r[2]);
+  size_t next = 3;
+  if (user_id) {
+    if (!r[next].IsNil()) out.chat.language = r[next].str;
+    ++next;
+  }
+  if (probe != nullptr) {
+    const auto& p = r[next].elements;
+    if (!p.empty() && p[0].AsInt() == 1 && p.size() >= 3) {
+      out.link.taken = true;
+      out.link.allowance = AllowanceFor(p[1].AsInt(), p[2].AsInt(), probe->per_minute, probe->per_day, probe->now_ms);
+      if (p.size() >= 5) out.link.cached = ParseResult(p[3].str, p[4].elements);
+    }
+  }
+  return out;
+}
+
+std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::Lookup(int64_t update_id) const {
+  const std::string id = std::to_string(update_id);
+  return {{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}};
+}
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::MarkHandled(int64_t update_id, const std::string& outcome) const {
+  return {"SET", p_ + "upd:h:" + std::to_string(update_id), outcome.empty() ? "1" : outcome,
+          "EX",  std::to_string(Secs(kUpdateRetention)),    "NX"};
+}
+
+namespace {
+std::string AckValue(const AckRecord& ack) {
+  return std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id);
+}
+}  // namespace
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::PutAck(int64_t update_id, const AckRecord& ack) const {
+  return {"SET", p_ + "upd:a:" + std::to_string(update_id), AckValue(ack), "EX",
+          std::to_string(Secs(kUpdateRetention))};
+}
+
+// The same keys and values as PutAck and MarkHandled. The handled mark is a plain SET here (not NX):
+// the script writes it together with the task, so an earlier mark can only carry the same outcome.
+std::vector<queue::AtomicRecord> RedisFrontDoorCodec::IntakeRecords(int64_t update_id, const AckRecord& ack,
+                                                                    const std::string& outcome) const {
+  const std::string id = std::to_string(update_id);
+  const std::chrono::seconds ttl(Secs(kUpdateRetention));
+  return {{p_ + "upd:a:" + id, AckValue(ack), ttl}, {p_ + "upd:h:" + id, outcome.empty() ? "1" : outcome, ttl}};
+}
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::GetChatState(int64_t chat_id) const {
+  return {"GET", p_ + "chat:" + std::to_string(chat_id)};
+}
+
+// The chat state value "<mode>:<expires_at_ms>"; the key expires with it (PX).
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::SetChatState(int64_t chat_id, const ChatState& state,
+                                                               int64_t now_ms) const {
+  const int64_t ttl = std::max<int64_t>(1, state.expires_at_ms - now_ms);
+  return {"SET", p_ + "chat:" + std::to_string(chat_id),
+          std::to_string(static_cast<int>(state.mode)) + ":" + std::to_string(state.expires_at_ms), "PX",
+          std::to_string(ttl)};
+}
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::ClearChatState(int64_t chat_id) const {
+  return {"DEL", p_ + "chat:" + std::to_string(chat_id)};
+}
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::GetUserLanguage(int64_t user_id) const {
+  return {"HGET", p_ + "lang", std::to_string(user_id)};
+}
+
+std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::RecordAnalysis(int64_t user_id,
+                                                                              const std::string& product_id,
+                                                                              int64_t at_ms) const {
+  const std::string hist = p_ + "hist:" + std::to_string(user_id);
+  const std::string pop = p_ + "pop:" + std::to_string(UtcDay(at_ms));
+  return {{"LPUSH", hist, product_id + "|" + std::to_string(at_ms)},
+          {"LTRIM", hist, "0", std::to_string(kHistoryKeep - 1)},
+          {"EXPIRE", hist, std::to_string(Secs(kResultRetention))},
+          {"ZINCRBY", pop, "1", product_id},
+          {"EXPIRE", pop, std::to_string(8 * 86400)}};
+}
+
+std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::TakeUserRequest(int64_t user_id, int64_t now_ms) const {
+  const std::string m = p_ + "rl:m:" + std::to_string(user_id) + ":" + std::to_string(now_ms / 60000);
+  const std::string d = p_ + "rl:d:" + std::to_string(user_id) + ":" + std::to_string(UtcDay(now_ms));
+  return {{"INCR", m}, {"EXPIRE", m, kMinuteTtl}, {"INCR", d}, {"EXPIRE", d, kDayTtl}};
+}
+
+std::optional<ChatState> RedisFrontDoorCodec::ParseState(const Reply& v) {
+  if (v.IsNil()) return std::nullopt;
+  const auto colon = v.str.find(':');
+  if (colon == std::string::npos) return std::nullopt;
+  return ChatState{static_cast<ChatMode>(std::stoll(v.str.substr(0, colon))), std::stoll(v.str.substr(colon + 1))};
+}
+
+std::optional<AckRecord> RedisFrontDoorCodec::ParseAck(const Reply& v) {
+  const auto colon = v.str.find(':');
+  if (v.IsNil() || colon == std::string::npos) return std::nullopt;
+  return AckRecord{std::stoll(v.str.substr(0, colon)), std::stoll(v.str.substr(colon + 1))};
+}
+
+namespace {
+std::optional<double> ScoreFrom(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return std::stod(s);
+}
+}  // namespace
+
+std::optional<StoredResult> RedisFrontDoorCodec::ParseResult(const std::string& product_id,
+                                                             const std::vector<Reply>& els) {
+  if (els.empty()) return std::nullopt;
+  std::map<std::string, std::string> f;
+  for (size_t i = 0; i + 1 < els.size(); i += 2) f[els[i].str] = els[i + 1].str;
+  StoredResult s;
+  s.product_id = product_id;
+  s.canonical_url = f["canonical_url"];
+  s.title = f["title"];
+  s.score = ScoreFrom(f["score"]);
+  s.price = f["price"];
+  s.currency = f["currency"];
+  s.card_it = f["card_it"];
+  s.card_en = f["card_en"];
+  s.keyboard_json = f["keyboard"];
+  s.analyzed_at_ms = f["at"].empty() ? 0 : std::stoll(f["at"]);
+  return s;
+}
+
+}  // namespace worthit::store

@@ -1,0 +1,170 @@
+// End-to-end: `worthit serve` on Redis with the event-driven front door (WEBHOOK_EVENT_LOOP=auto,
+// the default when queue and stores share one Redis) against the fake Bot API and a real
+// redis-server: exactly one acknowledgement and one task per link across redeliveries, Telegram
+// 429/5xx → 503 then a clean redelivery, 403 absorbed, Redis going away mid-request → 5xx and
+// nothing lost, blocking commands on the pool, SIGTERM drains in-flight requests. Labels e2e, redis.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <future>
+#include <thread>
+
+#include "support/fake_telegram.h"
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/redis_server.h"
+#include "support/telegram_updates.h"
+#include "support/temp_dir.h"
+
+namespace worthit {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::ChildProcess;
+using testing::FakeTelegram;
+using testing::HttpRequest;
+
+constexpr auto kWait = 60s;  // generous: a loaded 2-core machine
+
+class EventFrontDoorE2E : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(redis_.Start()) << redis_.error(); }
+
+  std::unique_ptr<ChildProcess> StartServe(const std::string& log) {
+    std::map<std::string, std::string> env{{"TELEGRAM_TOKEN", FakeTelegram::kToken},
+                                           {"TELEGRAM_API_URL", fake_.BaseUrl()},
+                                           {"WEBHOOK_SECRET", "e2e-secret"},
+                                           {"LISTEN_ADDR", "127.0.0.1"},
+                                           {"PORT", std::to_string(port_)},
+                                           {"DATA_DIR", dir_.path().string()},
+                                           {"QUEUE_URL", redis_.Url()},
+                                           {"BOT_USERNAME", "WorthItE2EBot"},
+                                           {"SHUTDOWN_GRACE_SECONDS", "20"}};
+    auto p = std::make_unique<ChildProcess>(testing::WorthitBinary(), std::vector<std::string>{"serve"}, env,
+                                            dir_.File(log));
+    EXPECT_TRUE(testing::WaitForPort(port_, kWait)) << p->Log();
+    EXPECT_NE(p->Log().find("event_loop=true"), std::string::npos) << p->Log();
+    return p;
+  }
+  int Post(int64_t update_id, int64_t chat, const std::string& text) {
+    return HttpRequest("POST", port_, "/telegram/webhook",
+                       {{"X-Telegram-Bot-Api-Secret-Token", "e2e-secret"}, {"Content-Type", "application/json"}},
+                       testing::PrivateTextUpdate(update_id, chat, text))
+        .status;
+  }
+  std::string Tasks() { return redis_.Command({"XLEN", "{worthit}:queue:stream"}); }
+  bool Handled(int64_t update_id) {
+    return redis_.Command({"EXISTS", "worthit:s:upd:h:" + std::to_string(update_id)}) == "1";
+  }
+  // Telegram's redelivery: the same update until it gets a 2xx (bounded).
+  int Redeliver(int64_t update_id, int64_t chat, const std::string& text) {
+    int status = 0;
+    for (int i = 0; i < 120 && status != 200; ++i) {
+      status = Post(update_id, chat, text);
+      if (status != 200) std::this_thread::sleep_for(250ms);
+    }
+    return status;
+  }
+
+  FakeTelegram fake_;
+  testing::TempDir dir_;
+  testing::RedisServer redis_{testing::RedisServerOptions{true, ""}};
+  uint16_t port_ = testing::FreePort();
+};
+
+TEST_F(EventFrontDoorE2E, LinksAndCommandsExactlyOnceAcrossRedeliveries) {
+  auto serve = StartServe("serve.log");
+  ASSERT_EQ(Post(8001, 81, "guarda https://www.amazon.it/dp/B0EVENT001"), 200) << serve->Log();
+  ASSERT_EQ(fake_.CountCalls("sendMessage"), 1u);
+  EXPECT_EQ(Tasks(), "1");
+  EXPECT_TRUE(Handled(8001));
+  EXPECT_NE(redis_.Command({"GET", "worthit:s:upd:a:8001"}).find("81:"), std::string::npos);
+  // Telegram redelivers (it never saw the 200): nothing doubles.
+  ASSERT_EQ(Post(8001, 81, "guarda https://www.amazon.it/dp/B0EVENT001"), 200);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), 1u);
+  EXPECT_EQ(Tasks(), "1");
+  // /cerca, then the link in the next update; the state is cleared with the write.
+  ASSERT_EQ(Post(8002, 82, "/cerca"), 200);
+  EXPECT_EQ(redis_.Command({"EXISTS", "worthit:s:chat:82"}), "1");
+  ASSERT_EQ(Post(8003, 82, "amzn.to/3xYzAbC"), 200);
+  EXPECT_EQ(redis_.Command({"EXISTS", "worthit:s:chat:82"}), "0");
+  EXPECT_EQ(Tasks(), "2");
+  // A hint, /start, and /analisi (runs on the blocking pool): all answered once.
+  ASSERT_EQ(Post(8004, 83, "ciao"), 200);
+  ASSERT_EQ(Post(8005, 83, "/start"), 200);
+  ASSERT_EQ(Post(8006, 83, "/analisi"), 200);
+  ASSERT_EQ(Post(8006, 83, "/analisi"), 200);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), 6u);
+  EXPECT_EQ(HttpRequest("GET", port_, "/healthz").status, 200);
+  EXPECT_EQ(HttpRequest("GET", port_, "/readyz").status, 200);
+  serve->Signal(SIGTERM);
+  auto code = serve->Wait(kWait);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << serve->Log();
+}
+
+TEST_F(EventFrontDoorE2E, TelegramFailuresAre503AndTheRedeliveryAcknowledgesOnce) {
+  auto serve = StartServe("serve.log");
+  fake_.FailNext(
+      "sendMessage", 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
+  EXPECT_EQ(Post(8101, 91, "https://www.amazon.it/dp/B0EVENT101"), 503);
+  EXPECT_FALSE(Handled(8101));
+  fake_.FailNext("sendMessage", 1, 502, "<html>Bad Gateway</html>");
+  EXPECT_EQ(Post(8101, 91, "https://www.amazon.it/dp/B0EVENT101"), 503);
+  EXPECT_EQ(Tasks(), "0");
+  ASSERT_EQ(Post(8101, 91, "https://www.amazon.it/dp/B0EVENT101"), 200);
+  EXPECT_EQ(Tasks(), "1");
+  // The user blocked the bot: absorbed (200, handled, no task), never redelivered.
+  fake_.FailNext("sendMessage", 1, 403,
+                 R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
+  EXPECT_EQ(Post(8102, 92, "https://www.amazon.it/dp/B0EVENT102"), 200);
+  EXPECT_TRUE(Handled(8102));
+  EXPECT_EQ(Tasks(), "1");
+  // Wrong secret: 401 and nothing else.
+  const size_t calls = fake_.CountCalls("sendMessage");
+  EXPECT_EQ(HttpRequest("POST", port_, "/telegram/webhook", {{"X-Telegram-Bot-Api-Secret-Token", "wrong"}},
+                        testing::PrivateTextUpdate(8103, 93, "https://www.amazon.it/dp/B0EVENT103"))
+                .status,
+            401);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), calls);
+}
+
+TEST_F(EventFrontDoorE2E, RedisGoingAwayMidRequestIs5xxAndNothingIsLost) {
+  auto serve = StartServe("serve.log");
+  // The acknowledgement is slow, so Redis can be killed while the request is in flight.
+  fake_.SetLatency(3000ms);
+  auto first = std::async(std::launch::async, [&] { return Post(8201, 95, "https://www.amazon.it/dp/B0EVENT201"); });
+  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1, kWait));
+  redis_.Kill();
+  const int status = first.get();
+  // Normally 503 (the write could not reach Redis); 200 only if the write landed before the kill.
+  EXPECT_TRUE(status == 503 || status == 200) << status;
+  fake_.SetLatency(0ms);
+  ASSERT_TRUE(redis_.Restart()) << redis_.error();
+  ASSERT_EQ(Redeliver(8201, 95, "https://www.amazon.it/dp/B0EVENT201"), 200) << serve->Log();
+  EXPECT_EQ(Tasks(), "1") << "exactly one task";
+  EXPECT_TRUE(Handled(8201));
+  // The next redelivery changes nothing.
+  const size_t acks = fake_.CountCalls("sendMessage");
+  ASSERT_EQ(Post(8201, 95, "https://www.amazon.it/dp/B0EVENT201"), 200);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), acks);
+  EXPECT_EQ(Tasks(), "1");
+}
+
+TEST_F(EventFrontDoorE2E, SigtermDrainsInFlightRequestsThenExitsZero) {
+  auto serve = StartServe("serve.log");
+  fake_.SetLatency(1500ms);
+  auto inflight = std::async(std::launch::async, [&] { return Post(8301, 97, "https://www.amazon.it/dp/B0EVENT301"); });
+  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1, kWait));
+  serve->Signal(SIGTERM);
+  EXPECT_EQ(inflight.get(), 200) << serve->Log();
+  auto code = serve->Wait(kWait);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << serve->Log();
+  EXPECT_EQ(Tasks(), "1");
+  EXPECT_TRUE(Handled(8301));
+}
+
+}  // namespace
+}  // namespace worthit

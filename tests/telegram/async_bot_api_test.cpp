@@ -1,0 +1,150 @@
+// The event-driven Bot API transport (curl multi on Asio) against FakeTelegram: the same results
+// and error codes as the blocking client, many calls in flight on one io thread, slow answers,
+// timeouts. Timing never decides a test: latencies only make calls overlap.
+#include "telegram/async_bot_api.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/json.hpp>
+#include <future>
+#include <thread>
+
+#include "support/fake_telegram.h"
+#include "support/redis_server.h"
+
+namespace worthit::telegram {
+namespace {
+
+using namespace std::chrono_literals;
+using worthit::testing::FakeTelegram;
+
+constexpr auto kWait = 30s;  // only a hang waits this long
+
+class AsyncBotApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    api_.reset();
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  AsyncBotApi& Api(std::chrono::milliseconds request_timeout = 15000ms) {
+    if (!api_) {
+      CurlBotApiOptions o;
+      o.base_url = fake_.BaseUrl();
+      o.token = FakeTelegram::kToken;
+      o.request_timeout = request_timeout;
+      api_ = MakeCurlMultiBotApi(io_, o);
+    }
+    return *api_;
+  }
+  Result<Message> Send(const std::string& text, int64_t chat = 7) {
+    std::promise<Result<Message>> p;
+    auto f = p.get_future();
+    SendMessageRequest req;
+    req.chat_id = chat;
+    req.text = text;
+    req.reply_to_message_id = 55;
+    Api().SendMessage(req, [&p](Result<Message> r) { p.set_value(std::move(r)); });
+    if (f.wait_for(kWait) != std::future_status::ready) return Error::Transient("TEST_TIMEOUT", "no callback");
+    return f.get();
+  }
+
+  FakeTelegram fake_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
+  std::thread thread_;
+  std::unique_ptr<AsyncBotApi> api_;
+};
+
+TEST_F(AsyncBotApiTest, SendMessageReturnsTheMessageAndSendsTheSameBodyAsTheBlockingClient) {
+  auto m = Send("Sto analizzando il prodotto...");
+  ASSERT_TRUE(m.ok()) << m.error().ToString();
+  EXPECT_GT(m->message_id, 0);
+  EXPECT_EQ(m->chat.id, 7);
+  auto calls = fake_.Calls("sendMessage");
+  ASSERT_EQ(calls.size(), 1u);
+  auto body = boost::json::parse(calls[0].body).as_object();
+  EXPECT_EQ(body.at("text").as_string(), "Sto analizzando il prodotto...");
+  EXPECT_EQ(body.at("reply_parameters").as_object().at("message_id").as_int64(), 55);
+  EXPECT_TRUE(body.at("link_preview_options").as_object().at("is_disabled").as_bool());
+}
+
+TEST_F(AsyncBotApiTest, ErrorsAreMappedLikeTheBlockingClient) {
+  fake_.FailNext(
+      "sendMessage", 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})");
+  auto limited = Send("a");
+  ASSERT_FALSE(limited.ok());
+  EXPECT_EQ(limited.error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(limited.error().retry_after, std::chrono::seconds(7));
+  fake_.FailNext("sendMessage", 1, 502, "<html>Bad Gateway</html>");
+  auto gateway = Send("b");
+  ASSERT_FALSE(gateway.ok());
+  EXPECT_EQ(gateway.error().code, "TELEGRAM_UNAVAILABLE");
+  EXPECT_EQ(gateway.error().kind, ErrorKind::kTransient);
+  fake_.FailNext("sendMessage", 1, 403,
+                 R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})");
+  auto blocked = Send("c");
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().code, "TELEGRAM_FORBIDDEN");
+  EXPECT_EQ(blocked.error().kind, ErrorKind::kPermanent);
+  // And the next call works again on the same client.
+  EXPECT_TRUE(Send("d").ok());
+}
+
+TEST_F(AsyncBotApiTest, ManySlowCallsAreInFlightTogetherOnOneIoThread) {
+  fake_.SetLatency(200ms);
+  constexpr int kCalls = 40;
+  std::atomic<int> ok{0};
+  std::atomic<int> done{0};
+  std::promise<void> all;
+  for (int i = 0; i < kCalls; ++i) {
+    SendMessageRequest req;
+    req.chat_id = 100 + i;
+    req.text = "ack " + std::to_string(i);
+    Api().SendMessage(req, [&, i](Result<Message> r) {
+      if (r.ok() && r->chat.id == 100 + i) ++ok;
+      if (++done == kCalls) all.set_value();
+    });
+  }
+  ASSERT_EQ(all.get_future().wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(ok.load(), kCalls);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), static_cast<size_t>(kCalls));
+}
+
+TEST_F(AsyncBotApiTest, AnAnswerSlowerThanTheRequestTimeoutIsATransientError) {
+  Api(300ms);
+  fake_.SetLatency(3000ms);
+  auto slow = Send("slow");
+  ASSERT_FALSE(slow.ok());
+  EXPECT_EQ(slow.error().code, "TELEGRAM_UNAVAILABLE");
+  EXPECT_EQ(slow.error().kind, ErrorKind::kTransient);
+  fake_.SetLatency(0ms);
+  EXPECT_TRUE(Send("fast again").ok());
+}
+
+TEST(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
+  boost::asio::io_context io;
+  CurlBotApiOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
+  o.token = FakeTelegram::kToken;
+  auto api = MakeCurlMultiBotApi(io, o);
+  std::optional<Result<Message>> got;
+  SendMessageRequest req;
+  req.chat_id = 1;
+  req.text = "x";
+  api->SendMessage(req, [&](Result<Message> r) { got = std::move(r); });
+  io.run_for(10s);
+  ASSERT_TRUE(got.has_value());
+  ASSERT_FALSE(got->ok());
+  EXPECT_EQ(got->error().code, "TELEGRAM_UNAVAILABLE");
+}
+
+}  // namespace
+}  // namespace worthit::telegram

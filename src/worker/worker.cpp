@@ -316,27 +316,25 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     return finish(TaskOutcome::kRetried);
   };
 
-  auto delivered = deps_.results.GetDelivery(key);
-  if (!delivered.ok()) return retry_later(delivered.error().code);
-  if (delivered->has_value()) {
+  // The delivery record and a stored result, read together (one round trip on Redis).
+  const std::string url_key = UrlKey(task.url);
+  auto looked_up = deps_.results.LookupTask(key, url_key);
+  if (!looked_up.ok()) return retry_later(looked_up.error().code);
+  if (looked_up->delivery.has_value()) {
     (void)deps_.queue.Ack(lease);
     return finish(TaskOutcome::kDuplicate);
   }
 
   // A result already there: this task's own earlier attempt (analysed, not yet delivered), or a
   // recent analysis of the same product (two users, or the intake's cache check lost a race).
-  const std::string url_key = UrlKey(task.url);
-  if (!url_key.empty()) {
-    auto cached = deps_.results.GetResultByUrl(url_key);
-    if (cached.ok() && cached->has_value()) {
-      const auto& r = **cached;
-      const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
-      const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
-      if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
-      if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
-        CountCacheHit("worker");
-        return finish(DeliverStored(lease, task, target, r, true));
-      }
+  if (looked_up->result.has_value()) {
+    const auto& r = *looked_up->result;
+    const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
+    const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
+    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
+    if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
+      CountCacheHit("worker");
+      return finish(DeliverStored(lease, task, target, r, true));
     }
   }
 
@@ -378,11 +376,12 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
   ObserveStage("analyze", deps_.clock.NowMillis() - analyze_start);
   const analysis::ProductPage& analysed_page = stored.first;
   const store::StoredResult& result = stored.second;
+  std::optional<store::PriceObservation> price;
   if (analysed_page.product.price) {
-    (void)deps_.results.AddPrice(result.product_id,
-                                 {*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms});
+    price =
+        store::PriceObservation{*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms};
   }
-  if (auto s = deps_.results.PutResult(result, {url_key}); !s.ok()) return retry_later(s.error().code);
+  if (auto s = deps_.results.PutAnalysis(result, {url_key}, price); !s.ok()) return retry_later(s.error().code);
   if (options_.learn_reviews) {
     std::vector<store::LearnedReview> learned;
     for (const auto& r : analysed_page.reviews) {
@@ -420,8 +419,9 @@ TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::Analys
     (void)deps_.queue.Ack(lease);
     return TaskOutcome::kUnreachableUser;
   }
-  (void)deps_.results.PutDelivery(target.key, cached ? "cached_card" : "card");
-  if (auto s = deps_.results.RecordAnalysis(task.user_id, result.product_id, deps_.clock.NowMillis()); !s.ok()) {
+  if (auto s = deps_.results.RecordDelivered(target.key, cached ? "cached_card" : "card", task.user_id,
+                                             result.product_id, deps_.clock.NowMillis());
+      !s.ok()) {
     log::Warn("worker.history_failed", {{"error", s.error().ToString()}});
   }
   if (auto s = deps_.queue.Ack(lease); !s.ok()) {

@@ -126,6 +126,7 @@ void Worker::Start() {
     });
   }
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) task_threads_.emplace_back([this, i] { TaskLoop(i); });
+  progress_timer_.Start();
   heartbeat_ = std::thread([this] { HeartbeatLoop(); });
   reaper_ = std::thread([this] { ReaperLoop(); });
   log::Info("worker.started", {{"concurrency", options_.concurrency},
@@ -156,6 +157,7 @@ bool Worker::Join() {
   }
   if (heartbeat_.joinable()) heartbeat_.join();
   if (reaper_.joinable()) reaper_.join();
+  progress_timer_.Stop();
   task_threads_.clear();
   cpu_threads_.clear();
   started_ = false;
@@ -347,20 +349,35 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
 
   // What the user saw last and when: the acknowledgement, then each progress edit.
   int64_t last_shown_ms = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
-  auto progress = [&](const std::string& text) {
+  // A stage's edit: once the user has seen nothing new for progress_after and, on a started
+  // worker, the stage has run progress_stage_after (progress_timer.h); the stage ends it with
+  // stage_over, which says whether it went out.
+  auto progress = [&](const std::string& text) -> ProgressTimer::ScheduledEdit {
     const int64_t now = deps_.clock.NowMillis();
-    if (now - last_shown_ms < options_.progress_after.count()) return;
-    deliverer_.Progress(target, text);
-    last_shown_ms = now;
+    const int64_t user_waits = last_shown_ms + options_.progress_after.count() - now;
+    if (!started_ || options_.progress_stage_after.count() <= 0) {
+      if (user_waits <= 0) {
+        deliverer_.Progress(target, text);
+        last_shown_ms = now;
+      }
+      return {};
+    }
+    const auto delay = std::chrono::milliseconds(std::max<int64_t>(user_waits, options_.progress_stage_after.count()));
+    return progress_timer_.Schedule(std::chrono::steady_clock::now() + delay,
+                                    [this, target, text] { deliverer_.Progress(target, text); });
   };
-  progress(StageFetchText(task.lang));
+  auto stage_over = [&](ProgressTimer::ScheduledEdit& edit) {
+    if (edit.End()) last_shown_ms = deps_.clock.NowMillis();
+  };
+  auto fetch_edit = progress(StageFetchText(task.lang));
   const int64_t fetch_start = deps_.clock.NowMillis();
   auto page = analysis::pipeline::FetchProduct(task.url, deps_.fetcher, task.lang);
   ObserveStage("fetch", deps_.clock.NowMillis() - fetch_start);
+  stage_over(fetch_edit);
   if (!page.ok()) return finish(Fail(lease, task, target, page.error()));
   if (HandingBack() && !last_attempt) return hand_back();
 
-  progress(StageAnalyzeText(task.lang));
+  auto analyze_edit = progress(StageAnalyzeText(task.lang));
   const std::string product_id = analysis::card::ProductId(*page);
   std::optional<analysis::score::PriceHistory> history;
   if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
@@ -381,7 +398,9 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     price =
         store::PriceObservation{*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms};
   }
-  if (auto s = deps_.results.PutAnalysis(result, {url_key}, price); !s.ok()) return retry_later(s.error().code);
+  const auto stored_status = deps_.results.PutAnalysis(result, {url_key}, price);
+  stage_over(analyze_edit);  // before any message or hand-over: no edit may follow them
+  if (!stored_status.ok()) return retry_later(stored_status.error().code);
   if (options_.learn_reviews) {
     std::vector<store::LearnedReview> learned;
     for (const auto& r : analysed_page.reviews) {

@@ -6,7 +6,8 @@
 // (review model, score, both cards) on a bounded pool of `cpu_threads`, so N fetches in flight
 // never mean N model runs competing for 2 cores. One heartbeat thread extends the leases of
 // running tasks every lease/3; one reaper thread tells the users of dead-lettered tasks (a worker
-// that died on a task's last attempt leaves it dead without a message) their final error.
+// that died on a task's last attempt leaves it dead without a message) their final error; one
+// ProgressTimer thread sends the progress edits of stages that last (progress_timer.h).
 // Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
 // fresh cached result? → deliver it; else fetch+extract → analyse on the pool → store result,
 // price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack.

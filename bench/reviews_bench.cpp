@@ -244,6 +244,14 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   CompareEngines(Get());
+  // WORTHIT_BENCH_PAGE_CYCLES=N adds BM_WholePage/cycles: every saved page exactly N times (a fixed
+  // amount of work), for counting instructions, e.g. under
+  // `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*BM_WholePage*'`, which the
+  // shared machine's load does not disturb (filter with --benchmark_filter=cycles).
+  if (const char* cycles = std::getenv("WORTHIT_BENCH_PAGE_CYCLES"); cycles && !BenchPages().empty()) {
+    const auto n = static_cast<benchmark::IterationCount>(std::max(1, std::atoi(cycles)) * BenchPages().size());
+    benchmark::RegisterBenchmark("BM_WholePage/cycles", BM_WholePage)->Iterations(n)->Unit(benchmark::kMillisecond);
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

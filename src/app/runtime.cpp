@@ -92,6 +92,7 @@ class WorkerHost final : public RunningWorkers {
     o.shutdown_grace = std::chrono::seconds(config.GetInt("SHUTDOWN_GRACE_SECONDS"));
     o.learn_reviews = config.GetBool("LEARN_REVIEWS");
     o.progress_after = std::chrono::milliseconds(config.GetInt("PROGRESS_AFTER_MS"));
+    o.progress_stage_after = std::chrono::milliseconds(config.GetInt("PROGRESS_STAGE_MS"));
     worker::WorkerDeps deps{*h->queue_,   *h->api_,   *h->limiter_,           *h->results_,
                             *h->fetcher_, *h->model_, SystemClock::Instance()};
     h->worker_ = std::make_unique<worker::Worker>(deps, o);

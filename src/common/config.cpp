@@ -96,6 +96,10 @@ const std::vector<ConfigKey> kKeys = {
      "A task's progress edit (\"🔍 ...\", \"✨ ...\") goes out only when the user has seen nothing new for this "
      "long, in milliseconds; 0 = one edit per stage.",
      "0..60000"},
+    {"PROGRESS_STAGE_MS", "500", T::kInt,
+     "...and only once its stage has been running this long, in milliseconds: a stage that ends sooner shows "
+     "nothing and the card comes next; 0 = decided as the stage starts.",
+     "0..60000"},
     {"CACHE_TTL_SECONDS", "21600", T::kInt, "How long a product's card is served from the cache, in seconds.",
      "0..2592000"},
     {"USER_RATE_PER_MINUTE", "6", T::kInt, "Product links one user may send per minute.", "1..1000"},

@@ -164,34 +164,8 @@ class RedisResultStore final : public ResultStore {
   bool SharesClient(const RedisClient* c, const std::string& prefix) const { return c_.get() == c && p_ == prefix; }
 
   Status PutResult(const StoredResult& r, const std::vector<std::string>& url_keys) override {
-    const std::string key = p_ + "res:" + r.product_id;
-    const std::string ttl = std::to_string(Secs(kResultRetention));
-    std::vector<Command> cmds = {{"HSET",
-                                  key,
-                                  "canonical_url",
-                                  r.canonical_url,
-                                  "title",
-                                  r.title,
-                                  "score",
-                                  ScoreText(r.score),
-                                  "price",
-                                  r.price,
-                                  "currency",
-                                  r.currency,
-                                  "card_it",
-                                  r.card_it,
-                                  "card_en",
-                                  r.card_en,
-                                  "keyboard",
-                                  r.keyboard_json,
-                                  "at",
-                                  std::to_string(r.analyzed_at_ms)},
-                                 {"EXPIRE", key, ttl}};
-    std::vector<std::string> keys = url_keys;
-    keys.push_back(r.canonical_url);
-    for (const auto& k : keys) {
-      if (!k.empty()) cmds.push_back({"SET", p_ + "url:" + k, r.product_id, "EX", ttl});
-    }
+    std::vector<Command> cmds;
+    AppendPutResult(cmds, r, url_keys);
     return RunStatus(*c_, cmds);
   }
 
@@ -261,10 +235,9 @@ class RedisResultStore final : public ResultStore {
   }
 
   Status AddPrice(const std::string& product_id, const PriceObservation& o) override {
-    const std::string key = p_ + "price:" + product_id;
-    return RunStatus(*c_, {{"LPUSH", key, o.price + "|" + o.currency + "|" + std::to_string(o.at_ms)},
-                           {"LTRIM", key, "0", std::to_string(kPriceKeep - 1)},
-                           {"EXPIRE", key, std::to_string(Secs(kResultRetention) * 3)}});
+    std::vector<Command> cmds;
+    AppendAddPrice(cmds, product_id, o);
+    return RunStatus(*c_, cmds);
   }
 
   Result<std::vector<PriceObservation>> Prices(const std::string& product_id, int limit) override {
@@ -287,9 +260,40 @@ class RedisResultStore final : public ResultStore {
     return std::optional<std::string>((*r)[0].str);
   }
   Result<bool> PutDelivery(const std::string& key, const std::string& outcome) override {
-    auto r = Run(*c_, {{"SET", p_ + "dlv:" + key, outcome, "EX", std::to_string(Secs(kDeliveryRetention)), "NX"}});
+    auto r = Run(*c_, {PutDeliveryCommand(key, outcome)});
     if (!r.ok()) return r.error();
     return !(*r)[0].IsNil();
+  }
+
+  // The worker's combined calls (result_store.h): one pipeline each.
+  Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key) override {
+    std::vector<Command> cmds{{"GET", p_ + "dlv:" + delivery_key}};
+    if (!url_key.empty()) cmds.push_back({"GET", p_ + "url:" + url_key});
+    auto r = Run(*c_, cmds);
+    if (!r.ok()) return r.error();
+    TaskLookup out;
+    if (!(*r)[0].IsNil()) {
+      out.delivery = (*r)[0].str;
+      return out;
+    }
+    if (url_key.empty() || (*r)[1].IsNil()) return out;
+    auto result = GetResult((*r)[1].str);
+    if (!result.ok()) return result.error();
+    out.result = std::move(*result);
+    return out;
+  }
+  Status PutAnalysis(const StoredResult& result, const std::vector<std::string>& url_keys,
+                     const std::optional<PriceObservation>& price) override {
+    std::vector<Command> cmds;
+    if (price) AppendAddPrice(cmds, result.product_id, *price);
+    AppendPutResult(cmds, result, url_keys);
+    return RunStatus(*c_, cmds);
+  }
+  Status RecordDelivered(const std::string& key, const std::string& outcome, int64_t user_id,
+                         const std::string& product_id, int64_t at_ms) override {
+    std::vector<Command> cmds{PutDeliveryCommand(key, outcome)};
+    AppendRecordAnalysis(cmds, user_id, product_id, at_ms);
+    return RunStatus(*c_, cmds);
   }
 
   Result<UserAllowance> TakeUserRequest(int64_t user_id, int per_minute, int per_day, int64_t now_ms) override {
@@ -336,6 +340,57 @@ class RedisResultStore final : public ResultStore {
   Status Ping() override { return RunStatus(*c_, {{"PING"}}); }
 
  private:
+  // The commands of each write, so the combined calls can pipeline them.
+  void AppendPutResult(std::vector<Command>& cmds, const StoredResult& r,
+                       const std::vector<std::string>& url_keys) const {
+    const std::string key = p_ + "res:" + r.product_id;
+    const std::string ttl = std::to_string(Secs(kResultRetention));
+    cmds.push_back({"HSET",
+                    key,
+                    "canonical_url",
+                    r.canonical_url,
+                    "title",
+                    r.title,
+                    "score",
+                    ScoreText(r.score),
+                    "price",
+                    r.price,
+                    "currency",
+                    r.currency,
+                    "card_it",
+                    r.card_it,
+                    "card_en",
+                    r.card_en,
+                    "keyboard",
+                    r.keyboard_json,
+                    "at",
+                    std::to_string(r.analyzed_at_ms)});
+    cmds.push_back({"EXPIRE", key, ttl});
+    std::vector<std::string> keys = url_keys;
+    keys.push_back(r.canonical_url);
+    for (size_t i = 0; i < keys.size(); ++i) {
+      // The user's link is often already canonical: one SET per distinct key.
+      if (keys[i].empty() || std::find(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(i), keys[i]) !=
+                                 keys.begin() + static_cast<std::ptrdiff_t>(i)) {
+        continue;
+      }
+      cmds.push_back({"SET", p_ + "url:" + keys[i], r.product_id, "EX", ttl});
+    }
+  }
+  void AppendAddPrice(std::vector<Command>& cmds, const std::string& product_id, const PriceObservation& o) const {
+    const std::string key = p_ + "price:" + product_id;
+    cmds.push_back({"LPUSH", key, o.price + "|" + o.currency + "|" + std::to_string(o.at_ms)});
+    cmds.push_back({"LTRIM", key, "0", std::to_string(kPriceKeep - 1)});
+    cmds.push_back({"EXPIRE", key, std::to_string(Secs(kResultRetention) * 3)});
+  }
+  void AppendRecordAnalysis(std::vector<Command>& cmds, int64_t user_id, const std::string& product_id,
+                            int64_t at_ms) const {
+    for (auto& c : k_.RecordAnalysis(user_id, product_id, at_ms)) cmds.push_back(std::move(c));
+  }
+  Command PutDeliveryCommand(const std::string& key, const std::string& outcome) const {
+    return {"SET", p_ + "dlv:" + key, outcome, "EX", std::to_string(Secs(kDeliveryRetention)), "NX"};
+  }
+
   std::shared_ptr<RedisClient> c_;
   std::string p_;
   Codec k_;
@@ -346,19 +401,31 @@ bool SharesClient(const ResultStore* results, const RedisClient* c, const std::s
   return redis != nullptr && redis->SharesClient(c, prefix);
 }
 
-// Token buckets in Redis. KEYS: chat bucket, global bucket. ARGV: chat rate per ms, chat burst,
-// global rate per ms, global burst. Returns 0 (token taken) or the wait in ms.
+// Token buckets in Redis, one string per bucket: "<tokens>|<ts ms>|<paused until ms>" for a chat,
+// "<tokens>|<ts ms>" for the global one (each with a 10-minute expiry). Strings rather than
+// hashes: one MGET reads both buckets and one SET ... PX writes each with its expiry, so a token
+// costs TIME + MGET + 2 SET inside the script instead of TIME + 2 HMGET + 2 HSET + 2 PEXPIRE (the
+// worker takes a token per Bot API call). The keys are named tg:c:/tg:g, not the hashes' tg:chat:/
+// tg:global, so a process of the previous version never reads the other type during an upgrade.
+// KEYS: chat bucket, global bucket. ARGV: chat rate per ms, chat burst, global rate per ms, global
+// burst. Returns 0 (token taken) or the wait in ms.
 constexpr const char* kAcquireLua = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local cr, cb, gr, gb = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local c = redis.call('HMGET', KEYS[1], 'tokens', 'ts', 'paused')
-local ct = tonumber(c[1]) or cb
-local cts = tonumber(c[2]) or now
-local cp = tonumber(c[3]) or 0
-local g = redis.call('HMGET', KEYS[2], 'tokens', 'ts')
-local gt = tonumber(g[1]) or gb
-local gts = tonumber(g[2]) or now
+local v = redis.call('MGET', KEYS[1], KEYS[2])
+local ct, cts, cp, gt, gts = cb, now, 0, gb, now
+if v[1] then
+  local a, b, c = string.match(v[1], '^([^|]*)|([^|]*)|([^|]*)$')
+  ct = tonumber(a) or cb
+  cts = tonumber(b) or now
+  cp = tonumber(c) or 0
+end
+if v[2] then
+  local a, b = string.match(v[2], '^([^|]*)|([^|]*)$')
+  gt = tonumber(a) or gb
+  gts = tonumber(b) or now
+end
 if now > cts then ct = math.min(cb, ct + (now - cts) * cr) end
 if now > gts then gt = math.min(gb, gt + (now - gts) * gr) end
 local wait = 0
@@ -366,10 +433,8 @@ if cp > now then wait = cp - now end
 if ct < 1 then wait = math.max(wait, math.ceil((1 - ct) / cr)) end
 if gt < 1 then wait = math.max(wait, math.ceil((1 - gt) / gr)) end
 if wait == 0 then ct = ct - 1; gt = gt - 1 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(ct), 'ts', tostring(math.max(now, cts)), 'paused', tostring(cp))
-redis.call('PEXPIRE', KEYS[1], 600000)
-redis.call('HSET', KEYS[2], 'tokens', tostring(gt), 'ts', tostring(math.max(now, gts)))
-redis.call('PEXPIRE', KEYS[2], 600000)
+redis.call('SET', KEYS[1], tostring(ct) .. '|' .. tostring(math.max(now, cts)) .. '|' .. tostring(cp), 'PX', 600000)
+redis.call('SET', KEYS[2], tostring(gt) .. '|' .. tostring(math.max(now, gts)), 'PX', 600000)
 return wait
 )lua";
 
@@ -378,10 +443,11 @@ constexpr const char* kPauseLua = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local until_ms = now + tonumber(ARGV[1])
-local p = tonumber(redis.call('HGET', KEYS[1], 'paused')) or 0
+local v = redis.call('GET', KEYS[1])
+local p = 0
+if v then p = tonumber(string.match(v, '^[^|]*|[^|]*|([^|]*)$')) or 0 end
 if p > until_ms then until_ms = p end
-redis.call('HSET', KEYS[1], 'tokens', '0', 'ts', tostring(now), 'paused', tostring(until_ms))
-redis.call('PEXPIRE', KEYS[1], math.max(600000, until_ms - now + 60000))
+redis.call('SET', KEYS[1], '0|' .. tostring(now) .. '|' .. tostring(until_ms), 'PX', math.max(600000, until_ms - now + 60000))
 return until_ms - now
 )lua";
 
@@ -398,7 +464,7 @@ class RedisOutboundLimiter final : public telegram::OutboundLimiter {
     const double chat_burst =
         is_group ? telegram::OutboundRateLimiter::kGroupBurst : telegram::OutboundRateLimiter::kPrivateBurst;
     auto r = c_->Eval(
-        acquire_, {p_ + "tg:chat:" + std::to_string(chat_id), p_ + "tg:global"},
+        acquire_, {p_ + "tg:c:" + std::to_string(chat_id), p_ + "tg:g"},
         {std::to_string(chat_rate), std::to_string(chat_burst), std::to_string(limits_.global_per_second / 1000.0),
          std::to_string(std::max(1.0, limits_.global_per_second))});
     if (!r.ok() || r->IsError()) {
@@ -410,7 +476,7 @@ class RedisOutboundLimiter final : public telegram::OutboundLimiter {
 
   void OnRetryAfter(int64_t chat_id, std::chrono::seconds retry_after) override {
     const auto capped = std::clamp(retry_after, std::chrono::seconds(1), telegram::OutboundRateLimiter::kMaxPause);
-    auto r = c_->Eval(pause_, {p_ + "tg:chat:" + std::to_string(chat_id)}, {std::to_string(capped.count() * 1000)});
+    auto r = c_->Eval(pause_, {p_ + "tg:c:" + std::to_string(chat_id)}, {std::to_string(capped.count() * 1000)});
     if (!r.ok() || r->IsError()) {
       log::Warn("limiter.redis_unavailable", {{"error", r.ok() ? r->str : r.error().ToString()}});
     }

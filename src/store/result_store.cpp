@@ -17,4 +17,30 @@ UserAllowance AllowanceFor(int64_t minute_count, int64_t day_count, int per_minu
   return a;
 }
 
+Result<TaskLookup> ResultStore::LookupTask(const std::string& delivery_key, const std::string& url_key) {
+  TaskLookup out;
+  auto delivered = GetDelivery(delivery_key);
+  if (!delivered.ok()) return delivered.error();
+  out.delivery = std::move(*delivered);
+  if (out.delivery || url_key.empty()) return out;
+  auto cached = GetResultByUrl(url_key);
+  if (!cached.ok()) return cached.error();
+  out.result = std::move(*cached);
+  return out;
+}
+
+Status ResultStore::PutAnalysis(const StoredResult& result, const std::vector<std::string>& url_keys,
+                                const std::optional<PriceObservation>& price) {
+  // A lost price observation costs one point of the price history, not the task: not an error.
+  if (price) (void)AddPrice(result.product_id, *price);
+  return PutResult(result, url_keys);
+}
+
+Status ResultStore::RecordDelivered(const std::string& key, const std::string& outcome, int64_t user_id,
+                                    const std::string& product_id, int64_t at_ms) {
+  auto claimed = PutDelivery(key, outcome);
+  if (!claimed.ok()) return claimed.error();
+  return RecordAnalysis(user_id, product_id, at_ms);
+}
+
 }  // namespace worthit::store

@@ -77,6 +77,13 @@ struct LearnedReview {
   std::string date;  // YYYY-MM-DD or ""
 };
 
+// What a worker reads before running a task (ResultStore::LookupTask).
+struct TaskLookup {
+  std::optional<std::string> delivery;  // the task's delivery record, if any
+  std::optional<StoredResult> result;   // the result reachable by the task's url key (read only
+                                        // when there is no delivery record)
+};
+
 struct UserAllowance {
   bool allowed = true;
   bool daily = false;  // refused by the daily quota (else by the per-minute rate)
@@ -114,6 +121,17 @@ class ResultStore {
   virtual Result<std::vector<LearnedReview>> LearnedReviews(int64_t limit) = 0;
 
   virtual Status Ping() = 0;
+
+  // The worker's per-task reads and writes, each a combination of the calls above with the same
+  // effects; Redis answers each in one round trip (a task costs a round trip per store call).
+  // GetDelivery(delivery_key), then (no record, non-empty url_key) GetResultByUrl(url_key).
+  virtual Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key);
+  // AddPrice (when `price`) and PutResult; an error means the result may not be stored.
+  virtual Status PutAnalysis(const StoredResult& result, const std::vector<std::string>& url_keys,
+                             const std::optional<PriceObservation>& price);
+  // PutDelivery(key, outcome) and RecordAnalysis(user_id, product_id, at_ms): a card delivered.
+  virtual Status RecordDelivered(const std::string& key, const std::string& outcome, int64_t user_id,
+                                 const std::string& product_id, int64_t at_ms);
 };
 
 // Shared pure helpers of the implementations.

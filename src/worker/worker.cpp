@@ -126,6 +126,7 @@ void Worker::Start() {
     });
   }
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) task_threads_.emplace_back([this, i] { TaskLoop(i); });
+  progress_timer_.Start();
   heartbeat_ = std::thread([this] { HeartbeatLoop(); });
   reaper_ = std::thread([this] { ReaperLoop(); });
   log::Info("worker.started", {{"concurrency", options_.concurrency},
@@ -156,6 +157,7 @@ bool Worker::Join() {
   }
   if (heartbeat_.joinable()) heartbeat_.join();
   if (reaper_.joinable()) reaper_.join();
+  progress_timer_.Stop();
   task_threads_.clear();
   cpu_threads_.clear();
   started_ = false;
@@ -316,27 +318,25 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     return finish(TaskOutcome::kRetried);
   };
 
-  auto delivered = deps_.results.GetDelivery(key);
-  if (!delivered.ok()) return retry_later(delivered.error().code);
-  if (delivered->has_value()) {
+  // The delivery record and a stored result, read together (one round trip on Redis).
+  const std::string url_key = UrlKey(task.url);
+  auto looked_up = deps_.results.LookupTask(key, url_key);
+  if (!looked_up.ok()) return retry_later(looked_up.error().code);
+  if (looked_up->delivery.has_value()) {
     (void)deps_.queue.Ack(lease);
     return finish(TaskOutcome::kDuplicate);
   }
 
   // A result already there: this task's own earlier attempt (analysed, not yet delivered), or a
   // recent analysis of the same product (two users, or the intake's cache check lost a race).
-  const std::string url_key = UrlKey(task.url);
-  if (!url_key.empty()) {
-    auto cached = deps_.results.GetResultByUrl(url_key);
-    if (cached.ok() && cached->has_value()) {
-      const auto& r = **cached;
-      const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
-      const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
-      if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
-      if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
-        CountCacheHit("worker");
-        return finish(DeliverStored(lease, task, target, r, true));
-      }
+  if (looked_up->result.has_value()) {
+    const auto& r = *looked_up->result;
+    const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
+    const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
+    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
+    if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
+      CountCacheHit("worker");
+      return finish(DeliverStored(lease, task, target, r, true));
     }
   }
 
@@ -349,20 +349,35 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
 
   // What the user saw last and when: the acknowledgement, then each progress edit.
   int64_t last_shown_ms = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
-  auto progress = [&](const std::string& text) {
+  // A stage's edit: once the user has seen nothing new for progress_after and, on a started
+  // worker, the stage has run progress_stage_after (progress_timer.h); the stage ends it with
+  // stage_over, which says whether it went out.
+  auto progress = [&](const std::string& text) -> ProgressTimer::ScheduledEdit {
     const int64_t now = deps_.clock.NowMillis();
-    if (now - last_shown_ms < options_.progress_after.count()) return;
-    deliverer_.Progress(target, text);
-    last_shown_ms = now;
+    const int64_t user_waits = last_shown_ms + options_.progress_after.count() - now;
+    if (!started_ || options_.progress_stage_after.count() <= 0) {
+      if (user_waits <= 0) {
+        deliverer_.Progress(target, text);
+        last_shown_ms = now;
+      }
+      return {};
+    }
+    const auto delay = std::chrono::milliseconds(std::max<int64_t>(user_waits, options_.progress_stage_after.count()));
+    return progress_timer_.Schedule(std::chrono::steady_clock::now() + delay,
+                                    [this, target, text] { deliverer_.Progress(target, text); });
   };
-  progress(StageFetchText(task.lang));
+  auto stage_over = [&](ProgressTimer::ScheduledEdit& edit) {
+    if (edit.End()) last_shown_ms = deps_.clock.NowMillis();
+  };
+  auto fetch_edit = progress(StageFetchText(task.lang));
   const int64_t fetch_start = deps_.clock.NowMillis();
   auto page = analysis::pipeline::FetchProduct(task.url, deps_.fetcher, task.lang);
   ObserveStage("fetch", deps_.clock.NowMillis() - fetch_start);
+  stage_over(fetch_edit);
   if (!page.ok()) return finish(Fail(lease, task, target, page.error()));
   if (HandingBack() && !last_attempt) return hand_back();
 
-  progress(StageAnalyzeText(task.lang));
+  auto analyze_edit = progress(StageAnalyzeText(task.lang));
   const std::string product_id = analysis::card::ProductId(*page);
   std::optional<analysis::score::PriceHistory> history;
   if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
@@ -378,11 +393,14 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
   ObserveStage("analyze", deps_.clock.NowMillis() - analyze_start);
   const analysis::ProductPage& analysed_page = stored.first;
   const store::StoredResult& result = stored.second;
+  std::optional<store::PriceObservation> price;
   if (analysed_page.product.price) {
-    (void)deps_.results.AddPrice(result.product_id,
-                                 {*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms});
+    price =
+        store::PriceObservation{*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms};
   }
-  if (auto s = deps_.results.PutResult(result, {url_key}); !s.ok()) return retry_later(s.error().code);
+  const auto stored_status = deps_.results.PutAnalysis(result, {url_key}, price);
+  stage_over(analyze_edit);  // before any message or hand-over: no edit may follow them
+  if (!stored_status.ok()) return retry_later(stored_status.error().code);
   if (options_.learn_reviews) {
     std::vector<store::LearnedReview> learned;
     for (const auto& r : analysed_page.reviews) {
@@ -420,8 +438,9 @@ TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::Analys
     (void)deps_.queue.Ack(lease);
     return TaskOutcome::kUnreachableUser;
   }
-  (void)deps_.results.PutDelivery(target.key, cached ? "cached_card" : "card");
-  if (auto s = deps_.results.RecordAnalysis(task.user_id, result.product_id, deps_.clock.NowMillis()); !s.ok()) {
+  if (auto s = deps_.results.RecordDelivered(target.key, cached ? "cached_card" : "card", task.user_id,
+                                             result.product_id, deps_.clock.NowMillis());
+      !s.ok()) {
     log::Warn("worker.history_failed", {{"error", s.error().ToString()}});
   }
   if (auto s = deps_.queue.Ack(lease); !s.ok()) {

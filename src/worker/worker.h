@@ -6,11 +6,12 @@
 // (review model, score, both cards) on a bounded pool of `cpu_threads`, so N fetches in flight
 // never mean N model runs competing for 2 cores. One heartbeat thread extends the leases of
 // running tasks every lease/3; one reaper thread tells the users of dead-lettered tasks (a worker
-// that died on a task's last attempt leaves it dead without a message) their final error.
+// that died on a task's last attempt leaves it dead without a message) their final error; one
+// ProgressTimer thread sends the progress edits of stages that last (progress_timer.h).
 // Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
-// fresh cached result? → deliver it; else progress "🔍 ..." → fetch+extract → progress "✨ ..." →
-// analyse on the pool → store result, price, learned reviews → deliver (edit the ack) → record
-// delivery, history, popularity → ack.
+// fresh cached result? → deliver it; else fetch+extract → analyse on the pool → store result,
+// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack.
+// A stage that lasts (fetch+extract; analyse+store) edits the ack into "🔍 ..." / "✨ ..." first.
 // Errors by class: transient (FETCH_TIMEOUT, FETCH_UNREACHABLE, FETCH_BLOCKED, STORE/Telegram
 // hiccups) → Retry with the queue's backoff and jitter while attempt < max_attempts and the task
 // is younger than retry_budget; permanent (not a product, 404, forbidden address, bad URL) → the
@@ -43,6 +44,7 @@
 #include "telegram/bot_api.h"
 #include "telegram/outbound_limiter.h"
 #include "worker/delivery.h"
+#include "worker/progress_timer.h"
 
 namespace worthit::worker {
 
@@ -64,6 +66,11 @@ struct WorkerOptions {
   // and every early edit spends the per-chat budget (about 1 message/s) the card itself needs; a
   // task that waited in a backlog, or a slow shop, still shows its stage. 0 = an edit per stage.
   std::chrono::milliseconds progress_after{1000};
+  // ... and only once the stage has been running this long (progress_timer.h): a stage that ends
+  // sooner shows nothing, the card comes next. 0 = decided as the stage starts (an edit then, or
+  // none). Deferred edits need the started worker's timer; ProcessLease on a worker that was not
+  // started (unit tests) decides at the stage's start.
+  std::chrono::milliseconds progress_stage_after{500};
   DeliveryOptions delivery;
   // How often the reaper looks at the dead-letter queue.
   std::chrono::milliseconds reap_every{5000};
@@ -154,6 +161,7 @@ class Worker {
   std::vector<std::thread> task_threads_;
   std::thread heartbeat_;
   std::thread reaper_;
+  ProgressTimer progress_timer_;
   bool started_ = false;
 };
 

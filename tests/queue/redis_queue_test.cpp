@@ -67,6 +67,36 @@ TEST(RedisQueue, FailsFastWhileDownAndRecoversWithoutLosingAcknowledgedTasks) {
   EXPECT_TRUE(q->Ack(leases->front()).ok());
 }
 
+// The lease script does not check the consumer group on every call: a missing one (a fresh Redis,
+// or its data flushed) shows as NOGROUP and is created there and then.
+TEST(RedisQueue, LeasingCreatesAMissingConsumerGroup) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  auto none = q->LeaseTasks("c", 1, 0ms);  // nothing there yet, not even the stream
+  ASSERT_TRUE(none.ok()) << none.error().ToString();
+  EXPECT_TRUE(none->empty());
+  EXPECT_NE(server.Command({"XINFO", "GROUPS", "{worthit}:queue:stream"}).find("workers"), std::string::npos);
+  // A delayed task made due promotes into a stream whose group is gone: leased all the same.
+  ASSERT_TRUE(q->Enqueue("later", DelayOpt(1ms)).ok());
+  server.Command({"DEL", "{worthit}:queue:stream"});
+  std::this_thread::sleep_for(20ms);
+  auto leases = q->LeaseTasks("c", 1, 0ms);
+  ASSERT_TRUE(leases.ok()) << leases.error().ToString();
+  ASSERT_EQ(leases->size(), 1u);
+  EXPECT_EQ(leases->front().task.payload, "later");
+  EXPECT_TRUE(q->Ack(leases->front()).ok());
+  // And with reclaiming asked for (XAUTOCLAIM first): the group is created again after a flush.
+  server.Command({"FLUSHALL"});
+  ASSERT_TRUE(q->Enqueue("again", {}).ok());
+  server.Command({"XGROUP", "DESTROY", "{worthit}:queue:stream", "workers"});
+  std::this_thread::sleep_for(300ms);  // past the reclaim interval: this call runs XAUTOCLAIM
+  leases = q->LeaseTasks("c", 1, 0ms);
+  ASSERT_TRUE(leases.ok()) << leases.error().ToString();
+  ASSERT_EQ(leases->size(), 1u);
+  EXPECT_EQ(leases->front().task.payload, "again");
+}
+
 TEST(RedisQueue, UnreachableAtStartIsUnavailableNotAnError) {
   const int port = worthit::testing::FreeLoopbackPort();
   auto q = OpenQueue("redis://127.0.0.1:" + std::to_string(port), QueueOptions{});

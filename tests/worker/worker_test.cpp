@@ -247,5 +247,45 @@ TEST_F(WorkerTest, StartedWorkerDrainsTheQueueAndStopsCleanly) {
   EXPECT_EQ(CardCalls().size(), 10u);
 }
 
+// A started worker defers a stage's edit (PROGRESS_STAGE_MS): a task that waited in a backlog but
+// whose stages are quick goes from the acknowledgement straight to the card; a stage that lasts
+// shows its edit, and the card still comes after it.
+TEST_F(WorkerTest, StartedWorkerShowsAStageOnlyWhileItLasts) {
+  options_.sleeper = nullptr;  // real threads, real waits
+  options_.concurrency = 1;
+  options_.progress_after = 1s;
+  options_.progress_stage_after = 50ms;
+  // Quick stages: no edit although the user waited 5 s (this clock only moves when told).
+  AddPage(31);
+  const auto quick = Task(31, Url(31), 131);
+  clock_.Advance(5s);
+  Enqueue(quick);
+  // Then a slow fetch: held until its edit has gone out (bounded; no speed is asserted).
+  AddPage(32);
+  fetcher_.OnFetch([this](const analysis::fetch::FetchRequest& r) {
+    if (r.url != Url(32)) return;
+    for (int i = 0; i < 1000 && api_.Calls("editMessageText").empty(); ++i) std::this_thread::sleep_for(10ms);
+  });
+  auto w = MakeWorker();
+  w->Start();
+  for (int i = 0; i < 1000 && w->completed() < 1; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_EQ(w->completed(), 1);
+  auto edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_NE(edits[0].text.find("💰 "), std::string::npos) << edits[0].text;  // the card, no stage
+  api_.Clear();
+  const auto slow = Task(32, Url(32), 132);
+  clock_.Advance(5s);
+  Enqueue(slow);
+  for (int i = 0; i < 1000 && w->completed() < 2; ++i) std::this_thread::sleep_for(10ms);
+  w->Stop();
+  EXPECT_TRUE(w->Join());
+  ASSERT_EQ(w->completed(), 2);
+  edits = api_.Calls("editMessageText");
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[0].text, "🔍 Raccolta informazioni sul prodotto...");
+  EXPECT_NE(edits[1].text.find("💰 "), std::string::npos) << edits[1].text;
+}
+
 }  // namespace
 }  // namespace worthit::worker

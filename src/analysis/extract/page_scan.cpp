@@ -172,23 +172,46 @@ struct CtxtDeleter {
   void operator()(htmlParserCtxt* c) const { htmlFreeParserCtxt(c); }
 };
 
+// Pages one thread's parser context serves before it is replaced: its dictionary keeps every tag
+// and attribute name it has seen (interned once, found again on the next page), and a fresh
+// context now and then bounds that growth on odd pages.
+constexpr int kPagesPerContext = 1000;
+
+// The calling thread's SAX parser context, created on first use. htmlCtxtReadMemory resets a
+// context before each parse (htmlCtxtReset: input, stacks, state, options; the SAX handler and
+// the dictionary stay), so a reused one parses exactly as a new one; reusing it saves creating
+// and freeing the handler, dictionary and stacks on every page.
+htmlParserCtxt* ThreadContext() {
+  thread_local std::unique_ptr<htmlParserCtxt, CtxtDeleter> ctxt;
+  thread_local int uses = 0;
+  if (ctxt == nullptr || ++uses > kPagesPerContext) {
+    ctxt.reset(htmlNewParserCtxt());
+    uses = 0;
+    if (ctxt == nullptr || ctxt->sax == nullptr) {
+      ctxt.reset();
+      return nullptr;
+    }
+    // Only the callbacks above: no startDocument, so libxml2 builds no tree.
+    std::memset(ctxt->sax, 0, sizeof(htmlSAXHandler));
+    ctxt->sax->startElement = OnStart;
+    ctxt->sax->endElement = OnEnd;
+    ctxt->sax->characters = OnText;
+    ctxt->sax->cdataBlock = OnCdata;
+    ctxt->sax->initialized = 1;
+  }
+  return ctxt.get();
+}
+
 }  // namespace
 
 std::optional<PageScan> ScanPage(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
-  std::unique_ptr<htmlParserCtxt, CtxtDeleter> ctxt(htmlNewParserCtxt());
-  if (ctxt == nullptr || ctxt->sax == nullptr) return std::nullopt;
-  // Only the callbacks above: no startDocument, so libxml2 builds no tree.
-  std::memset(ctxt->sax, 0, sizeof(htmlSAXHandler));
-  ctxt->sax->startElement = OnStart;
-  ctxt->sax->endElement = OnEnd;
-  ctxt->sax->characters = OnText;
-  ctxt->sax->cdataBlock = OnCdata;
-  ctxt->sax->initialized = 1;
+  htmlParserCtxt* ctxt = ThreadContext();
+  if (ctxt == nullptr) return std::nullopt;
   ScanState state;
   t_state = &state;
   // Same encoding and options as HtmlDocument::Parse, so the events are the tree's.
-  xmlDoc* doc = htmlCtxtReadMemory(ctxt.get(), utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
+  xmlDoc* doc = htmlCtxtReadMemory(ctxt, utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
                                    HtmlDocument::kParseOptions);
   t_state = nullptr;
   if (doc != nullptr) xmlFreeDoc(doc);  // never built without startDocument; defensive

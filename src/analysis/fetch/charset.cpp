@@ -122,7 +122,11 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-Utf8Text ToUtf8(std::string_view body, std::string_view header_charset) {
+namespace {
+
+// `keep` gives the body itself as the result's text (a copy, or the moved-from string).
+template <typename Keep>
+Utf8Text ToUtf8With(std::string_view body, std::string_view header_charset, Keep&& keep) {
   if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") return {std::string(body.substr(3)), "utf-8"};
   if (body.size() >= 2 && (body.substr(0, 2) == "\xFF\xFE" || body.substr(0, 2) == "\xFE\xFF")) {
     std::string out;
@@ -132,7 +136,7 @@ Utf8Text ToUtf8(std::string_view body, std::string_view header_charset) {
   for (std::string label : {Normalise(std::string(header_charset)), Normalise(CharsetFromMeta(body))}) {
     if (label.empty()) continue;
     if (IsUtf8Label(label)) {
-      if (IsValidUtf8(body)) return {std::string(body), "utf-8"};
+      if (IsValidUtf8(body)) return {keep(), "utf-8"};
       std::string out;
       Convert(body, "UTF-8", out);  // keeps valid parts, replaces the rest with U+FFFD
       return {std::move(out), "utf-8"};
@@ -140,10 +144,22 @@ Utf8Text ToUtf8(std::string_view body, std::string_view header_charset) {
     std::string out;
     if (Convert(body, label, out)) return {std::move(out), label};
   }
-  if (IsValidUtf8(body)) return {std::string(body), "utf-8"};
+  if (IsValidUtf8(body)) return {keep(), "utf-8"};
   std::string out;
   Convert(body, "windows-1252", out);
   return {std::move(out), "windows-1252"};
+}
+
+}  // namespace
+
+Utf8Text ToUtf8(std::string_view body, std::string_view header_charset) {
+  return ToUtf8With(body, header_charset, [body] { return std::string(body); });
+}
+
+Utf8Text ToUtf8Owned(std::string&& body, std::string_view header_charset) {
+  // Read through the view only until keep() moves the string out; nothing reads it after that.
+  const std::string_view view(body);
+  return ToUtf8With(view, header_charset, [&body] { return std::move(body); });
 }
 
 }  // namespace worthit::analysis::fetch

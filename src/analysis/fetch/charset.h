@@ -24,5 +24,8 @@ struct Utf8Text {
   std::string charset;  // the charset converted from
 };
 Utf8Text ToUtf8(std::string_view body, std::string_view header_charset);
+// ToUtf8 of a body the caller gives up: one that is already valid UTF-8 (most pages) is moved
+// into the result, not copied.
+Utf8Text ToUtf8Owned(std::string&& body, std::string_view header_charset);
 
 }  // namespace worthit::analysis::fetch

@@ -4,6 +4,12 @@
 namespace worthit::analysis::fetch {
 
 Result<FetchedPage> FakePageFetcher::Fetch(const FetchRequest& request) {
+  std::function<void(const FetchRequest&)> hook;
+  {
+    std::lock_guard lock(mu_);
+    hook = on_fetch_;
+  }
+  if (hook) hook(request);
   std::lock_guard lock(mu_);
   requests_.push_back(request);
   auto it = responses_.find(request.url);

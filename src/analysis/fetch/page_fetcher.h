@@ -89,6 +89,11 @@ class FakePageFetcher final : public PageFetcher {
     std::lock_guard lock(mu_);
     responses_.insert_or_assign(std::move(url), std::move(response));
   }
+  // Called (outside the table's lock) before each answer: a test can hold a fetch in flight.
+  void OnFetch(std::function<void(const FetchRequest&)> hook) {
+    std::lock_guard lock(mu_);
+    on_fetch_ = std::move(hook);
+  }
   Result<FetchedPage> Fetch(const FetchRequest& request) override;
   std::vector<FetchRequest> requests() const {
     std::lock_guard lock(mu_);
@@ -99,6 +104,7 @@ class FakePageFetcher final : public PageFetcher {
   mutable std::mutex mu_;
   std::map<std::string, Result<FetchedPage>> responses_;
   std::vector<FetchRequest> requests_;
+  std::function<void(const FetchRequest&)> on_fetch_;
 };
 
 }  // namespace worthit::analysis::fetch

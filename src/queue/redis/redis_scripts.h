@@ -127,23 +127,40 @@ return ids
 // (1: also take over expired leases; the client asks for it at most every few hundred ms,
 // because XAUTOCLAIM scans the pending list and most calls would find nothing)
 // Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons, delivered}...}
+// Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP.
+// The group is not checked with EXISTS on every call (the script runs once per leased task):
+// a missing group (first lease on a fresh Redis, or after a restart without persistence) shows
+// as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then created as ensure_group would have.
 inline constexpr const char* kLease = R"lua(
 local group, consumer = ARGV[1], ARGV[2]
 local count, lease_ms, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local now = now_ms()
-ensure_group(KEYS[1], group)
--- 1. Delayed tasks that are due become ready (bounded per call; the rest follow next call).
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
-for _, m in ipairs(due) do
-  local t = cjson.decode(m)
-  redis.call('XADD', KEYS[1], '*', 'id', t.id, 'p', t.p, 'e', t.e, 'a', t.a, 'r', t.r)
-  redis.call('ZREM', KEYS[2], m)
+-- Runs a consumer-group command; on NOGROUP creates the group (MKSTREAM) and runs it again.
+local function in_group(...)
+  local ok, r = pcall(redis.call, ...)
+  if ok then return r end
+  local msg = type(r) == 'table' and r.err or tostring(r)
+  if not string.find(msg, 'NOGROUP', 1, true) then error(r) end
+  redis.call('XGROUP', 'CREATE', KEYS[1], group, '0', 'MKSTREAM')
+  return redis.call(...)
+end
+-- 1. Delayed tasks that are due become ready (bounded per call; the rest follow next call). The
+-- head of the delayed set says whether any is due and, when none is, when the next one is.
+local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #head > 0 and tonumber(head[2]) <= now then
+  local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
+  for _, m in ipairs(due) do
+    local t = cjson.decode(m)
+    redis.call('XADD', KEYS[1], '*', 'id', t.id, 'p', t.p, 'e', t.e, 'a', t.a, 'r', t.r)
+    redis.call('ZREM', KEYS[2], m)
+  end
+  head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 end
 local out = {}
 -- 2. Expired leases: reclaim, or dead-letter those whose last attempt expired.
 local claimed = {'0-0', {}}
 if ARGV[6] == '1' then
-  claimed = redis.call('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
+  claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
 end
 for _, e in ipairs(claimed[2]) do
   local eid, f = e[1], fields(e[2])
@@ -162,7 +179,7 @@ for _, e in ipairs(claimed[2]) do
 end
 -- 3. New entries.
 if #out < count then
-  local r = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - #out, 'STREAMS', KEYS[1], '>')
+  local r = in_group('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - #out, 'STREAMS', KEYS[1], '>')
   if r then
     for _, e in ipairs(r[1][2]) do
       local f = fields(e[2])
@@ -171,7 +188,6 @@ if #out < count then
   end
 end
 local next_due = -1
-local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if #head > 0 then next_due = math.max(0, tonumber(head[2]) - now) end
 return {fmt(now), fmt(next_due), out}
 )lua";

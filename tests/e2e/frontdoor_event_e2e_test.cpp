@@ -9,12 +9,7 @@
 #include <future>
 #include <thread>
 
-#include "support/fake_telegram.h"
-#include "support/http_client.h"
-#include "support/process.h"
-#include "support/redis_server.h"
-#include "support/telegram_updates.h"
-#include "support/temp_dir.h"
+#include "redis_serve_fixture.h"
 
 namespace worthit {
 namespace {
@@ -26,31 +21,16 @@ using testing::HttpRequest;
 
 constexpr auto kWait = 60s;  // generous: a loaded 2-core machine
 
-class EventFrontDoorE2E : public ::testing::Test {
+class EventFrontDoorE2E : public testing::RedisServeFixture {
  protected:
-  void SetUp() override { ASSERT_TRUE(redis_.Start()) << redis_.error(); }
+  EventFrontDoorE2E() : RedisServeFixture(testing::RedisServerOptions{true, ""}) {}
 
+  // Waits for the port and checks that the event-driven front door is the one answering.
   std::unique_ptr<ChildProcess> StartServe(const std::string& log) {
-    std::map<std::string, std::string> env{{"TELEGRAM_TOKEN", FakeTelegram::kToken},
-                                           {"TELEGRAM_API_URL", fake_.BaseUrl()},
-                                           {"WEBHOOK_SECRET", "e2e-secret"},
-                                           {"LISTEN_ADDR", "127.0.0.1"},
-                                           {"PORT", std::to_string(port_)},
-                                           {"DATA_DIR", dir_.path().string()},
-                                           {"QUEUE_URL", redis_.Url()},
-                                           {"BOT_USERNAME", "WorthItE2EBot"},
-                                           {"SHUTDOWN_GRACE_SECONDS", "20"}};
-    auto p = std::make_unique<ChildProcess>(testing::WorthitBinary(), std::vector<std::string>{"serve"}, env,
-                                            dir_.File(log));
+    auto p = RedisServeFixture::StartServe(log, {{"SHUTDOWN_GRACE_SECONDS", "20"}});
     EXPECT_TRUE(testing::WaitForPort(port_, kWait)) << p->Log();
     EXPECT_NE(p->Log().find("event_loop=true"), std::string::npos) << p->Log();
     return p;
-  }
-  int Post(int64_t update_id, int64_t chat, const std::string& text) {
-    return HttpRequest("POST", port_, "/telegram/webhook",
-                       {{"X-Telegram-Bot-Api-Secret-Token", "e2e-secret"}, {"Content-Type", "application/json"}},
-                       testing::PrivateTextUpdate(update_id, chat, text))
-        .status;
   }
   std::string Tasks() { return redis_.Command({"XLEN", "{worthit}:queue:stream"}); }
   bool Handled(int64_t update_id) {
@@ -65,11 +45,6 @@ class EventFrontDoorE2E : public ::testing::Test {
     }
     return status;
   }
-
-  FakeTelegram fake_;
-  testing::TempDir dir_;
-  testing::RedisServer redis_{testing::RedisServerOptions{true, ""}};
-  uint16_t port_ = testing::FreePort();
 };
 
 TEST_F(EventFrontDoorE2E, LinksAndCommandsExactlyOnceAcrossRedeliveries) {

@@ -7,12 +7,7 @@
 
 #include <boost/json.hpp>
 
-#include "support/fake_telegram.h"
-#include "support/http_client.h"
-#include "support/process.h"
-#include "support/redis_server.h"
-#include "support/telegram_updates.h"
-#include "support/temp_dir.h"
+#include "redis_serve_fixture.h"
 
 namespace worthit {
 namespace {
@@ -24,36 +19,7 @@ using testing::HttpRequest;
 
 constexpr auto kWait = 60s;  // generous: a loaded 2-core machine
 
-class RedisFrontDoorE2E : public ::testing::Test {
- protected:
-  void SetUp() override { ASSERT_TRUE(redis_.Start()) << redis_.error(); }
-
-  std::unique_ptr<ChildProcess> StartServe(const std::string& log, std::map<std::string, std::string> extra = {}) {
-    std::map<std::string, std::string> env{{"TELEGRAM_TOKEN", FakeTelegram::kToken},
-                                           {"TELEGRAM_API_URL", fake_.BaseUrl()},
-                                           {"WEBHOOK_SECRET", "e2e-secret"},
-                                           {"LISTEN_ADDR", "127.0.0.1"},
-                                           {"PORT", std::to_string(port_)},
-                                           {"DATA_DIR", dir_.path().string()},
-                                           {"QUEUE_URL", redis_.Url()},
-                                           {"BOT_USERNAME", "WorthItE2EBot"},
-                                           {"SHUTDOWN_GRACE_SECONDS", "5"}};
-    for (auto& [k, v] : extra) env[k] = v;
-    return std::make_unique<ChildProcess>(testing::WorthitBinary(), std::vector<std::string>{"serve"}, env,
-                                          dir_.File(log));
-  }
-  int Post(int64_t update_id, int64_t chat, const std::string& text) {
-    return HttpRequest("POST", port_, "/telegram/webhook",
-                       {{"X-Telegram-Bot-Api-Secret-Token", "e2e-secret"}, {"Content-Type", "application/json"}},
-                       testing::PrivateTextUpdate(update_id, chat, text))
-        .status;
-  }
-
-  FakeTelegram fake_;
-  testing::TempDir dir_;
-  testing::RedisServer redis_;
-  uint16_t port_ = testing::FreePort();
-};
+class RedisFrontDoorE2E : public testing::RedisServeFixture {};
 
 TEST_F(RedisFrontDoorE2E, OneWritePerLinkAndARestartedProcessAnswersTheRedeliveryWithoutASecondAck) {
   auto serve = StartServe("serve1.log");

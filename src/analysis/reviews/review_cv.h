@@ -10,7 +10,8 @@
 //   - "main" and "words": each full-precision model alone (their raw logits are kept);
 //   - "average": the exact average of the two models' logits (what the fold approximates);
 //   - "configured": the model `worthit train` would ship with these options (folded and
-//     quantized, or the main model alone with fold = false), loaded through LoadReviewModel;
+//     quantized, or the main model alone with fold = false; the two-file ensemble, options.companion,
+//     is not cross-validated), loaded through LoadReviewModel;
 //   - "weighted": w * main + (1 - w) * companion logits times a temperature t, (w, t) chosen on
 //     the other folds' out-of-fold predictions (a linear map: foldable into one model);
 //   - "stacked": a 5x10 linear map of the two models' logits (no bias, so it folds into the

@@ -4,6 +4,7 @@
 // from the ResultStore at STORE_URL (text, stars, language only).
 #include <iostream>
 
+#include "analysis/reviews/review_cv.h"
 #include "analysis/reviews/review_trainer.h"
 #include "app/command.h"
 #include "app/front_door.h"
@@ -18,6 +19,8 @@ const CommandRegistrar kTrain(
          std::vector<std::string> data;
          bool from_store = false;
          analysis::reviews::TrainOptions train;
+         int cv_folds = 0;
+         std::string cv_predictions;
        };
        auto o = std::make_shared<Options>();
        sub.add_option("--data", o->data, "CSV with columns lang,stars,text (repeatable)");
@@ -60,6 +63,11 @@ const CommandRegistrar kTrain(
        sub.add_option("--dsub", o->train.dsub, "Quantization: dimensions per product-quantizer sub-vector")
            ->capture_default_str();
        sub.add_flag("!--no-quantize", o->train.quantize, "Save the full-precision model");
+       sub.add_option("--cv", o->cv_folds,
+                      "Instead of training: K-fold cross-validation (2..10) over training + validation with these "
+                      "options, candidates compared per language (writes no model; never reads the test split)")
+           ->check(CLI::Range(2, 10));
+       sub.add_option("--cv-predictions", o->cv_predictions, "With --cv: write the out-of-fold predictions (TSV)");
        return [o] {
          std::vector<analysis::reviews::LabelledReview> all;
          for (const auto& path : o->data) {
@@ -94,6 +102,18 @@ const CommandRegistrar kTrain(
          if (o->data.empty() && !o->from_store) {
            std::cerr << "worthit train: give --data CSV and/or --from-store\n";
            return kExitUsage;
+         }
+         if (o->cv_folds > 0) {
+           analysis::reviews::CvOptions cv;
+           cv.folds = o->cv_folds;
+           cv.predictions_path = o->cv_predictions;
+           auto cv_report = analysis::reviews::CrossValidateReviewModel(all, o->train, cv);
+           if (!cv_report.ok()) {
+             std::cerr << "worthit train: " << cv_report.error().ToString() << "\n";
+             return cv_report.error().kind == ErrorKind::kInvalidInput ? kExitUsage : kExitFailure;
+           }
+           std::cout << analysis::reviews::FormatCvReport(*cv_report);
+           return kExitOk;
          }
          auto report = analysis::reviews::TrainReviewModel(all, o->train);
          if (!report.ok()) {

@@ -37,6 +37,7 @@
 
 #include <string>
 
+#include "analysis/reviews/review_trainer.h"
 #include "common/result.h"
 
 namespace worthit::analysis::reviews {
@@ -55,5 +56,11 @@ class FoldableFastText final : public fasttext::FastText {
 // measured as said).
 Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& companion, const std::string& train_path,
                                   double main_weight, double scale, int bucket_factor);
+
+// fastText arguments of `options` for training on `input` (the main model's minn/maxn, or 0/0 for
+// the words-only companion): softmax, single seed, as review_trainer.h documents. Shared by
+// TrainReviewModel and CrossValidateReviewModel so both train exactly the same models.
+fasttext::Args MakeTrainArgs(const TrainOptions& options, const std::string& input, const std::string& output, int minn,
+                             int maxn);
 
 }  // namespace worthit::analysis::reviews

@@ -62,12 +62,6 @@ bool ReadCsvRecord(std::istream& in, std::vector<std::string>& fields) {
   return true;
 }
 
-struct Example {
-  std::string lang;
-  int stars;
-  std::string normalized;
-};
-
 }  // namespace
 
 Result<std::vector<LabelledReview>> ReadLabelledCsv(const std::string& path) {
@@ -158,55 +152,107 @@ LangMetrics ComputeMetrics(const std::string& lang, const std::vector<int>& gold
   return m;
 }
 
-Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, const TrainOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  TrainReport report;
-  report.total = data.size();
-
+Result<ReviewSplits> SplitReviews(const std::vector<LabelledReview>& data) {
+  ReviewSplits out;
+  out.total = data.size();
   // 1. Normalise, de-duplicate, group by language.
-  std::map<std::string, std::vector<Example>> by_lang;
   std::unordered_set<std::string> seen;
   for (const auto& r : data) {
     if (r.stars < 1 || r.stars > 5) continue;
     std::string norm = NormalizeReviewText(r.text);
     if (norm.empty()) continue;
     if (!seen.insert(norm).second) {
-      ++report.duplicates;
+      ++out.duplicates;
       continue;
     }
     const std::string lang = r.lang.empty() ? "und" : r.lang;
-    by_lang[lang].push_back({lang, r.stars, std::move(norm)});
+    out.by_lang[lang].push_back({lang, r.stars, std::move(norm)});
   }
-  if (by_lang.empty()) return Error::Invalid("TRAIN_NO_DATA", "no labelled reviews to train on");
+  if (out.by_lang.empty()) return Error::Invalid("TRAIN_NO_DATA", "no labelled reviews to train on");
 
   // 2. Deterministic split per language by text hash.
-  std::vector<const Example*> train, valid, test;
-  for (auto& [lang, examples] : by_lang) {
-    std::vector<std::pair<uint64_t, const Example*>> keyed;
+  for (auto& [lang, examples] : out.by_lang) {
+    std::vector<std::pair<uint64_t, const ReviewExample*>> keyed;
     for (const auto& e : examples) keyed.emplace_back(Fnv1a64(e.normalized), &e);
     std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 0; i < keyed.size(); ++i) {
       const auto bucket = i % 10;
-      (bucket == 0 ? test : bucket == 1 ? valid : train).push_back(keyed[i].second);
+      (bucket == 0 ? out.test : bucket == 1 ? out.valid : out.train).push_back(keyed[i].second);
     }
   }
   {
     std::array<size_t, 5> per_star{};
-    for (const auto* e : train) ++per_star[e->stars - 1];
+    for (const auto* e : out.train) ++per_star[e->stars - 1];
     for (int s = 0; s < 5; ++s)
       if (per_star[s] == 0)
         return Error::Invalid("TRAIN_NO_DATA", "no training review with " + std::to_string(s + 1) + " stars");
   }
+  if (out.train.empty() || out.valid.empty() || out.test.empty()) {
+    return Error::Invalid("TRAIN_NO_DATA", "need at least 10 reviews (train/validation/test split)");
+  }
+  return out;
+}
+
+Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path) {
+  // Rare star classes are repeated up to the largest class's count (whole copies plus a
+  // deterministic prefix), so the softmax prior is flat and the calibration, not the class
+  // frequencies of the corpus, decides the aggregate.
+  std::array<std::vector<const ReviewExample*>, 5> by_star;
+  for (const auto* e : examples) by_star[e->stars - 1].push_back(e);
+  size_t largest = 0;
+  for (const auto& v : by_star) largest = std::max(largest, v.size());
+  std::vector<const ReviewExample*> lines;
+  for (const auto& v : by_star) {
+    if (v.empty()) continue;
+    for (size_t i = 0; i < largest; ++i) lines.push_back(v[i % v.size()]);
+  }
+  // Interleave deterministically so classes are mixed along the file (fastText reads it in
+  // order per thread; a sorted file would bias the learning-rate schedule).
+  std::sort(lines.begin(), lines.end(), [](const ReviewExample* a, const ReviewExample* b) {
+    return Fnv1a64(a->normalized) < Fnv1a64(b->normalized);
+  });
+  std::ofstream out(path, std::ios::binary);
+  for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
+  if (!out) return Error::Transient("TRAIN_IO", "cannot write " + path);
+  return OkStatus();
+}
+
+fasttext::Args MakeTrainArgs(const TrainOptions& options, const std::string& input, const std::string& output, int minn,
+                             int maxn) {
+  fasttext::Args args;
+  args.input = input;
+  args.output = output;
+  args.model = fasttext::model_name::sup;
+  args.loss = fasttext::loss_name::softmax;
+  args.lr = options.lr;
+  args.epoch = options.epoch;
+  args.wordNgrams = options.word_ngrams;
+  args.dim = options.dim;
+  args.minn = minn;
+  args.maxn = maxn;
+  args.bucket = options.bucket;
+  args.minCount = 1;
+  args.thread = std::max(1, options.threads);
+  args.seed = options.seed;
+  args.verbose = 0;
+  return args;
+}
+
+Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, const TrainOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  TrainReport report;
+  auto splits = SplitReviews(data);
+  if (!splits.ok()) return splits.error();
+  report.total = splits->total;
+  report.duplicates = splits->duplicates;
+  const auto& train = splits->train;
+  const auto& valid = splits->valid;
+  const auto& test = splits->test;
   report.train = train.size();
   report.valid = valid.size();
   report.test = test.size();
-  if (train.empty() || valid.empty() || test.empty()) {
-    return Error::Invalid("TRAIN_NO_DATA", "need at least 10 reviews (train/validation/test split)");
-  }
 
-  // 3. Training file with class balancing: rare star classes are repeated up to the largest
-  // class's count (whole copies plus a deterministic prefix), so the softmax prior is flat and
-  // the calibration, not the class frequencies of the corpus, decides the aggregate.
+  // 3. Training file with class balancing (WriteBalancedTrainFile).
   fs::path work = fs::temp_directory_path() / ("worthit-train-" + RandomId(12));
   std::error_code ec;
   fs::create_directories(work, ec);
@@ -218,34 +264,15 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
       fs::remove_all(p, e);
     }
   } cleanup{work};
-  auto write_train_file = [](const std::vector<const Example*>& examples, const std::string& path) -> Status {
-    std::array<std::vector<const Example*>, 5> by_star;
-    for (const auto* e : examples) by_star[e->stars - 1].push_back(e);
-    size_t largest = 0;
-    for (const auto& v : by_star) largest = std::max(largest, v.size());
-    std::vector<const Example*> lines;
-    for (const auto& v : by_star) {
-      if (v.empty()) continue;
-      for (size_t i = 0; i < largest; ++i) lines.push_back(v[i % v.size()]);
-    }
-    // Interleave deterministically so classes are mixed along the file (fastText reads it in
-    // order per thread; a sorted file would bias the learning-rate schedule).
-    std::sort(lines.begin(), lines.end(),
-              [](const Example* a, const Example* b) { return Fnv1a64(a->normalized) < Fnv1a64(b->normalized); });
-    std::ofstream out(path, std::ios::binary);
-    for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
-    if (!out) return Error::Transient("TRAIN_IO", "cannot write " + path);
-    return OkStatus();
-  };
   const auto train_path = (work / "train.txt").string();
-  if (auto st = write_train_file(train, train_path); !st.ok()) return st.error();
+  if (auto st = WriteBalancedTrainFile(train, train_path); !st.ok()) return st.error();
   if (!options.splits_dir.empty()) {
     const fs::path dir(options.splits_dir);
     fs::create_directories(dir, ec);
     fs::copy_file(train_path, dir / "train.txt", fs::copy_options::overwrite_existing, ec);
     if (ec) return Error::Transient("TRAIN_IO", "cannot write " + (dir / "train.txt").string() + ": " + ec.message());
     for (const auto& [name, split] :
-         {std::pair<std::string, const std::vector<const Example*>*>{"valid", &valid}, {"test", &test}}) {
+         {std::pair<std::string, const std::vector<const ReviewExample*>*>{"valid", &valid}, {"test", &test}}) {
       std::ofstream text((dir / (name + ".txt")).string(), std::ios::binary);
       std::ofstream langs((dir / (name + ".lang")).string(), std::ios::binary);
       for (const auto* e : *split) {
@@ -263,23 +290,7 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   fs::path out_path(options.out_path);
   if (out_path.has_parent_path()) fs::create_directories(out_path.parent_path(), ec);
   auto make_args = [&](const std::string& input, int minn, int maxn) {
-    fasttext::Args args;
-    args.input = input;
-    args.output = (work / "model").string();
-    args.model = fasttext::model_name::sup;
-    args.loss = fasttext::loss_name::softmax;
-    args.lr = options.lr;
-    args.epoch = options.epoch;
-    args.wordNgrams = options.word_ngrams;
-    args.dim = options.dim;
-    args.minn = minn;
-    args.maxn = maxn;
-    args.bucket = options.bucket;
-    args.minCount = 1;
-    args.thread = std::max(1, options.threads);
-    args.seed = options.seed;
-    args.verbose = 0;
-    return args;
+    return MakeTrainArgs(options, input, (work / "model").string(), minn, maxn);
   };
   auto quantize_save = [&](fasttext::FastText& ft, const fasttext::Args& args, const std::string& path) -> Status {
     try {
@@ -406,7 +417,7 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   if (!model.ok()) return model.error();
 
   // 6. Evaluate per language (normalising twice is idempotent).
-  auto evaluate = [&](const std::vector<const Example*>& split) {
+  auto evaluate = [&](const std::vector<const ReviewExample*>& split) {
     struct Acc {
       std::vector<int> gold, pred;
       std::vector<double> raw, cal;
@@ -436,10 +447,10 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     // model is then retrained, same options, on training + validation (12.5% more reviews) and
     // replaces the first. The validation metrics above are the first model's (the second has
     // seen those reviews); the test split has been seen by neither.
-    std::vector<const Example*> train_and_valid = train;
+    std::vector<const ReviewExample*> train_and_valid = train;
     train_and_valid.insert(train_and_valid.end(), valid.begin(), valid.end());
     const auto refit_path = (work / "train_valid.txt").string();
-    if (auto st = write_train_file(train_and_valid, refit_path); !st.ok()) return st.error();
+    if (auto st = WriteBalancedTrainFile(train_and_valid, refit_path); !st.ok()) return st.error();
     if (auto st = train_models(refit_path); !st.ok()) return st.error();
     report.refit = true;
     model = LoadReviewModel(options.out_path);

@@ -26,6 +26,7 @@
 // DATA_INVALID (CSV).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,34 @@ struct TrainReport {
   bool refit = false;     // the shipped model was retrained on training + validation
   double seconds = 0;
 };
+
+// One normalised, de-duplicated review of the corpus.
+struct ReviewExample {
+  std::string lang;  // "und" when the source gave none
+  int stars = 0;
+  std::string normalized;
+};
+
+// Steps 1-2 above: the normalised, de-duplicated examples (owned by `by_lang`; the split vectors
+// point into it, so a ReviewSplits may be moved but not copied) and their deterministic split per
+// language: sorted by a hash of the text, position % 10 == 0 test, == 1 validation, else
+// training. Cross-validation (review_cv.h) uses the same split and never touches `test`.
+struct ReviewSplits {
+  ReviewSplits() = default;
+  ReviewSplits(ReviewSplits&&) = default;
+  ReviewSplits& operator=(ReviewSplits&&) = default;
+  ReviewSplits(const ReviewSplits&) = delete;
+  ReviewSplits& operator=(const ReviewSplits&) = delete;
+
+  size_t total = 0, duplicates = 0;
+  std::map<std::string, std::vector<ReviewExample>> by_lang;
+  std::vector<const ReviewExample*> train, valid, test;
+};
+Result<ReviewSplits> SplitReviews(const std::vector<LabelledReview>& data);
+
+// Step 3: the fastText training file of `examples`, star classes balanced by repetition, lines
+// interleaved by text hash.
+Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path);
 
 Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, const TrainOptions& options);
 

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
-#include <boost/json.hpp>
 #include <map>
 #include <optional>
 #include <vector>
@@ -55,7 +54,7 @@ class CurlMultiBotApi final : public AsyncBotApi {
 
   void SendMessage(const SendMessageRequest& req, std::function<void(Result<Message>)> done) override {
     auto t = std::make_unique<Transfer>();
-    t->payload = boost::json::serialize(SendMessageBody(req));
+    t->payload = SerializeSendMessageBody(req);
     t->done = std::move(done);
     net::post(impl_->strand, [impl = impl_, t = std::move(t)]() mutable { impl->Start(std::move(t)); });
   }
@@ -174,11 +173,7 @@ class CurlMultiBotApi final : public AsyncBotApi {
         Result<Message> out = rc != CURLE_OK
                                   ? Result<Message>(NetworkError(
                                         "sendMessage", log::Redact(t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc))))
-                                  : [&]() -> Result<Message> {
-          auto mapped = MapBotApiResponse(status, t->response, "sendMessage");
-          if (!mapped.ok()) return mapped.error();
-          return ReadMessageResult("sendMessage", *mapped);
-        }();
+                                  : ReadSendMessageResponse(status, t->response, "sendMessage");
         CountCall(out.ok() ? "ok" : out.error().code);
         if (!out.ok())
           log::Debug("telegram.call_failed", {{"method", "sendMessage"}, {"error", out.error().ToString()}});

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <string>
 #include <string_view>
 
@@ -13,9 +14,14 @@
 
 namespace worthit::telegram {
 
-boost::json::object SendMessageBody(const SendMessageRequest& request);
+boost::json::object SendMessageBody(const SendMessageRequest& request, boost::json::storage_ptr sp = {});
+// SendMessageBody serialised, its DOM built in a stack arena (no heap allocation per field).
+std::string SerializeSendMessageBody(const SendMessageRequest& request);
 // The "result" JSON text of sendMessage / editMessageText → Message.
 Result<Message> ReadMessageResult(std::string_view method, const std::string& result_json);
+// A whole sendMessage / editMessageText HTTP answer → Message: the same outcome as MapBotApiResponse
+// then ReadMessageResult, with one parse (in a stack arena) instead of parse, serialise, parse.
+Result<Message> ReadSendMessageResponse(long http_status, std::string_view body, std::string_view method);
 void GlobalCurlInit();
 
 }  // namespace worthit::telegram

@@ -20,19 +20,25 @@ std::vector<std::string> DefaultAllowedUpdates() {
   return {"message", "edited_message", "channel_post", "callback_query", "inline_query", "my_chat_member"};
 }
 
-json::object SendMessageBody(const SendMessageRequest& req) {
-  json::object body;
+json::object SendMessageBody(const SendMessageRequest& req, json::storage_ptr sp) {
+  json::object body(sp);
   body["chat_id"] = req.chat_id;
   body["text"] = req.text;
   if (!req.parse_mode.empty()) body["parse_mode"] = req.parse_mode;
   if (req.reply_to_message_id) {
     // allow_sending_without_reply: the user may have deleted their message meanwhile.
     body["reply_parameters"] =
-        json::object{{"message_id", *req.reply_to_message_id}, {"allow_sending_without_reply", true}};
+        json::object({{"message_id", *req.reply_to_message_id}, {"allow_sending_without_reply", true}}, sp);
   }
   if (!req.reply_markup.empty()) body["reply_markup"] = detail::MarkupValue(req.reply_markup);
-  if (req.disable_link_preview) body["link_preview_options"] = json::object{{"is_disabled", true}};
+  if (req.disable_link_preview) body["link_preview_options"] = json::object({{"is_disabled", true}}, sp);
   return body;
+}
+
+std::string SerializeSendMessageBody(const SendMessageRequest& req) {
+  unsigned char arena[2048];  // the DOM only lives while it is serialised; larger texts spill to the heap
+  json::monotonic_resource mr(arena, sizeof arena);
+  return json::serialize(SendMessageBody(req, &mr));
 }
 
 Result<Message> ReadMessageResult(std::string_view method, const std::string& text) {
@@ -44,6 +50,28 @@ Result<Message> ReadMessageResult(std::string_view method, const std::string& te
   auto m = detail::ReadMessage(v.as_object());
   if (!m) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": result is not a Message");
   return std::move(*m);
+}
+
+Result<Message> ReadSendMessageResponse(long http_status, std::string_view body, std::string_view method) {
+  // The success path parses once into a stack arena and reads the Message from the DOM in place;
+  // anything else (an error, a result that is no object) takes the generic path, so the outcome is
+  // exactly MapBotApiResponse followed by ReadMessageResult.
+  unsigned char arena[4096];
+  json::monotonic_resource mr(arena, sizeof arena);
+  json::error_code ec;
+  auto v = json::parse(body, ec, &mr);
+  if (!ec && v.is_object() && (http_status == 0 || (http_status >= 200 && http_status < 300))) {
+    const auto& o = v.as_object();
+    const auto* result = o.if_contains("result");
+    if (detail::BoolOr(o, "ok") && result != nullptr && result->is_object()) {
+      auto m = detail::ReadMessage(result->as_object());
+      if (!m) return Error::Transient("TELEGRAM_UNAVAILABLE", std::string(method) + ": result is not a Message");
+      return std::move(*m);
+    }
+  }
+  auto mapped = MapBotApiResponse(http_status, body, method);
+  if (!mapped.ok()) return mapped.error();
+  return ReadMessageResult(method, *mapped);
 }
 
 void GlobalCurlInit() {

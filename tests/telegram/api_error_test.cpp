@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "telegram/bot_api_wire.h"
 #include "telegram/fixture.h"
 
 namespace worthit::telegram {
@@ -154,6 +155,67 @@ TEST(SharedData, ErrorDescriptionTable) {
     }
   }
   EXPECT_GT(rows, 10);
+}
+
+// The one-parse reader of sendMessage answers must agree with the generic path (map, then read the
+// result) on every answer: fixtures, the shared real responses, and malformed or odd bodies.
+TEST(ReadSendMessageResponse, AgreesWithMapThenReadOnEveryAnswer) {
+  std::vector<std::string> bodies;
+  for (const char* f : {"resp_429.json", "resp_502.json", "resp_blocked.json", "resp_edit_not_found.json",
+                        "resp_migrated.json", "resp_not_modified.json", "resp_send_ok.json"}) {
+    bodies.push_back(Fixture(f));
+  }
+  const auto shared = worthit::testing::SharedData() / "telegram-responses";
+  if (std::filesystem::exists(shared)) {
+    for (const auto& e : std::filesystem::directory_iterator(shared))
+      bodies.push_back(worthit::testing::ReadFile(e.path()));
+  }
+  for (const char* b :
+       {"", "not json", "[]", "{}", R"({"ok":true})", R"({"ok":true,"result":true})", R"({"ok":true,"result":[1]})",
+        R"({"ok":true,"result":{}})", R"({"ok":"yes","result":{}})",
+        R"({"ok":true,"result":{"message_id":5,"date":1,"chat":{"id":7,"type":"private"},"text":"hi"}})",
+        R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})"}) {
+    bodies.emplace_back(b);
+  }
+  ASSERT_GT(bodies.size(), 20u);
+  for (const auto& body : bodies) {
+    for (long status : {0L, 200L, 201L, 400L, 403L, 429L, 500L, 502L}) {
+      for (std::string_view method : {"sendMessage", "editMessageText"}) {
+        auto mapped = MapBotApiResponse(status, body, method);
+        Result<Message> expected = mapped.ok() ? ReadMessageResult(method, *mapped) : Result<Message>(mapped.error());
+        auto got = ReadSendMessageResponse(status, body, method);
+        SCOPED_TRACE(std::to_string(status) + " " + std::string(method) + " " + body.substr(0, 200));
+        ASSERT_EQ(got.ok(), expected.ok());
+        if (!got.ok()) {
+          EXPECT_EQ(got.error().code, expected.error().code);
+          EXPECT_EQ(got.error().kind, expected.error().kind);
+          EXPECT_EQ(got.error().message, expected.error().message);
+          EXPECT_EQ(got.error().retry_after, expected.error().retry_after);
+          continue;
+        }
+        EXPECT_EQ(got->message_id, expected->message_id);
+        EXPECT_EQ(got->date, expected->date);
+        EXPECT_EQ(got->chat.id, expected->chat.id);
+        EXPECT_EQ(got->text, expected->text);
+        EXPECT_EQ(got->entities.size(), expected->entities.size());
+        EXPECT_EQ(got->from.has_value(), expected->from.has_value());
+        EXPECT_EQ(got->migrate_to_chat_id, expected->migrate_to_chat_id);
+      }
+    }
+  }
+}
+
+TEST(SerializeSendMessageBody, IsTheBodyOfEveryShape) {
+  SendMessageRequest req;
+  req.chat_id = -100123;
+  req.text = std::string(5000, 'x') + " \"è\" \n";  // spills out of the arena
+  for (int shape = 0; shape < 5; ++shape) {
+    if (shape >= 1) req.parse_mode = "HTML";
+    if (shape >= 4) req.reply_markup.remove_keyboard = true;
+    if (shape >= 2) req.reply_to_message_id = 42;
+    if (shape >= 3) req.disable_link_preview = true;
+    EXPECT_EQ(boost::json::parse(SerializeSendMessageBody(req)), boost::json::value(SendMessageBody(req)));
+  }
 }
 
 }  // namespace

@@ -14,19 +14,18 @@ std::string Lower(std::string_view s) {
 }
 
 // "amazon" followed by a public suffix of one or two labels: amazon.it, amazon.co.uk, amazon.com.br.
+// Runs for every word of every message (bare shop hosts), so it walks the labels in place.
 bool IsShopHost(std::string_view host, std::string_view brand) {
-  std::vector<std::string_view> labels;
+  const size_t labels = static_cast<size_t>(std::count(host.begin(), host.end(), '.')) + 1;
   size_t start = 0;
-  while (start <= host.size()) {
-    size_t dot = host.find('.', start);
-    if (dot == std::string_view::npos) dot = host.size();
-    labels.push_back(host.substr(start, dot - start));
+  for (size_t i = 0; i + 1 < labels; ++i) {
+    const size_t dot = host.find('.', start);  // there is one: label i is not the last
+    const std::string_view label = host.substr(start, dot - start);
     start = dot + 1;
-  }
-  for (size_t i = 0; i + 1 < labels.size(); ++i) {
-    if (labels[i] != brand) continue;
-    const size_t suffix = labels.size() - i - 1;
-    if (suffix == 1 || (suffix == 2 && labels[i + 1].size() <= 3)) return true;
+    if (label != brand) continue;
+    const size_t suffix = labels - i - 1;
+    if (suffix == 1) return true;
+    if (suffix == 2 && host.find('.', start) - start <= 3) return true;
   }
   return false;
 }
@@ -55,6 +54,11 @@ std::string_view TrimTrailing(std::string_view s) {
 }
 
 void Add(std::vector<DetectedLink>& out, std::string_view raw) {
+  // The same link again (a url entity, then the plain-text scan of the same text): ClassifyUrl of a
+  // link's own url gives that url back, so it would be dropped below anyway.
+  for (const auto& l : out) {
+    if (l.url == raw) return;
+  }
   auto link = ClassifyUrl(raw);
   if (!link) return;
   for (const auto& l : out) {
@@ -74,8 +78,21 @@ void FromEntities(std::vector<DetectedLink>& out, const std::string& text,
   }
 }
 
+// `prefix` is lowercase.
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && Lower(s.substr(0, prefix.size())) == prefix;
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// First position of "http" in any case, npos if none (no lowercased copy of the word).
+size_t FindHttpNoCase(std::string_view s) {
+  for (size_t p = 0; p + 4 <= s.size(); ++p) {
+    if (StartsWithNoCase(s.substr(p), "http")) return p;
+  }
+  return std::string_view::npos;
 }
 
 void ScanPlain(std::vector<DetectedLink>& out, std::string_view text) {
@@ -96,7 +113,7 @@ void ScanPlain(std::vector<DetectedLink>& out, std::string_view text) {
       token.remove_prefix(2);
     }
     if (token.empty()) continue;
-    if (auto p = Lower(token).find("http"); p != std::string::npos && p > 0) {
+    if (auto p = FindHttpNoCase(token); p != std::string_view::npos && p > 0) {
       // "link:https://..." — start at the scheme.
       std::string_view rest = token.substr(p);
       if (StartsWithNoCase(rest, "http://") || StartsWithNoCase(rest, "https://")) token = rest;

@@ -92,6 +92,26 @@ TEST(DetectLinks, NoLinkInOrdinaryText) {
   EXPECT_TRUE(DetectLinks(Text("scrivimi a mario@example.com")).empty());
 }
 
+TEST(DetectLinks, BareShopHostsAndSchemesInAnyCase) {
+  // Bare words are links only on shop hosts: brand + one label, or + two when the middle one is short.
+  auto links =
+      DetectLinks(Text("amazon.co.uk/dp/1 amazon.com.br/x amazon.abcd.xy/x amazon.it. shop.amazon.de/y "
+                       "ebay.co.uk/z amazon ebay.it. link:HTTPS://Example.com/A vedi:Http://x.org/b"));
+  std::vector<std::string> urls;
+  for (const auto& l : links) urls.push_back(l.url);
+  EXPECT_EQ(urls, (std::vector<std::string>{"https://amazon.co.uk/dp/1", "https://amazon.com.br/x", "https://amazon.it",
+                                            "https://shop.amazon.de/y", "https://ebay.co.uk/z", "https://ebay.it",
+                                            "HTTPS://Example.com/A", "Http://x.org/b"}));
+}
+
+TEST(DetectLinks, AnEntityLinkRepeatedInTheTextIsOneLink) {
+  auto m = Text("guarda https://www.amazon.it/dp/B0A. e https://www.amazon.it/dp/B0A");
+  m.entities.push_back({"url", 7, 29, ""});
+  auto links = DetectLinks(m);
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0].url, "https://www.amazon.it/dp/B0A");
+}
+
 TEST(PickProductLink, PrefersKnownShops) {
   auto links = DetectLinks(Text("https://blog.example.com/review e poi https://www.amazon.it/dp/B0A"));
   auto pick = PickProductLink(links);

@@ -201,27 +201,30 @@ class CurlMultiBotApi final : public AsyncBotApi {
       EnsureTimer(fd == CURL_SOCKET_TIMEOUT ? calls : -1);
     }
 
+    // One readiness wait per direction at a time. When it fires, curl acts on the socket, and the
+    // watch re-arms while the socket is still the one curl knows under `fd` (curl may have closed
+    // it and reused the number) and still wants that direction.
+    void WatchDirection(const std::shared_ptr<Socket>& s, curl_socket_t fd, bool out) {
+      const int want = out ? CURL_POLL_OUT : CURL_POLL_IN;
+      bool& pending = out ? s->writing : s->reading;
+      if (!(s->want & want) || pending) return;
+      pending = true;
+      s->socket.async_wait(out ? tcp::socket::wait_write : tcp::socket::wait_read,
+                           [self = shared_from_this(), s, fd, out, want](boost::system::error_code ec) {
+                             (out ? s->writing : s->reading) = false;
+                             auto current = [&] {
+                               auto it = self->sockets.find(fd);
+                               return it != self->sockets.end() && it->second == s;
+                             };
+                             if (ec || !current() || !(s->want & want)) return;
+                             self->Action(fd, out ? CURL_CSELECT_OUT : CURL_CSELECT_IN);
+                             if (current()) self->Watch(s, fd);
+                           });
+    }
+
     void Watch(const std::shared_ptr<Socket>& s, curl_socket_t fd) {
-      if ((s->want & CURL_POLL_IN) && !s->reading) {
-        s->reading = true;
-        s->socket.async_wait(tcp::socket::wait_read, [self = shared_from_this(), s, fd](boost::system::error_code ec) {
-          s->reading = false;
-          if (ec || self->sockets.find(fd) == self->sockets.end() || self->sockets[fd] != s) return;
-          if (!(s->want & CURL_POLL_IN)) return;
-          self->Action(fd, CURL_CSELECT_IN);
-          if (auto it = self->sockets.find(fd); it != self->sockets.end() && it->second == s) self->Watch(s, fd);
-        });
-      }
-      if ((s->want & CURL_POLL_OUT) && !s->writing) {
-        s->writing = true;
-        s->socket.async_wait(tcp::socket::wait_write, [self = shared_from_this(), s, fd](boost::system::error_code ec) {
-          s->writing = false;
-          if (ec || self->sockets.find(fd) == self->sockets.end() || self->sockets[fd] != s) return;
-          if (!(s->want & CURL_POLL_OUT)) return;
-          self->Action(fd, CURL_CSELECT_OUT);
-          if (auto it = self->sockets.find(fd); it != self->sockets.end() && it->second == s) self->Watch(s, fd);
-        });
-      }
+      WatchDirection(s, fd, false);
+      WatchDirection(s, fd, true);
     }
 
     static int OnSocket(CURL*, curl_socket_t fd, int what, void* user, void*) {

@@ -200,7 +200,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
       // The one write failed after the acknowledgement went out: keep its record on its own if Redis
       // still takes it, so the redelivery reuses the acknowledgement instead of sending a second.
       if (had_ack) return Finish(op, id.error());
-      const Error error = id.error();
+      const Error& error = id.error();  // copied into the callback below
       return redis.Pipeline(
           {codec.PutAck(op->update.update_id, {op->d.send.chat_id, ack_message_id})},
           [self = shared_from_this(), op, error](Result<std::vector<Reply>>) { self->Finish(op, error); });

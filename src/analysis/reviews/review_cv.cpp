@@ -320,8 +320,8 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
     c.chosen = std::move(chosen);
     results.emplace_back(std::move(c), std::move(fig));
   };
-  auto same_for_all_folds = [&](std::vector<Probs> p) {
-    return std::vector<std::vector<Probs>>(static_cast<size_t>(folds), std::move(p));
+  auto same_for_all_folds = [&](const std::vector<Probs>& p) {
+    return std::vector<std::vector<Probs>>(static_cast<size_t>(folds), p);
   };
   auto combine = [&](double w, double t) {
     std::vector<Probs> p(n);

@@ -203,19 +203,25 @@ class CurlPageFetcher final : public PageFetcher {
   // Easy handles of this fetcher, kept between fetches: a handle keeps its open connections, so
   // the next page from the same shop (host and port) skips the TCP (and TLS) handshake, and the
   // handle's own setup is not paid per page. Per fetcher, so connections vetted under one
-  // allow-list are never reused under another. Options are reset and the cookies erased before
-  // each fetch: nothing of one fetch but the connection carries over to the next.
+  // allow-list are never reused under another. Every option is set again and the cookies erased
+  // before each fetch: nothing of one fetch but the connection carries over to the next.
   std::unique_ptr<CURL, CurlDeleter> TakeHandle() {
     {
       std::lock_guard lock(idle_mu_);
       if (!idle_.empty()) {
         std::unique_ptr<CURL, CurlDeleter> c = std::move(idle_.back());
         idle_.pop_back();
-        curl_easy_reset(c.get());
         return c;
       }
     }
-    return std::unique_ptr<CURL, CurlDeleter>(curl_easy_init());
+    std::unique_ptr<CURL, CurlDeleter> c(curl_easy_init());
+    // The cookie engine, in memory: switched on once per handle. CURLOPT_COOKIEFILE appends to a
+    // list that lives with the handle's options; set per fetch it grew by one entry a fetch, and
+    // curl_easy_reset dropped that list without freeing it (LeakSanitizer). So handles are not
+    // reset: FetchWith sets every option it uses on every fetch, unconditionally, and erases the
+    // cookies first.
+    if (c) curl_easy_setopt(c.get(), CURLOPT_COOKIEFILE, "");
+    return c;
   }
   void ReturnHandle(std::unique_ptr<CURL, CurlDeleter> c) {
     std::lock_guard lock(idle_mu_);
@@ -248,8 +254,7 @@ class CurlPageFetcher final : public PageFetcher {
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // every encoding curl was built with
-    curl_easy_setopt(c, CURLOPT_COOKIEFILE, "");       // cookie engine on, in memory, this fetch only:
-    curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");    // a reused handle's cookies are erased
+    curl_easy_setopt(c, CURLOPT_COOKIELIST, "ALL");    // a reused handle's cookies are erased (engine: TakeHandle)
     curl_easy_setopt(c, CURLOPT_MAXCONNECTS, kConnectionsPerHandle);
     curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kReceiveBuffer);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);

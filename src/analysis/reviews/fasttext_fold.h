@@ -63,4 +63,10 @@ Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& comp
 fasttext::Args MakeTrainArgs(const TrainOptions& options, const std::string& input, const std::string& output, int minn,
                              int maxn);
 
+// Quantizes `ft` as `options` say (qnorm, cutoff, dsub; no retraining unless asked) and saves it to
+// `path`. Shared by TrainReviewModel and CrossValidateReviewModel so both ship the same files.
+// Errors: TRAIN_FAILED (fastText threw).
+Status QuantizeAndSave(fasttext::FastText& ft, const fasttext::Args& args, const TrainOptions& options,
+                       const std::string& path);
+
 }  // namespace worthit::analysis::reviews

@@ -247,19 +247,7 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
       if (!folded.ok()) return folded.error();
     }
     const auto model_path = (work / "fold.ftz").string();
-    try {
-      if (options.quantize) {
-        fasttext::Args q = args;
-        q.qnorm = true;
-        q.retrain = options.retrain_quantized && options.cutoff > 0;
-        q.cutoff = options.cutoff;
-        q.dsub = options.dsub;
-        main.quantize(q);
-      }
-      main.saveModel(model_path);
-    } catch (const std::exception& e) {
-      return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
-    }
+    if (auto saved = QuantizeAndSave(main, args, options, model_path); !saved.ok()) return saved.error();
     auto model = LoadReviewModel(model_path);
     if (!model.ok()) return model.error();
     for (size_t i = 0; i < n; ++i)

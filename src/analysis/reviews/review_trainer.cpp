@@ -217,6 +217,24 @@ Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples,
   return OkStatus();
 }
 
+Status QuantizeAndSave(fasttext::FastText& ft, const fasttext::Args& args, const TrainOptions& options,
+                       const std::string& path) {
+  try {
+    if (options.quantize) {
+      fasttext::Args q = args;
+      q.qnorm = true;
+      q.retrain = options.retrain_quantized && options.cutoff > 0;
+      q.cutoff = options.cutoff;
+      q.dsub = options.dsub;
+      ft.quantize(q);
+    }
+    ft.saveModel(path);
+  } catch (const std::exception& e) {
+    return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
+  }
+  return OkStatus();
+}
+
 fasttext::Args MakeTrainArgs(const TrainOptions& options, const std::string& input, const std::string& output, int minn,
                              int maxn) {
   fasttext::Args args;
@@ -292,21 +310,8 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   auto make_args = [&](const std::string& input, int minn, int maxn) {
     return MakeTrainArgs(options, input, (work / "model").string(), minn, maxn);
   };
-  auto quantize_save = [&](fasttext::FastText& ft, const fasttext::Args& args, const std::string& path) -> Status {
-    try {
-      if (options.quantize) {
-        fasttext::Args q = args;
-        q.qnorm = true;
-        q.retrain = options.retrain_quantized && options.cutoff > 0;
-        q.cutoff = options.cutoff;
-        q.dsub = options.dsub;
-        ft.quantize(q);
-      }
-      ft.saveModel(path);
-    } catch (const std::exception& e) {
-      return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
-    }
-    return OkStatus();
+  auto quantize_save = [&](fasttext::FastText& ft, const fasttext::Args& args, const std::string& path) {
+    return QuantizeAndSave(ft, args, options, path);
   };
   auto train_one = [&](const std::string& input, int minn, int maxn, const std::string& path) -> Status {
     const auto args = make_args(input, minn, maxn);

@@ -35,6 +35,8 @@
 
 #include <fasttext/fasttext.h>
 
+#include <filesystem>
+#include <memory>
 #include <string>
 
 #include "analysis/reviews/review_trainer.h"
@@ -62,6 +64,22 @@ Result<double> FoldWordsCompanion(FoldableFastText& main, FoldableFastText& comp
 // TrainReviewModel and CrossValidateReviewModel so both train exactly the same models.
 fasttext::Args MakeTrainArgs(const TrainOptions& options, const std::string& input, const std::string& output, int minn,
                              int maxn);
+
+// A private temporary directory for one training or cross-validation run (training files, models
+// before they are saved), removed with everything in it when the object goes away. Shared by
+// TrainReviewModel and CrossValidateReviewModel. Errors: TRAIN_IO (cannot create it).
+class ScratchDir {
+ public:
+  static Result<std::unique_ptr<ScratchDir>> Create(const std::string& prefix);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit ScratchDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
 
 // Quantizes `ft` as `options` say (qnorm, cutoff, dsub; no retraining unless asked) and saves it to
 // `path`. Shared by TrainReviewModel and CrossValidateReviewModel so both ship the same files.

@@ -207,17 +207,9 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
   const size_t n = ex.size();
   const int folds = cv.folds;
 
-  fs::path work = fs::temp_directory_path() / ("worthit-cv-" + RandomId(12));
-  std::error_code ec;
-  fs::create_directories(work, ec);
-  if (ec) return Error::Transient("TRAIN_IO", "cannot create " + work.string() + ": " + ec.message());
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code e;
-      fs::remove_all(p, e);
-    }
-  } cleanup{work};
+  auto scratch = ScratchDir::Create("worthit-cv-");
+  if (!scratch.ok()) return scratch.error();
+  const fs::path& work = (*scratch)->path();
 
   std::vector<Logits> zm(n), zw(n);
   std::vector<Probs> configured(n);

@@ -217,6 +217,19 @@ Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples,
   return OkStatus();
 }
 
+Result<std::unique_ptr<ScratchDir>> ScratchDir::Create(const std::string& prefix) {
+  fs::path path = fs::temp_directory_path() / (prefix + RandomId(12));
+  std::error_code ec;
+  fs::create_directories(path, ec);
+  if (ec) return Error::Transient("TRAIN_IO", "cannot create " + path.string() + ": " + ec.message());
+  return std::unique_ptr<ScratchDir>(new ScratchDir(std::move(path)));
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
 Status QuantizeAndSave(fasttext::FastText& ft, const fasttext::Args& args, const TrainOptions& options,
                        const std::string& path) {
   try {
@@ -271,17 +284,10 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   report.test = test.size();
 
   // 3. Training file with class balancing (WriteBalancedTrainFile).
-  fs::path work = fs::temp_directory_path() / ("worthit-train-" + RandomId(12));
+  auto scratch = ScratchDir::Create("worthit-train-");
+  if (!scratch.ok()) return scratch.error();
+  const fs::path& work = (*scratch)->path();
   std::error_code ec;
-  fs::create_directories(work, ec);
-  if (ec) return Error::Transient("TRAIN_IO", "cannot create " + work.string() + ": " + ec.message());
-  struct Cleanup {
-    fs::path p;
-    ~Cleanup() {
-      std::error_code e;
-      fs::remove_all(p, e);
-    }
-  } cleanup{work};
   const auto train_path = (work / "train.txt").string();
   if (auto st = WriteBalancedTrainFile(train, train_path); !st.ok()) return st.error();
   if (!options.splits_dir.empty()) {

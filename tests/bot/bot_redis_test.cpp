@@ -9,7 +9,7 @@
 #include "queue/analysis_task.h"
 #include "store/store_factory.h"
 #include "support/fake_bot_api.h"
-#include "support/redis_server.h"
+#include "support/shared_redis.h"
 #include "telegram/fixture.h"
 #include "worker/store_insights.h"
 
@@ -23,16 +23,7 @@ using worthit::testing::Fixture;
 constexpr const char* kBotName = "WorthItTestBot";
 constexpr int64_t kUpdateId = 900001;  // emoji_url_update.json
 
-testing::RedisServer& SharedRedis() {
-  static testing::RedisServer server;
-  static const bool started = [] {
-    const bool ok = server.Start();
-    EXPECT_TRUE(ok) << server.error();
-    return ok;
-  }();
-  (void)started;
-  return server;
-}
+using testing::SharedRedis;
 
 // Forwards to a real queue; the next `fail` Enqueue calls fail before reaching it (Redis refused
 // the script, the connection broke...), as QUEUE_UNAVAILABLE.

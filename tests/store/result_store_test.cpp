@@ -6,7 +6,7 @@
 
 #include "store/redis_stores.h"
 #include "store/store_factory.h"
-#include "support/redis_server.h"
+#include "support/shared_redis.h"
 #include "support/temp_dir.h"
 
 namespace worthit::store {
@@ -16,17 +16,7 @@ using namespace std::chrono_literals;
 
 constexpr int64_t kT0 = 1767225600000;  // 2026-01-01T00:00:00Z
 
-// One redis-server for the whole binary, stopped by its destructor at exit.
-testing::RedisServer& SharedRedis() {
-  static testing::RedisServer server;
-  static const bool started = [] {
-    const bool ok = server.Start();
-    EXPECT_TRUE(ok) << server.error();
-    return ok;
-  }();
-  (void)started;
-  return server;
-}
+using testing::SharedRedis;
 
 class ResultStoreTest : public ::testing::TestWithParam<std::string> {
  protected:

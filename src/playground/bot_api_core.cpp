@@ -513,6 +513,39 @@ BotApiCore::StoredMessage* BotApiCore::FindEditable(const Params& p, Chat*& chat
   return &it->second;
 }
 
+namespace {
+constexpr const char* kNotModified =
+    "message is not modified: specified new message content and reply markup are exactly the same as a "
+    "current content and reply markup of the message";
+
+// The reply_markup of an edit: absent (the keyboard is removed) or a valid inline keyboard.
+bool EditMarkup(const json::object& p, json::value& markup, ApiReply& error) {
+  auto mk = GetJson(p, "reply_markup");
+  if (!mk) return true;
+  std::string why;
+  if (!ValidateMarkup(*mk, why)) {
+    error = BadRequest(why);
+    return false;
+  }
+  if (!mk->as_object().contains("inline_keyboard")) {
+    error = BadRequest("inline keyboard expected");
+    return false;
+  }
+  markup = *mk;
+  return true;
+}
+}  // namespace
+
+ApiReply BotApiCore::PublishEdit(Chat& chat, StoredMessage& m, bool inline_message) {
+  m.edit_date = NowSeconds();
+  json::object message = MessageJson(chat, m);
+  json::object event{{"message", message}};
+  if (!m.html.empty()) event["html"] = m.html;
+  PushEvent(chat, "edit", std::move(event));
+  // Edits of inline messages answer true, as in Telegram.
+  return inline_message ? Ok(true) : Ok(message);
+}
+
 ApiReply BotApiCore::EditMessageText(const Params& p) {
   ApiReply error;
   Chat* chat = nullptr;
@@ -525,16 +558,9 @@ ApiReply BotApiCore::EditMessageText(const Params& p) {
   std::string html;
   if (!PrepareText(p, parsed, html, error)) return error;
   json::value markup;
-  if (auto mk = GetJson(p, "reply_markup")) {
-    std::string why;
-    if (!ValidateMarkup(*mk, why)) return BadRequest(why);
-    if (!mk->as_object().contains("inline_keyboard")) return BadRequest("inline keyboard expected");
-    markup = *mk;
-  }
+  if (!EditMarkup(p, markup, error)) return error;
   if (parsed.text == m.text && parsed.entities == m.entities && markup == m.inline_markup) {
-    return BadRequest(
-        "message is not modified: specified new message content and reply markup are exactly the same as a "
-        "current content and reply markup of the message");
+    return BadRequest(kNotModified);
   }
   m.text = parsed.text;
   m.html = html;
@@ -542,13 +568,7 @@ ApiReply BotApiCore::EditMessageText(const Params& p) {
   // As in Telegram, an edit without reply_markup removes the inline keyboard.
   m.inline_markup = markup;
   m.sent_markup = markup;
-  m.edit_date = NowSeconds();
-  json::object message = MessageJson(*chat, m);
-  json::object event{{"message", message}};
-  if (!m.html.empty()) event["html"] = m.html;
-  PushEvent(*chat, "edit", std::move(event));
-  // Edits of inline messages answer true, as in Telegram.
-  return inline_message ? Ok(true) : Ok(message);
+  return PublishEdit(*chat, m, inline_message);
 }
 
 ApiReply BotApiCore::EditMessageReplyMarkup(const Params& p) {
@@ -559,26 +579,13 @@ ApiReply BotApiCore::EditMessageReplyMarkup(const Params& p) {
   if (!found) return error;
   StoredMessage& m = *found;
   json::value markup;
-  if (auto mk = GetJson(p, "reply_markup")) {
-    std::string why;
-    if (!ValidateMarkup(*mk, why)) return BadRequest(why);
-    if (!mk->as_object().contains("inline_keyboard")) return BadRequest("inline keyboard expected");
-    markup = *mk;
-  }
+  if (!EditMarkup(p, markup, error)) return error;
   if (markup == m.inline_markup) {
-    return BadRequest(
-        "message is not modified: specified new message content and reply markup are exactly the same as a "
-        "current content and reply markup of the message");
+    return BadRequest(kNotModified);
   }
   m.inline_markup = markup;
   m.sent_markup = markup;
-  m.edit_date = NowSeconds();
-  json::object message = MessageJson(*chat, m);
-  json::object event{{"message", message}};
-  if (!m.html.empty()) event["html"] = m.html;
-  PushEvent(*chat, "edit", std::move(event));
-  // Edits of inline messages answer true, as in Telegram.
-  return inline_message ? Ok(true) : Ok(message);
+  return PublishEdit(*chat, m, inline_message);
 }
 
 ApiReply BotApiCore::DeleteMessage(const Params& p) {

@@ -210,6 +210,8 @@ class BotApiCore {
   boost::json::object ChatJson(const Chat& chat) const;
   boost::json::object MessageJson(const Chat& chat, const StoredMessage& m) const;
   void PushEvent(Chat& chat, const std::string& type, boost::json::object fields);
+  // Stamps an edited message, tells the chat's watchers, and answers as Telegram does.
+  ApiReply PublishEdit(Chat& chat, StoredMessage& m, bool inline_message);
   void PushUpdate(std::string type, boost::json::object payload);
   bool UpdateAllowed(const std::string& type) const;
   // Parses text + parse_mode into `out`; false with a Telegram error in `error`.

@@ -9,6 +9,7 @@
 #include "queue/analysis_task.h"
 #include "store/store_factory.h"
 #include "support/fake_bot_api.h"
+#include "support/forwarding_queue.h"
 #include "support/shared_redis.h"
 #include "telegram/fixture.h"
 #include "worker/store_insights.h"
@@ -27,47 +28,28 @@ using testing::SharedRedis;
 
 // Forwards to a real queue; the next `fail` Enqueue calls fail before reaching it (Redis refused
 // the script, the connection broke...), as QUEUE_UNAVAILABLE.
-class FlakyQueue final : public queue::TaskQueue {
+class FlakyQueue final : public testing::ForwardingQueue {
  public:
-  explicit FlakyQueue(queue::TaskQueue& inner) : inner_(inner) {}
+  using ForwardingQueue::ForwardingQueue;
   Result<std::string> Enqueue(const std::string& p, const queue::EnqueueOptions& o) override {
-    ++enqueues;
-    if (fail > 0) {
-      --fail;
-      return Error::Transient("QUEUE_UNAVAILABLE", "down");
-    }
+    if (Refuse()) return Error::Transient("QUEUE_UNAVAILABLE", "down");
     return inner_.Enqueue(p, o);
   }
   Result<std::string> EnqueueWithRecords(const std::string& p, const queue::EnqueueOptions& o,
                                          const std::vector<queue::AtomicRecord>& records) override {
-    ++enqueues;
-    if (fail > 0) {
-      --fail;
-      return Error::Transient("QUEUE_UNAVAILABLE", "down");
-    }
+    if (Refuse()) return Error::Transient("QUEUE_UNAVAILABLE", "down");
     return inner_.EnqueueWithRecords(p, o, records);
   }
-  Result<std::vector<queue::Lease>> LeaseTasks(const std::string& c, int m, std::chrono::milliseconds w) override {
-    return inner_.LeaseTasks(c, m, w);
-  }
-  Status Extend(queue::Lease& l) override { return inner_.Extend(l); }
-  Status Ack(const queue::Lease& l) override { return inner_.Ack(l); }
-  Status Retry(const queue::Lease& l, std::chrono::milliseconds d, const std::string& r) override {
-    return inner_.Retry(l, d, r);
-  }
-  Status Dead(const queue::Lease& l, const std::string& r) override { return inner_.Dead(l, r); }
-  Result<std::vector<queue::DeadLetter>> ListDead(int n) override { return inner_.ListDead(n); }
-  Result<int64_t> RequeueDead(const std::optional<std::string>& id) override { return inner_.RequeueDead(id); }
-  Result<int64_t> PurgeDead() override { return inner_.PurgeDead(); }
-  Result<queue::QueueStats> Stats() override { return inner_.Stats(); }
-  Status Ping() override { return inner_.Ping(); }
-  std::string Backend() const override { return inner_.Backend(); }
-  bool SupportsRecords() const override { return inner_.SupportsRecords(); }
   int fail = 0;
   int enqueues = 0;
 
  private:
-  queue::TaskQueue& inner_;
+  bool Refuse() {
+    ++enqueues;
+    if (fail <= 0) return false;
+    --fail;
+    return true;
+  }
 };
 
 // Forwards to the real UpdateStore and counts the writes the bot makes through it (PutAck,

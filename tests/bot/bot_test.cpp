@@ -7,6 +7,7 @@
 #include "queue/analysis_task.h"
 #include "store/store_factory.h"
 #include "support/fake_bot_api.h"
+#include "support/forwarding_queue.h"
 #include "telegram/fixture.h"
 
 namespace worthit::bot {
@@ -126,9 +127,9 @@ TEST_F(BotTest, ProductLinkIsAcknowledgedAndEnqueuedOnce) {
 TEST_F(BotTest, QueueFailureAfterAckReusesTheAckOnRedelivery) {
   // Enqueue fails once: the update must fail (→ 5xx, redelivery), and the redelivery must reuse
   // the acknowledgement already sent instead of sending a second one.
-  class FailingQueue : public queue::TaskQueue {
+  class FailingQueue : public testing::ForwardingQueue {
    public:
-    explicit FailingQueue(queue::TaskQueue& inner) : inner_(inner) {}
+    using ForwardingQueue::ForwardingQueue;
     Result<std::string> Enqueue(const std::string& p, const queue::EnqueueOptions& o) override {
       if (fail_next_) {
         fail_next_ = false;
@@ -136,25 +137,10 @@ TEST_F(BotTest, QueueFailureAfterAckReusesTheAckOnRedelivery) {
       }
       return inner_.Enqueue(p, o);
     }
-    Result<std::vector<queue::Lease>> LeaseTasks(const std::string& c, int m, std::chrono::milliseconds w) override {
-      return inner_.LeaseTasks(c, m, w);
-    }
-    Status Extend(queue::Lease& l) override { return inner_.Extend(l); }
-    Status Ack(const queue::Lease& l) override { return inner_.Ack(l); }
-    Status Retry(const queue::Lease& l, std::chrono::milliseconds d, const std::string& r) override {
-      return inner_.Retry(l, d, r);
-    }
-    Status Dead(const queue::Lease& l, const std::string& r) override { return inner_.Dead(l, r); }
-    Result<std::vector<queue::DeadLetter>> ListDead(int n) override { return inner_.ListDead(n); }
-    Result<int64_t> RequeueDead(const std::optional<std::string>& id) override { return inner_.RequeueDead(id); }
-    Result<int64_t> PurgeDead() override { return inner_.PurgeDead(); }
-    Result<queue::QueueStats> Stats() override { return inner_.Stats(); }
-    Status Ping() override { return inner_.Ping(); }
+    // Every enqueue goes through Enqueue above: no atomic records.
+    bool SupportsRecords() const override { return false; }
     std::string Backend() const override { return "failing"; }
     bool fail_next_ = true;
-
-   private:
-    queue::TaskQueue& inner_;
   } failing(*queue_);
   Bot bot(BotDeps{api_, failing, *stores_.conversations, *stores_.updates, *insights_, clock_}, BotOptions{kBotName});
   auto update = *telegram::ParseUpdate(Fixture("emoji_url_update.json"));

@@ -9,40 +9,11 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "support/http_wire.h"
+
 namespace worthit::testing {
 namespace json = boost::json;
 namespace {
-
-// Minimal HTTP/1.1 reader: headers + Content-Length body. Returns false on EOF/error.
-bool ReadRequest(int fd, std::string& buffer, std::string& target, std::string& body, bool& keep_alive) {
-  size_t header_end;
-  while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-    char chunk[8192];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer.append(chunk, static_cast<size_t>(n));
-    if (buffer.size() > (1u << 20)) return false;
-  }
-  const std::string head = buffer.substr(0, header_end);
-  const size_t sp1 = head.find(' ');
-  const size_t sp2 = head.find(' ', sp1 + 1);
-  target = head.substr(sp1 + 1, sp2 - sp1 - 1);
-  size_t length = 0;
-  keep_alive = true;
-  std::string lower = head;
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (auto p = lower.find("content-length:"); p != std::string::npos) length = std::stoul(lower.substr(p + 15));
-  if (lower.find("connection: close") != std::string::npos) keep_alive = false;
-  while (buffer.size() < header_end + 4 + length) {
-    char chunk[8192];
-    const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
-    buffer.append(chunk, static_cast<size_t>(n));
-  }
-  body = buffer.substr(header_end + 4, length);
-  buffer.erase(0, header_end + 4 + length);
-  return true;
-}
 
 std::string Ok(const json::value& result) { return json::serialize(json::object{{"ok", true}, {"result", result}}); }
 
@@ -63,21 +34,18 @@ void FakeTelegram::Stop() {
 }
 
 void FakeTelegram::Serve(int fd) {
-  std::string buffer, target, body;
-  bool keep_alive = true;
-  while (!stopping_ && keep_alive && ReadRequest(fd, buffer, target, body, keep_alive)) {
+  std::string buffer;
+  WireRequest req;
+  while (!stopping_ && ReadRequest(fd, buffer, req)) {
     std::chrono::milliseconds latency;
     {
       std::lock_guard lock(mu_);
       latency = latency_;
     }
     if (latency.count() > 0) std::this_thread::sleep_for(latency);
-    auto [status, payload] = Answer(target, body);
-    const std::string reason = status == 200 ? "OK" : "Error";
-    std::string response = "HTTP/1.1 " + std::to_string(status) + " " + reason +
-                           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(payload.size()) +
-                           "\r\n" + (keep_alive ? "" : "Connection: close\r\n") + "\r\n" + payload;
-    if (!WriteAll(fd, response)) break;
+    auto [status, payload] = Answer(req.target, req.body);
+    if (!WriteAll(fd, Response(status, {{"Content-Type", "application/json"}}, payload, req.keep_alive))) break;
+    if (!req.keep_alive) break;
   }
 }
 

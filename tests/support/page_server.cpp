@@ -1,40 +1,20 @@
 #include "support/page_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
+
+#include "support/http_wire.h"
 
 namespace worthit::testing {
 namespace {
 
-// Requests in tests are small; a bigger head means something is wrong.
-constexpr size_t kMaxRequestHead = 64 * 1024;
-constexpr int kPollMs = 10;
-
-std::string Reason(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
-  }
-}
+constexpr auto kDelaySlice = std::chrono::milliseconds(10);
 
 bool SendAll(int fd, const char* data, size_t n, const std::atomic<bool>& stop) {
   while (n > 0 && !stop) {
@@ -48,34 +28,20 @@ bool SendAll(int fd, const char* data, size_t n, const std::atomic<bool>& stop) 
 
 }  // namespace
 
-PageServer::PageServer() {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
-  if (listen_fd_ < 0) throw std::runtime_error("socket failed");
-  int one = 1;
-  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listen_fd_, 16) != 0) {
-    close(listen_fd_);
-    throw std::runtime_error("bind 127.0.0.1 failed");
-  }
-  socklen_t len = sizeof addr;
-  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  thread_ = std::thread([this] { Loop(); });
-}
+// Its own thread per connection (LoopbackListener): a slow answer must not keep the next request
+// unread (a test counting requests would otherwise depend on timing).
+PageServer::PageServer()
+    : listener_(std::make_unique<LoopbackListener>("PageServer", 16, [this](int fd) { Serve(fd); })) {}
 
 PageServer::~PageServer() {
-  stop_ = true;
-  if (thread_.joinable()) thread_.join();
-  for (auto& t : connections_) t.join();  // bounded: every wait in Serve checks stop_
-  close(listen_fd_);
+  stop_ = true;       // slow and streaming answers check it
+  listener_->Stop();  // shuts every connection down and joins its thread
 }
 
+uint16_t PageServer::port() const { return listener_->port(); }
+
 std::string PageServer::Url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + path;
+  return "http://127.0.0.1:" + std::to_string(port()) + path;
 }
 
 void PageServer::Route(const std::string& target, Response response) {
@@ -113,51 +79,11 @@ std::vector<PageServer::Request> PageServer::Requests() const {
   return requests_;
 }
 
-void PageServer::Loop() {
-  while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (poll(&p, 1, kPollMs) <= 0) continue;
-    const int fd = accept(listen_fd_, nullptr, nullptr);
-    if (fd < 0) continue;
-    // Its own thread per connection: a slow answer must not keep the next request unread (a
-    // test counting requests would otherwise depend on timing).
-    std::lock_guard lock(mu_);
-    connections_.emplace_back([this, fd] {
-      Serve(fd);
-      close(fd);
-    });
-  }
-}
-
 void PageServer::Serve(int fd) {
-  std::string head;
-  char buf[4096];
-  // Read the request head, bounded in size and by the stop flag.
-  while (head.find("\r\n\r\n") == std::string::npos && head.size() < kMaxRequestHead && !stop_) {
-    pollfd p{fd, POLLIN, 0};
-    const int ready = poll(&p, 1, kPollMs);
-    if (ready == 0) continue;
-    const ssize_t n = ready > 0 ? recv(fd, buf, sizeof buf, 0) : -1;
-    if (n <= 0) return;
-    head.append(buf, static_cast<size_t>(n));
-  }
-  if (head.find("\r\n\r\n") == std::string::npos) return;
-  Request req;
-  std::istringstream lines(head.substr(0, head.find("\r\n\r\n")));
-  std::string line;
-  std::getline(lines, line);
-  std::istringstream first(line);
-  first >> req.method >> req.target;
-  while (std::getline(lines, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    std::string name = line.substr(0, colon);
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-    std::string value = line.substr(colon + 1);
-    value.erase(0, value.find_first_not_of(' '));
-    req.headers[name] = value;
-  }
+  std::string buffer;
+  WireRequest wire;
+  if (!ReadRequest(fd, buffer, wire, kMaxRequest)) return;
+  Request req{wire.method, wire.target, std::move(wire.headers)};
   Response resp;
   {
     std::lock_guard lock(mu_);
@@ -170,17 +96,14 @@ void PageServer::Serve(int fd) {
       resp = it->second;
     }
   }
-  for (auto waited = std::chrono::milliseconds(0); waited < resp.delay && !stop_;
-       waited += std::chrono::milliseconds(kPollMs)) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+  for (auto waited = std::chrono::milliseconds(0); waited < resp.delay && !stop_; waited += kDelaySlice) {
+    std::this_thread::sleep_for(kDelaySlice);
   }
   if (stop_) return;
-  std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " " + Reason(resp.status) + "\r\n";
-  for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";
   const size_t length = resp.stream_bytes > 0 ? resp.stream_bytes : resp.body.size();
-  if (resp.send_length) out += "Content-Length: " + std::to_string(length) + "\r\n";
-  out += "Connection: close\r\n\r\n";
-  if (!SendAll(fd, out.data(), out.size(), stop_)) return;
+  const std::string head =
+      ResponseHead(resp.status, resp.headers, resp.send_length ? std::optional<size_t>(length) : std::nullopt, false);
+  if (!SendAll(fd, head.data(), head.size(), stop_)) return;
   if (resp.stream_bytes == 0) {
     SendAll(fd, resp.body.data(), resp.body.size(), stop_);
     return;

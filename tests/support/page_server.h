@@ -3,9 +3,10 @@
 // pages, and records every request it receives (so a test can prove that a blocked address got
 // none).
 //
-// Ownership: the server owns its listening socket, an accept thread and one thread per connection
-// (tests make few); the destructor stops and joins them all (bounded: slow and streaming
-// responses check the stop flag every 10 ms).
+// Ownership: the server owns a LoopbackListener (listening socket, accept thread, one thread per
+// connection: tests make few); the destructor stops and joins them all (bounded: slow and
+// streaming responses check the stop flag every 10 ms). Requests are parsed and response heads
+// written by Beast (http_wire.h).
 // Thread-safety: Route/ServeFile/Redirect and the request accessors may be called from any
 // thread while the server runs. Connections are served concurrently, "Connection: close".
 // Failure: the constructor throws std::runtime_error when it cannot bind 127.0.0.1.
@@ -15,11 +16,14 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
+
+#include "support/loopback_listener.h"
 
 namespace worthit::testing {
 
@@ -45,7 +49,7 @@ class PageServer {
   PageServer(const PageServer&) = delete;
   PageServer& operator=(const PageServer&) = delete;
 
-  uint16_t port() const { return port_; }
+  uint16_t port() const;
   // "http://127.0.0.1:<port><path>"
   std::string Url(const std::string& path) const;
 
@@ -60,17 +64,16 @@ class PageServer {
   std::vector<Request> Requests() const;
 
  private:
-  void Loop();
   void Serve(int fd);
 
-  int listen_fd_ = -1;
-  uint16_t port_ = 0;
+  // Requests in tests are small; a bigger one means something is wrong.
+  static constexpr size_t kMaxRequest = 64 * 1024;
+
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
   std::map<std::string, Response> routes_;
   std::vector<Request> requests_;
-  std::vector<std::thread> connections_;  // guarded by mu_ (added by Loop, joined by the destructor)
-  std::thread thread_;
+  std::unique_ptr<LoopbackListener> listener_;  // last: its threads use the members above
 };
 
 }  // namespace worthit::testing

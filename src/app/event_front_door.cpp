@@ -36,7 +36,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
         bot(*fd->bot),
         redis(io, std::move(endpoint)),
         codec(config.Get("REDIS_PREFIX") + ":s:"),
-        queue_options(QueueOptionsFrom(config)),
+        queue_options(queue::QueueOptionsFromConfig(config)),
         pool(std::max(1, blocking_threads)) {
     telegram::CurlBotApiOptions o;
     o.base_url = config.Get("TELEGRAM_API_URL");

@@ -26,17 +26,6 @@ std::string EffectiveStoreUrl(const Config& config) {
   return "sqlite://" + config.Get("DATA_DIR") + "/bot.db";
 }
 
-queue::QueueOptions QueueOptionsFrom(const Config& config) {
-  queue::QueueOptions o;
-  o.lease_duration = std::chrono::seconds(config.GetInt("LEASE_SECONDS"));
-  o.max_attempts = static_cast<int>(config.GetInt("MAX_ATTEMPTS"));
-  o.idempotency_ttl = std::chrono::seconds(config.GetInt("IDEMPOTENCY_TTL_SECONDS"));
-  o.redis_prefix = config.Get("REDIS_PREFIX");
-  o.backoff.base = std::chrono::milliseconds(config.GetInt("RETRY_BASE_MS"));
-  o.backoff.cap = std::chrono::milliseconds(config.GetInt("RETRY_CAP_MS"));
-  return o;
-}
-
 std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config) {
   telegram::CurlBotApiOptions o;
   o.base_url = config.Get("TELEGRAM_API_URL");
@@ -50,7 +39,7 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   }
   auto fd = std::make_unique<FrontDoor>();
   fd->api = MakeBotApi(config);
-  auto q = queue::OpenQueue(EffectiveQueueUrl(config), QueueOptionsFrom(config));
+  auto q = queue::OpenQueue(EffectiveQueueUrl(config), queue::QueueOptionsFromConfig(config));
   if (!q.ok()) return q.error();
   fd->queue = std::shared_ptr<queue::TaskQueue>(std::move(*q));
   queue::AddQueueCollector(fd->queue);

@@ -32,7 +32,6 @@ struct FrontDoor {
 
 // QUEUE_URL, else REDIS_URL, else sqlite://$DATA_DIR/queue.db.
 std::string EffectiveQueueUrl(const Config& config);
-queue::QueueOptions QueueOptionsFrom(const Config& config);
 // STORE_URL, else the queue's URL when it is redis://, else sqlite://$DATA_DIR/bot.db.
 std::string EffectiveStoreUrl(const Config& config);
 std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config);

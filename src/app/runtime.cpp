@@ -50,7 +50,7 @@ class WorkerHost final : public RunningWorkers {
     auto h = std::unique_ptr<WorkerHost>(new WorkerHost());
     const std::string queue_url = EffectiveQueueUrl(config);
     if (!queue) {
-      auto q = queue::OpenQueue(queue_url, QueueOptionsFrom(config));
+      auto q = queue::OpenQueue(queue_url, queue::QueueOptionsFromConfig(config));
       if (!q.ok()) return q.error();
       queue = std::shared_ptr<queue::TaskQueue>(std::move(*q));
       queue::AddQueueCollector(queue);
@@ -79,7 +79,7 @@ class WorkerHost final : public RunningWorkers {
     h->api_ = api;
     h->results_ = results;
 
-    const auto qopts = QueueOptionsFrom(config);
+    const auto qopts = queue::QueueOptionsFromConfig(config);
     worker::WorkerOptions o;
     o.concurrency = DefaultConcurrency(config);
     o.cpu_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -6,6 +6,7 @@
 
 #include "analysis/extract/layers.h"
 #include "analysis/extract/numbers.h"
+#include "common/utf8.h"
 
 namespace worthit::analysis::extract {
 namespace {
@@ -14,24 +15,6 @@ std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
   return out;
-}
-
-void AppendUtf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x110000) {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 }  // namespace
@@ -121,7 +104,7 @@ std::string DecodeEntities(std::string_view s) {
       char* end = nullptr;
       const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
       if (!digits.empty() && end && *end == '\0') {
-        AppendUtf8(out, cp);
+        if (cp < 0x110000) AppendUtf8(out, static_cast<uint32_t>(cp));  // beyond Unicode: dropped
         done = true;
       }
     } else {

@@ -7,7 +7,7 @@
 #include "queue/redis/async_redis_client.h"
 #include "queue/redis/redis_enqueue.h"
 #include "store/redis_front_door_codec.h"
-#include "telegram/async_bot_api.h"
+#include "telegram/beast_bot_api.h"
 
 namespace worthit::app {
 namespace net = boost::asio;
@@ -41,7 +41,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     telegram::CurlBotApiOptions o;
     o.base_url = config.Get("TELEGRAM_API_URL");
     o.token = config.Get("TELEGRAM_TOKEN");
-    api = telegram::MakeCurlMultiBotApi(io, o);
+    api = telegram::MakeEventBotApi(io, o);
   }
 
   std::shared_ptr<FrontDoor> fd;

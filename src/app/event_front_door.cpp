@@ -1,13 +1,15 @@
 #include "app/event_front_door.h"
 
 #include <boost/asio.hpp>
+#include <mutex>
+#include <vector>
 
 #include "common/log.h"
 #include "queue/queue_url.h"
 #include "queue/redis/async_redis_client.h"
 #include "queue/redis/redis_enqueue.h"
 #include "store/redis_front_door_codec.h"
-#include "telegram/async_bot_api.h"
+#include "telegram/beast_bot_api.h"
 
 namespace worthit::app {
 namespace net = boost::asio;
@@ -27,6 +29,42 @@ struct Op {
 };
 using OpPtr = std::shared_ptr<Op>;
 
+// Ops are recycled: one is ≈ 2.7 KiB, and glibc serves a request that large by first consolidating
+// every free small chunk (malloc_consolidate), on each update, which also slows the small
+// allocations after it. Kept: about the updates in flight at once (Telegram's max_connections ≤ 100).
+class OpPool : public std::enable_shared_from_this<OpPool> {
+ public:
+  ~OpPool() {
+    for (Op* op : free_) delete op;
+  }
+  OpPtr Take() {
+    Op* op = nullptr;
+    {
+      std::lock_guard lock(mu_);
+      if (!free_.empty()) {
+        op = free_.back();
+        free_.pop_back();
+      }
+    }
+    if (op == nullptr) op = new Op();
+    return OpPtr(op, [pool = shared_from_this()](Op* done) { pool->Give(done); });
+  }
+
+ private:
+  static constexpr size_t kMaxFree = 128;
+  void Give(Op* op) {
+    op->done = nullptr;  // releases what the caller's callback holds now, not at reuse
+    std::lock_guard lock(mu_);
+    if (free_.size() < kMaxFree) {
+      free_.push_back(op);
+      return;
+    }
+    delete op;
+  }
+  std::mutex mu_;
+  std::vector<Op*> free_;
+};
+
 }  // namespace
 
 struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
@@ -41,10 +79,11 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     telegram::CurlBotApiOptions o;
     o.base_url = config.Get("TELEGRAM_API_URL");
     o.token = config.Get("TELEGRAM_TOKEN");
-    api = telegram::MakeCurlMultiBotApi(io, o);
+    api = telegram::MakeEventBotApi(io, o);
   }
 
   std::shared_ptr<FrontDoor> fd;
+  std::shared_ptr<OpPool> ops = std::make_shared<OpPool>();
   bot::Bot& bot;
   queue::redis::AsyncRedisClient redis;
   std::unique_ptr<telegram::AsyncBotApi> api;
@@ -235,9 +274,11 @@ Result<std::shared_ptr<EventFrontDoor>> EventFrontDoor::Create(net::io_context& 
   return std::shared_ptr<EventFrontDoor>(new EventFrontDoor(std::move(impl)));
 }
 
-void EventFrontDoor::Handle(const telegram::Update& update, std::function<void(Status)> done) {
-  auto op = std::make_shared<Op>();
-  op->update = update;
+void EventFrontDoor::Handle(telegram::Update&& update, std::function<void(Status)> done) {
+  OpPtr op = impl_->ops->Take();
+  op->update = std::move(update);
+  op->plan = {};
+  op->d = {};
   op->done = std::move(done);
   impl_->Start(op);
 }

@@ -4,7 +4,7 @@
 // hints, ignored kinds) it runs the bot's pure steps (Plan, Decide, MakeIntakeWrite: the same code
 // as the blocking Bot::HandleUpdate) and does their I/O with non-blocking clients on the webhook's
 // io_context: one pipelined read (AsyncRedisClient: the lookup + the link probe), at most one
-// sendMessage (curl multi, telegram/async_bot_api.h) and one write (the enqueue script with the ack
+// sendMessage (telegram/beast_bot_api.h) and one write (the enqueue script with the ack
 // record and the handled mark; or the handled mark of a reply). Everything else (callbacks, inline
 // queries, /analisi, /popolari) runs Bot::HandleUpdate on a pool of `blocking_threads`.
 // Contract (docs/design.md "Intake", "Threading of `serve`"): `done` gets ok only once the update's
@@ -36,7 +36,7 @@ class EventFrontDoor {
   static Result<std::shared_ptr<EventFrontDoor>> Create(boost::asio::io_context& io, const Config& config,
                                                         std::shared_ptr<FrontDoor> fd, int blocking_threads);
   ~EventFrontDoor();
-  void Handle(const telegram::Update& update, std::function<void(Status)> done);
+  void Handle(telegram::Update&& update, std::function<void(Status)> done);
 
   struct Impl;
 

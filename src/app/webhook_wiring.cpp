@@ -17,8 +17,8 @@ std::shared_ptr<const webhook::WebhookHandler> MakeWebhookHandler(const Config& 
         return OkStatus();
       },
       [fd] { return fd->Ready(); },
-      event ? webhook::AsyncUpdateSink([event](const telegram::Update& u, std::function<void(Status)> done) {
-        event->Handle(u, std::move(done));
+      event ? webhook::AsyncUpdateSink([event](telegram::Update&& u, std::function<void(Status)> done) {
+        event->Handle(std::move(u), std::move(done));
       })
             : webhook::AsyncUpdateSink());
 }

@@ -116,6 +116,7 @@ class CurlMultiBotApi final : public AsyncBotApi {
       curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.request_timeout.count()));
       curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
       curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+      if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
       curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &Impl::OnOpenSocket);
       curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, this);
       curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, &Impl::OnCloseSocket);

@@ -1,5 +1,8 @@
 // AsyncBotApi: the Bot API calls of the event-driven front door, without a thread per call.
 //
+// Implementations: MakeBeastBotApi (beast_bot_api.h, the default of the event path since session 4)
+// and MakeCurlMultiBotApi below, which MakeEventBotApi picks when a proxy is configured.
+//
 // MakeCurlMultiBotApi: libcurl's multi_socket interface driven by an Asio io_context (sockets
 // watched with async_wait, curl's timer on a steady_timer), so a sendMessage in flight costs no
 // thread: the io thread that started it serves other requests until Telegram answers. libcurl keeps

@@ -24,6 +24,9 @@ struct CurlBotApiOptions {
   // Per call (not getUpdates): sendMessage normally takes < 1 s; 15 s is Telegram's own upper bound
   // under load before it would rather answer 5xx.
   std::chrono::milliseconds request_timeout{15000};
+  // PEM file of the certificate authorities trusted for https:// (empty: the system's store). For a
+  // self-hosted Bot API server behind a private CA, and for the tests' local TLS server.
+  std::string ca_file;
 };
 
 std::unique_ptr<BotApi> MakeCurlBotApi(const CurlBotApiOptions& options);

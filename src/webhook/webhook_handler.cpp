@@ -89,7 +89,7 @@ void WebhookHandler::HandleAsync(const WebhookRequest& req, std::function<void(W
   if (!update.ok()) return finish(Text(400, "bad update: " + update.error().message + "\n"));
   CountKind(update->kind);
   const int64_t update_id = update->update_id;
-  async_sink_(*update, [finish = std::move(finish), update_id](Status status) {
+  async_sink_(std::move(*update), [finish = std::move(finish), update_id](Status status) {
     if (!status.ok()) {
       log::Warn("webhook.update_failed", {{"update_id", update_id}, {"error", status.error().ToString()}});
       // 503 rather than 500: the failure is a dependency's; Telegram retries either way.

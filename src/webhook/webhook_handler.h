@@ -40,8 +40,9 @@ struct WebhookResponse {
 
 using UpdateSink = std::function<Status(const telegram::Update&)>;
 // Event-driven form: the sink starts the update's work and returns at once; `done` is called once,
-// from any thread, with what UpdateSink would have returned. It must not block.
-using AsyncUpdateSink = std::function<void(const telegram::Update&, std::function<void(Status)> done)>;
+// from any thread, with what UpdateSink would have returned. It must not block. The update is the
+// sink's to keep (moved in: the event path holds it for the update's whole I/O without a copy).
+using AsyncUpdateSink = std::function<void(telegram::Update&&, std::function<void(Status)> done)>;
 using ReadinessCheck = std::function<Status()>;
 
 struct WebhookHandlerOptions {

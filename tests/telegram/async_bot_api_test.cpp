@@ -1,6 +1,7 @@
-// The event-driven Bot API transport (curl multi on Asio) against FakeTelegram: the same results
-// and error codes as the blocking client, many calls in flight on one io thread, slow answers,
-// timeouts. Timing never decides a test: latencies only make calls overlap.
+// The event-driven Bot API transports (curl multi on Asio, and the Beast client) against
+// FakeTelegram: the same results and error codes as the blocking client, many calls in flight on one
+// io thread, slow answers, timeouts. Each test runs for both clients. Timing never decides a test:
+// latencies only make calls overlap.
 #include "telegram/async_bot_api.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 
 #include "support/fake_telegram.h"
 #include "support/redis_server.h"
+#include "telegram/beast_bot_api.h"
 
 namespace worthit::telegram {
 namespace {
@@ -22,7 +24,14 @@ using worthit::testing::FakeTelegram;
 
 constexpr auto kWait = 30s;  // only a hang waits this long
 
-class AsyncBotApiTest : public ::testing::Test {
+using Factory = std::unique_ptr<AsyncBotApi> (*)(boost::asio::io_context&, const CurlBotApiOptions&);
+struct Client {
+  const char* name;
+  Factory make;
+};
+const Client kClients[] = {{"CurlMulti", &MakeCurlMultiBotApi}, {"Beast", &MakeBeastBotApi}};
+
+class AsyncBotApiTest : public ::testing::TestWithParam<Client> {
  protected:
   void SetUp() override {
     thread_ = std::thread([this] { io_.run(); });
@@ -39,7 +48,7 @@ class AsyncBotApiTest : public ::testing::Test {
       o.base_url = fake_.BaseUrl();
       o.token = FakeTelegram::kToken;
       o.request_timeout = request_timeout;
-      api_ = MakeCurlMultiBotApi(io_, o);
+      api_ = GetParam().make(io_, o);
     }
     return *api_;
   }
@@ -62,7 +71,7 @@ class AsyncBotApiTest : public ::testing::Test {
   std::unique_ptr<AsyncBotApi> api_;
 };
 
-TEST_F(AsyncBotApiTest, SendMessageReturnsTheMessageAndSendsTheSameBodyAsTheBlockingClient) {
+TEST_P(AsyncBotApiTest, SendMessageReturnsTheMessageAndSendsTheSameBodyAsTheBlockingClient) {
   auto m = Send("Sto analizzando il prodotto...");
   ASSERT_TRUE(m.ok()) << m.error().ToString();
   EXPECT_GT(m->message_id, 0);
@@ -75,7 +84,7 @@ TEST_F(AsyncBotApiTest, SendMessageReturnsTheMessageAndSendsTheSameBodyAsTheBloc
   EXPECT_TRUE(body.at("link_preview_options").as_object().at("is_disabled").as_bool());
 }
 
-TEST_F(AsyncBotApiTest, ErrorsAreMappedLikeTheBlockingClient) {
+TEST_P(AsyncBotApiTest, ErrorsAreMappedLikeTheBlockingClient) {
   fake_.FailNext(
       "sendMessage", 1, 429,
       R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}})");
@@ -98,7 +107,7 @@ TEST_F(AsyncBotApiTest, ErrorsAreMappedLikeTheBlockingClient) {
   EXPECT_TRUE(Send("d").ok());
 }
 
-TEST_F(AsyncBotApiTest, ManySlowCallsAreInFlightTogetherOnOneIoThread) {
+TEST_P(AsyncBotApiTest, ManySlowCallsAreInFlightTogetherOnOneIoThread) {
   fake_.SetLatency(200ms);
   constexpr int kCalls = 40;
   std::atomic<int> ok{0};
@@ -118,7 +127,7 @@ TEST_F(AsyncBotApiTest, ManySlowCallsAreInFlightTogetherOnOneIoThread) {
   EXPECT_EQ(fake_.CountCalls("sendMessage"), static_cast<size_t>(kCalls));
 }
 
-TEST_F(AsyncBotApiTest, AnAnswerSlowerThanTheRequestTimeoutIsATransientError) {
+TEST_P(AsyncBotApiTest, AnAnswerSlowerThanTheRequestTimeoutIsATransientError) {
   Api(300ms);
   fake_.SetLatency(3000ms);
   auto slow = Send("slow");
@@ -129,12 +138,14 @@ TEST_F(AsyncBotApiTest, AnAnswerSlowerThanTheRequestTimeoutIsATransientError) {
   EXPECT_TRUE(Send("fast again").ok());
 }
 
-TEST(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
+class AsyncBotApiUnreachable : public ::testing::TestWithParam<Client> {};
+
+TEST_P(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
   boost::asio::io_context io;
   CurlBotApiOptions o;
   o.base_url = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
   o.token = FakeTelegram::kToken;
-  auto api = MakeCurlMultiBotApi(io, o);
+  auto api = GetParam().make(io, o);
   std::optional<Result<Message>> got;
   SendMessageRequest req;
   req.chat_id = 1;
@@ -145,6 +156,10 @@ TEST(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
   ASSERT_FALSE(got->ok());
   EXPECT_EQ(got->error().code, "TELEGRAM_UNAVAILABLE");
 }
+
+std::string ClientName(const ::testing::TestParamInfo<Client>& info) { return info.param.name; }
+INSTANTIATE_TEST_SUITE_P(Clients, AsyncBotApiTest, ::testing::ValuesIn(kClients), ClientName);
+INSTANTIATE_TEST_SUITE_P(Clients, AsyncBotApiUnreachable, ::testing::ValuesIn(kClients), ClientName);
 
 }  // namespace
 }  // namespace worthit::telegram

@@ -1,0 +1,44 @@
+// MakeBeastBotApi: the event front door's Bot API client on Boost.Beast — HTTP/1.1 over plain TCP
+// (http://) or TLS (https://, asio::ssl on OpenSSL), without libcurl's per-transfer machinery.
+//
+// Why: on the event path libcurl cost ≈ 13 % of `serve`'s CPU per update plus two poll() calls per
+// transfer it makes itself (liveness check of a reused connection, readiness check of a timer-driven
+// action). A sendMessage here is one write and one read on a kept-alive connection.
+//
+// Connections: one host (the base URL's), a keep-alive pool of at most kMaxConnections (Telegram's
+// largest max_connections: one sendMessage per webhook request in flight), reused most-recent first;
+// no HTTP pipelining (one request per connection at a time). Calls beyond the bound wait in a FIFO.
+// A connection the server closed while idle is noticed on use: a request that fails before any byte
+// of the answer came back on a *reused* connection is retried once on a fresh connection. Idle
+// connections older than kMaxIdleAge are not reused (servers drop idle keep-alive connections
+// after 60–75 s).
+// TLS: certificate chain verified (system store, or options.ca_file), host name checked (IP literal
+// or DNS name), SNI sent for DNS names.
+// Timeouts: connect_timeout for resolve + connect + handshake, request_timeout for the whole call
+// (queueing included), enforced by one coarse sweep timer running while calls are pending (no timer
+// per operation: each re-arm of the reactor's earliest deadline is a timerfd_settime syscall). A
+// call always completes, at most one sweep period (≤ 100 ms) after its deadline.
+// Errors: answers through ReadSendMessageResponse (MapBotApiResponse, api_error.h: the one mapping);
+// transport failures and timeouts → NetworkError (TELEGRAM_UNAVAILABLE, transient).
+// Not supported (MakeEventBotApi falls back to the libcurl client then): proxies from the
+// environment, schemes other than http/https.
+// Ownership / thread-safety: as AsyncBotApi (async_bot_api.h): SendMessage from any thread; `done`
+// runs on the client's strand and must not block; calls in flight when the client is destroyed or
+// the io_context stops are abandoned (their callbacks never run).
+#pragma once
+
+#include <memory>
+
+#include "telegram/async_bot_api.h"
+
+namespace worthit::telegram {
+
+// Fails (returns nullptr) only for a base URL it cannot serve (not http/https, unparsable).
+std::unique_ptr<AsyncBotApi> MakeBeastBotApi(boost::asio::io_context& io, const CurlBotApiOptions& options);
+
+// The event path's client: Beast when it can serve the URL and no proxy is configured in the
+// environment (https_proxy, HTTPS_PROXY, http_proxy, all_proxy, ALL_PROXY), else libcurl's multi
+// interface (MakeCurlMultiBotApi).
+std::unique_ptr<AsyncBotApi> MakeEventBotApi(boost::asio::io_context& io, const CurlBotApiOptions& options);
+
+}  // namespace worthit::telegram

@@ -1,5 +1,6 @@
 #include "app/command.h"
 
+#include <fstream>
 #include <iostream>
 
 #include "common/log.h"
@@ -29,6 +30,13 @@ Result<Config> LoadConfig() {
   if (!config.ok()) {
     std::cerr << "worthit: " << config.error().ToString() << "\n";
     return config;
+  }
+  // Checked here, not at the first Bot API call: an unreadable trust store would otherwise show
+  // up only as TLS failures on every call.
+  if (const std::string ca = config->Get("TELEGRAM_CA_FILE"); !ca.empty() && !std::ifstream(ca).good()) {
+    Error e = Error::Invalid("CONFIG_INVALID", "TELEGRAM_CA_FILE: cannot read " + ca);
+    std::cerr << "worthit: " << e.ToString() << "\n";
+    return e;
   }
   log::Level level = log::Level::kInfo;
   log::Format format = log::Format::kText;

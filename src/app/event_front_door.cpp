@@ -76,10 +76,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
         codec(config.Get("REDIS_PREFIX") + ":s:"),
         queue_options(queue::QueueOptionsFromConfig(config)),
         pool(std::max(1, blocking_threads)) {
-    telegram::CurlBotApiOptions o;
-    o.base_url = config.Get("TELEGRAM_API_URL");
-    o.token = config.Get("TELEGRAM_TOKEN");
-    api = telegram::MakeEventBotApi(io, o);
+    api = telegram::MakeEventBotApi(io, BotApiOptionsFrom(config));
   }
 
   std::shared_ptr<FrontDoor> fd;

@@ -26,11 +26,16 @@ std::string EffectiveStoreUrl(const Config& config) {
   return "sqlite://" + config.Get("DATA_DIR") + "/bot.db";
 }
 
-std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config) {
+telegram::CurlBotApiOptions BotApiOptionsFrom(const Config& config) {
   telegram::CurlBotApiOptions o;
   o.base_url = config.Get("TELEGRAM_API_URL");
   o.token = config.Get("TELEGRAM_TOKEN");
-  return telegram::MakeCurlBotApi(o);
+  o.ca_file = config.Get("TELEGRAM_CA_FILE");
+  return o;
+}
+
+std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config) {
+  return telegram::MakeCurlBotApi(BotApiOptionsFrom(config));
 }
 
 Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {

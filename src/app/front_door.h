@@ -14,6 +14,7 @@
 #include "queue/queue.h"
 #include "store/store_factory.h"
 #include "telegram/bot_api.h"
+#include "telegram/curl_bot_api.h"
 
 namespace worthit::app {
 
@@ -34,6 +35,8 @@ struct FrontDoor {
 std::string EffectiveQueueUrl(const Config& config);
 // STORE_URL, else the queue's URL when it is redis://, else sqlite://$DATA_DIR/bot.db.
 std::string EffectiveStoreUrl(const Config& config);
+// TELEGRAM_API_URL, TELEGRAM_TOKEN, TELEGRAM_CA_FILE: every Bot API client of the process is made from these.
+telegram::CurlBotApiOptions BotApiOptionsFrom(const Config& config);
 std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config);
 
 // Requires TELEGRAM_TOKEN. Asks getMe for the username when BOT_USERNAME is unset, and publishes

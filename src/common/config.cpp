@@ -21,6 +21,9 @@ const std::vector<ConfigKey> kKeys = {
      "The bot's token from @BotFather; without it `run` starts the local playground."},
     {"TELEGRAM_API_URL", "https://api.telegram.org", T::kUrl,
      "Bot API base URL (a self-hosted telegram-bot-api server, or a fake in tests)."},
+    {"TELEGRAM_CA_FILE", "", T::kString,
+     "PEM file of the CA that signs the Bot API server's certificate (a self-hosted server behind a private "
+     "CA); empty: the system's trust store."},
     {"BOT_USERNAME", "", T::kString,
      "The bot's @username without @; asked from getMe at start when unset (used for /cmd@BotName in groups)."},
     {"BOT_PUBLISH_COMMANDS", "true", T::kBool,

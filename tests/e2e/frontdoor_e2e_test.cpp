@@ -148,6 +148,15 @@ TEST_F(E2E, ServeNamesTheMissingKey) {
   EXPECT_EQ(fake_.Calls().size(), 0u);
 }
 
+TEST_F(E2E, AnUnreadableCaFileIsRefusedAtStartNamingTheKey) {
+  auto env = Env();
+  env["TELEGRAM_CA_FILE"] = (dir_.path() / "no-such-ca.pem").string();
+  auto r = testing::RunToExit(testing::WorthitBinary(), {"webhook", "info"}, env, dir_.File("ca.log"), kWait);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("TELEGRAM_CA_FILE"), std::string::npos) << r.output;
+  EXPECT_TRUE(fake_.Calls().empty());  // nothing was sent with an unusable trust store
+}
+
 TEST_F(E2E, PollBehavesTheSameAndPersistsItsOffset) {
   fake_.PushUpdate(Update(8001, 55, "https://www.amazon.de/dp/B0POLL0001"));
   fake_.PushUpdate(Update(8002, 56, "/cerca"));

@@ -9,10 +9,13 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "support/fake_telegram.h"
+#include "support/page_server.h"
 #include "support/redis_server.h"
 #include "telegram/beast_bot_api.h"
 
@@ -155,6 +158,61 @@ TEST_P(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
   ASSERT_TRUE(got.has_value());
   ASSERT_FALSE(got->ok());
   EXPECT_EQ(got->error().code, "TELEGRAM_UNAVAILABLE");
+}
+
+// Sets environment variables for one test and restores them after.
+class ScopedEnv {
+ public:
+  void Set(const char* name, const std::string& value) {
+    Save(name);
+    ::setenv(name, value.c_str(), 1);
+  }
+  void Unset(const char* name) {
+    Save(name);
+    ::unsetenv(name);
+  }
+  ~ScopedEnv() {
+    for (const auto& [name, old] : saved_) {
+      if (old) {
+        ::setenv(name.c_str(), old->c_str(), 1);
+      } else {
+        ::unsetenv(name.c_str());
+      }
+    }
+  }
+
+ private:
+  void Save(const char* name) {
+    const char* old = std::getenv(name);
+    saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+  }
+  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// Beast does not speak to proxies: with one in the environment the event path takes libcurl, which
+// sends the call through it. Nothing listens at the base URL, so only the proxy can see the call.
+TEST(MakeEventBotApi, AProxyInTheEnvironmentCarriesTheCalls) {
+  testing::PageServer proxy;  // records every request; unknown targets get 404
+  ScopedEnv env;
+  env.Set("http_proxy", proxy.Url(""));
+  env.Unset("no_proxy");
+  env.Unset("NO_PROXY");
+  boost::asio::io_context io;
+  CurlBotApiOptions o;
+  o.base_url = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
+  o.token = FakeTelegram::kToken;
+  auto api = MakeEventBotApi(io, o);
+  std::optional<Result<Message>> got;
+  SendMessageRequest req;
+  req.chat_id = 1;
+  req.text = "x";
+  api->SendMessage(req, [&](Result<Message> r) { got = std::move(r); });
+  io.run_for(10s);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_FALSE(got->ok());  // the proxy answers 404
+  const auto seen = proxy.Requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].target, o.base_url + "/bot" + FakeTelegram::kToken + "/sendMessage");
 }
 
 std::string ClientName(const ::testing::TestParamInfo<Client>& info) { return info.param.name; }

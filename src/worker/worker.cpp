@@ -1,7 +1,5 @@
 #include "worker/worker.h"
 
-#include <future>
-
 #include "analysis/card/card.h"
 #include "analysis/card/user_messages.h"
 #include "analysis/pipeline/pipeline.h"
@@ -110,20 +108,9 @@ Worker::~Worker() {
 void Worker::Start() {
   if (started_) return;
   started_ = true;
-  for (int i = 0; i < std::max(1, options_.cpu_threads); ++i) {
-    cpu_threads_.emplace_back([this] {
-      for (;;) {
-        std::function<void()> job;
-        {
-          std::unique_lock lock(cpu_mu_);
-          cpu_cv_.wait(lock, [&] { return cpu_stop_ || !cpu_jobs_.empty(); });
-          if (cpu_jobs_.empty()) return;
-          job = std::move(cpu_jobs_.front());
-          cpu_jobs_.erase(cpu_jobs_.begin());
-        }
-        job();
-      }
-    });
+  {
+    std::lock_guard lock(cpu_mu_);
+    cpu_free_ = std::max(1, options_.cpu_threads);
   }
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) task_threads_.emplace_back([this, i] { TaskLoop(i); });
   progress_timer_.Start();
@@ -147,19 +134,10 @@ bool Worker::Join() {
   for (auto& t : task_threads_) {
     if (t.joinable()) t.join();
   }
-  {
-    std::lock_guard lock(cpu_mu_);
-    cpu_stop_ = true;
-  }
-  cpu_cv_.notify_all();
-  for (auto& t : cpu_threads_) {
-    if (t.joinable()) t.join();
-  }
   if (heartbeat_.joinable()) heartbeat_.join();
   if (reaper_.joinable()) reaper_.join();
   progress_timer_.Stop();
   task_threads_.clear();
-  cpu_threads_.clear();
   started_ = false;
   log::Info("worker.stopped", {{"completed", completed_.load()}});
   return true;
@@ -184,16 +162,25 @@ bool Worker::HandingBack() const {
 
 template <typename F>
 auto Worker::RunCpu(F&& f) -> decltype(f()) {
-  using R = decltype(f());
   if (!started_) return f();
-  auto job = std::make_shared<std::packaged_task<R()>>(std::forward<F>(f));
-  auto future = job->get_future();
   {
-    std::lock_guard lock(cpu_mu_);
-    cpu_jobs_.push_back([job] { (*job)(); });
+    std::unique_lock lock(cpu_mu_);
+    cpu_cv_.wait(lock, [&] { return cpu_free_ > 0; });
+    --cpu_free_;
   }
-  cpu_cv_.notify_one();
-  return future.get();
+  // The slot is given back however f ends (a throw included); the wake goes out only if a task
+  // waits (glibc makes no syscall for a notify nobody waits for).
+  struct Slot {
+    Worker* w;
+    ~Slot() {
+      {
+        std::lock_guard lock(w->cpu_mu_);
+        ++w->cpu_free_;
+      }
+      w->cpu_cv_.notify_one();
+    }
+  } slot{this};
+  return f();
 }
 
 void Worker::TaskLoop(int index) {

@@ -305,9 +305,18 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     return finish(TaskOutcome::kRetried);
   };
 
-  // The delivery record and a stored result, read together (one round trip on Redis).
+  // The delivery record, a stored result and the price history of the product the link names,
+  // read together (one round trip on Redis). The page decides the product (its rel=canonical, a
+  // redirect); when it is the one the link names, as it nearly always is, the history read here is
+  // the one the analysis needs.
   const std::string url_key = UrlKey(task.url);
-  auto looked_up = deps_.results.LookupTask(key, url_key);
+  std::string linked_product;
+  if (!url_key.empty()) {
+    analysis::ProductPage named;
+    named.canonical_url = url_key;
+    linked_product = analysis::card::ProductId(named);
+  }
+  auto looked_up = deps_.results.LookupTask(key, url_key, linked_product);
   if (!looked_up.ok()) return retry_later(looked_up.error().code);
   if (looked_up->delivery.has_value()) {
     (void)deps_.queue.Ack(lease);
@@ -367,7 +376,9 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
   auto analyze_edit = progress(StageAnalyzeText(task.lang));
   const std::string product_id = analysis::card::ProductId(*page);
   std::optional<analysis::score::PriceHistory> history;
-  if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
+  if (looked_up->prices && product_id == linked_product) {
+    history = PriceHistoryFrom(*looked_up->prices, page->product.currency);
+  } else if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
     history = PriceHistoryFrom(*prices, page->product.currency);
   }
   const int64_t analyze_start = deps_.clock.NowMillis();

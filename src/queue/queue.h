@@ -122,6 +122,14 @@ class TaskQueue {
   virtual Status Ack(const Lease& lease) = 0;
   // One Status per lease, in order (QUEUE_LEASE_LOST for the stale ones).
   virtual std::vector<Status> AckBatch(const std::vector<Lease>& leases);
+  // AckBatch(acks), then LeaseTasks(consumer, max_tasks, wait), in one round trip where the
+  // backend allows (Redis pipelines the two scripts); `acked` gets AckBatch's statuses, also when
+  // the lease fails (a transport failure is every ack's error then: they may or may not have been
+  // applied, and an ack sent again answers QUEUE_LEASE_LOST if it was). The default calls the two.
+  // For a worker whose next step after acknowledging a task is leasing the next one.
+  virtual Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
+                                                  const std::string& consumer, int max_tasks,
+                                                  std::chrono::milliseconds wait);
   virtual Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) = 0;
   virtual Status Dead(const Lease& lease, const std::string& reason) = 0;
 

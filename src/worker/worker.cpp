@@ -1,5 +1,7 @@
 #include "worker/worker.h"
 
+#include <algorithm>
+
 #include "analysis/card/card.h"
 #include "analysis/card/user_messages.h"
 #include "analysis/pipeline/pipeline.h"
@@ -186,8 +188,25 @@ auto Worker::RunCpu(F&& f) -> decltype(f()) {
 void Worker::TaskLoop(int index) {
   const std::string consumer = options_.consumer + "-" + std::to_string(index);
   int failures = 0;
+  // Leases of delivered cards, acknowledged together with the next lease call.
+  std::vector<queue::Lease> ack_later;
   while (!stopping_) {
-    auto leases = deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000));
+    Result<std::vector<queue::Lease>> leases = std::vector<queue::Lease>{};
+    if (ack_later.empty()) {
+      leases = deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000));
+    } else {
+      std::vector<Status> acked;
+      leases = deps_.queue.AckThenLease(ack_later, acked, consumer, 1, std::chrono::milliseconds(1000));
+      // Sent (applied or not) unless the transport failed before any reply: then they go again
+      // with the next call, where an applied one answers QUEUE_LEASE_LOST.
+      const bool unsent = !leases.ok() && acked.size() == ack_later.size() &&
+                          std::all_of(acked.begin(), acked.end(), [](const Status& st) { return !st.ok(); }) &&
+                          acked.front().error().code != "QUEUE_LEASE_LOST";
+      if (!unsent) {
+        LogDeferredAcks(ack_later, acked);
+        ack_later.clear();
+      }
+    }
     if (!leases.ok()) {
       ++failures;
       log::Warn("worker.lease_failed", {{"error", leases.error().ToString()}});
@@ -197,7 +216,16 @@ void Worker::TaskLoop(int index) {
       continue;
     }
     failures = 0;
-    for (auto& lease : *leases) ProcessLease(std::move(lease));
+    for (auto& lease : *leases) ProcessLease(std::move(lease), &ack_later);
+  }
+  if (!ack_later.empty()) LogDeferredAcks(ack_later, deps_.queue.AckBatch(ack_later));
+}
+
+void Worker::LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses) {
+  for (size_t i = 0; i < leases.size() && i < statuses.size(); ++i) {
+    if (statuses[i].ok()) continue;
+    log::Warn("worker.ack_failed",
+              {{"task_id", leases[i].task.id}, {"error", statuses[i].error().ToString()}, {"deferred", true}});
   }
 }
 
@@ -259,7 +287,7 @@ int Worker::ReapDeadLetters() {
   return told;
 }
 
-TaskOutcome Worker::ProcessLease(queue::Lease lease) {
+TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later) {
   const int64_t start = deps_.clock.NowMillis();
   auto active = std::make_shared<Active>();
   active->lease = lease;
@@ -329,10 +357,10 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     const auto& r = *looked_up->result;
     const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
     const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
-    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
+    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false, ack_later));
     if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
       CountCacheHit("worker");
-      return finish(DeliverStored(lease, task, target, r, true));
+      return finish(DeliverStored(lease, task, target, r, true, ack_later));
     }
   }
 
@@ -409,11 +437,12 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
       log::Warn("worker.learn_failed", {{"error", n.error().ToString()}});
     }
   }
-  return finish(DeliverStored(lease, task, target, result, false));
+  return finish(DeliverStored(lease, task, target, result, false, ack_later));
 }
 
 TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task,
-                                  const DeliveryTarget& target, const store::StoredResult& result, bool cached) {
+                                  const DeliveryTarget& target, const store::StoredResult& result, bool cached,
+                                  std::vector<queue::Lease>* ack_later) {
   std::optional<std::chrono::seconds> age;
   if (cached) age = std::chrono::seconds((deps_.clock.NowMillis() - result.analyzed_at_ms) / 1000);
   OutgoingMessage message{ServedCard(result, task.lang, age), "HTML",
@@ -441,11 +470,16 @@ TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::Analys
       !s.ok()) {
     log::Warn("worker.history_failed", {{"error", s.error().ToString()}});
   }
+  const TaskOutcome delivered = cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
+  if (ack_later != nullptr) {
+    ack_later->push_back(lease);
+    return delivered;
+  }
   if (auto s = deps_.queue.Ack(lease); !s.ok()) {
     log::Warn("worker.ack_failed", {{"error", s.error().ToString()}});
     return TaskOutcome::kLeaseLost;
   }
-  return cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
+  return delivered;
 }
 
 TaskOutcome Worker::Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,

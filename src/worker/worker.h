@@ -121,7 +121,10 @@ class Worker {
 
   // One lease, synchronously (what a task thread does); also runs the CPU steps inline when the
   // worker was not started (unit tests).
-  TaskOutcome ProcessLease(queue::Lease lease);
+  // `ack_later`: the started worker's task threads pass a list for the lease to go to once the
+  // card is delivered and recorded, and acknowledge it with their next lease call (one round trip
+  // for both on Redis); null acknowledges at once.
+  TaskOutcome ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later = nullptr);
   // Tells the users of dead-lettered tasks their final error (once each); returns how many told.
   int ReapDeadLetters();
 
@@ -137,7 +140,10 @@ class Worker {
   TaskOutcome Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
                    const Error& error);
   TaskOutcome DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
-                            const store::StoredResult& result, bool cached);
+                            const store::StoredResult& result, bool cached, std::vector<queue::Lease>* ack_later);
+  // The acks a task thread deferred: their statuses logged (a lost lease after a delivered card
+  // is harmless: the delivery record makes the next attempt a duplicate that only acknowledges).
+  void LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses);
   template <typename F>
   auto RunCpu(F&& f) -> decltype(f());
 

@@ -15,6 +15,7 @@
 // - EnqueueBatch / AckBatch do the same as a loop of Enqueue / Ack, in one transaction or pipeline
 //   where the backend allows (the default implementations loop).
 // - EnqueueWithRecords also writes AtomicRecords in the same atomic step (Redis only; see below).
+// - AckThenLease acknowledges and leases in one round trip where the backend allows (Redis).
 // Time: memory and SQLite take "now" from the injected Clock (leases, delays, idempotency TTL);
 // Redis uses the Redis server's clock (TIME in scripts, stream entry ids, PEL idle times), so all
 // processes sharing a Redis agree on it whatever their own clocks say.

@@ -13,7 +13,8 @@
 // ProgressTimer thread sends the progress edits of stages that last (progress_timer.h).
 // Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
 // fresh cached result? → deliver it; else fetch+extract → analyse (in a CPU slot) → store result,
-// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack.
+// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack
+// (a task thread sends that ack with its next lease call: TaskQueue::AckThenLease).
 // A stage that lasts (fetch+extract; analyse+store) edits the ack into "🔍 ..." / "✨ ..." first.
 // Errors by class: transient (FETCH_TIMEOUT, FETCH_UNREACHABLE, FETCH_BLOCKED, STORE/Telegram
 // hiccups) → Retry with the queue's backoff and jitter while attempt < max_attempts and the task

@@ -15,6 +15,7 @@
 // - EnqueueBatch / AckBatch do the same as a loop of Enqueue / Ack, in one transaction or pipeline
 //   where the backend allows (the default implementations loop).
 // - EnqueueWithRecords also writes AtomicRecords in the same atomic step (Redis only; see below).
+// - AckThenLease acknowledges and leases in one round trip where the backend allows (Redis).
 // Time: memory and SQLite take "now" from the injected Clock (leases, delays, idempotency TTL);
 // Redis uses the Redis server's clock (TIME in scripts, stream entry ids, PEL idle times), so all
 // processes sharing a Redis agree on it whatever their own clocks say.
@@ -122,6 +123,14 @@ class TaskQueue {
   virtual Status Ack(const Lease& lease) = 0;
   // One Status per lease, in order (QUEUE_LEASE_LOST for the stale ones).
   virtual std::vector<Status> AckBatch(const std::vector<Lease>& leases);
+  // AckBatch(acks), then LeaseTasks(consumer, max_tasks, wait), in one round trip where the
+  // backend allows (Redis pipelines the two scripts); `acked` gets AckBatch's statuses, also when
+  // the lease fails (a transport failure is every ack's error then: they may or may not have been
+  // applied, and an ack sent again answers QUEUE_LEASE_LOST if it was). The default calls the two.
+  // For a worker whose next step after acknowledging a task is leasing the next one.
+  virtual Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
+                                                  const std::string& consumer, int max_tasks,
+                                                  std::chrono::milliseconds wait);
   virtual Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) = 0;
   virtual Status Dead(const Lease& lease, const std::string& reason) = 0;
 

@@ -26,6 +26,13 @@ std::vector<Status> TaskQueue::AckBatch(const std::vector<Lease>& leases) {
   return out;
 }
 
+Result<std::vector<Lease>> TaskQueue::AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
+                                                   const std::string& consumer, int max_tasks,
+                                                   std::chrono::milliseconds wait) {
+  acked = acks.empty() ? std::vector<Status>{} : AckBatch(acks);
+  return LeaseTasks(consumer, max_tasks, wait);
+}
+
 QueueOptions QueueOptionsFromConfig(const Config& config) {
   QueueOptions options;
   options.lease_duration = std::chrono::seconds(config.GetInt("LEASE_SECONDS"));

@@ -241,16 +241,9 @@ class RedisResultStore final : public ResultStore {
   }
 
   Result<std::vector<PriceObservation>> Prices(const std::string& product_id, int limit) override {
-    auto r = Run(*c_, {{"LRANGE", p_ + "price:" + product_id, "0", std::to_string(std::max(0, limit - 1))}});
+    auto r = Run(*c_, {PricesCommand(product_id, limit)});
     if (!r.ok()) return r.error();
-    std::vector<PriceObservation> out;
-    for (const auto& e : (*r)[0].elements) {
-      const auto a = e.str.find('|');
-      const auto b = e.str.find('|', a == std::string::npos ? 0 : a + 1);
-      if (a == std::string::npos || b == std::string::npos) continue;
-      out.push_back({e.str.substr(0, a), e.str.substr(a + 1, b - a - 1), std::stoll(e.str.substr(b + 1))});
-    }
-    return out;
+    return ParsePrices((*r)[0]);
   }
 
   Result<std::optional<std::string>> GetDelivery(const std::string& key) override {
@@ -266,9 +259,11 @@ class RedisResultStore final : public ResultStore {
   }
 
   // The worker's combined calls (result_store.h): one pipeline each.
-  Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key) override {
+  Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key,
+                                const std::string& prices_of) override {
     std::vector<Command> cmds{{"GET", p_ + "dlv:" + delivery_key}};
     if (!url_key.empty()) cmds.push_back({"GET", p_ + "url:" + url_key});
+    if (!prices_of.empty()) cmds.push_back(PricesCommand(prices_of, kPriceKeep));
     auto r = Run(*c_, cmds);
     if (!r.ok()) return r.error();
     TaskLookup out;
@@ -276,6 +271,7 @@ class RedisResultStore final : public ResultStore {
       out.delivery = (*r)[0].str;
       return out;
     }
+    if (!prices_of.empty()) out.prices = ParsePrices(r->back());
     if (url_key.empty() || (*r)[1].IsNil()) return out;
     auto result = GetResult((*r)[1].str);
     if (!result.ok()) return result.error();
@@ -386,6 +382,19 @@ class RedisResultStore final : public ResultStore {
   void AppendRecordAnalysis(std::vector<Command>& cmds, int64_t user_id, const std::string& product_id,
                             int64_t at_ms) const {
     for (auto& c : k_.RecordAnalysis(user_id, product_id, at_ms)) cmds.push_back(std::move(c));
+  }
+  Command PricesCommand(const std::string& product_id, int limit) const {
+    return {"LRANGE", p_ + "price:" + product_id, "0", std::to_string(std::max(0, limit - 1))};
+  }
+  static std::vector<PriceObservation> ParsePrices(const Reply& reply) {
+    std::vector<PriceObservation> out;
+    for (const auto& e : reply.elements) {
+      const auto a = e.str.find('|');
+      const auto b = e.str.find('|', a == std::string::npos ? 0 : a + 1);
+      if (a == std::string::npos || b == std::string::npos) continue;
+      out.push_back({e.str.substr(0, a), e.str.substr(a + 1, b - a - 1), std::stoll(e.str.substr(b + 1))});
+    }
+    return out;
   }
   Command PutDeliveryCommand(const std::string& key, const std::string& outcome) const {
     return {"SET", p_ + "dlv:" + key, outcome, "EX", std::to_string(Secs(kDeliveryRetention)), "NX"};

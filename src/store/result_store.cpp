@@ -17,15 +17,22 @@ UserAllowance AllowanceFor(int64_t minute_count, int64_t day_count, int per_minu
   return a;
 }
 
-Result<TaskLookup> ResultStore::LookupTask(const std::string& delivery_key, const std::string& url_key) {
+Result<TaskLookup> ResultStore::LookupTask(const std::string& delivery_key, const std::string& url_key,
+                                           const std::string& prices_of) {
   TaskLookup out;
   auto delivered = GetDelivery(delivery_key);
   if (!delivered.ok()) return delivered.error();
   out.delivery = std::move(*delivered);
-  if (out.delivery || url_key.empty()) return out;
-  auto cached = GetResultByUrl(url_key);
-  if (!cached.ok()) return cached.error();
-  out.result = std::move(*cached);
+  if (out.delivery) return out;
+  if (!url_key.empty()) {
+    auto cached = GetResultByUrl(url_key);
+    if (!cached.ok()) return cached.error();
+    out.result = std::move(*cached);
+  }
+  if (!prices_of.empty()) {
+    // A history that cannot be read costs the score its trend, not the task (as Prices alone).
+    if (auto prices = Prices(prices_of, kPriceKeep); prices.ok()) out.prices = std::move(*prices);
+  }
   return out;
 }
 

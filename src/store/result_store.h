@@ -82,6 +82,9 @@ struct TaskLookup {
   std::optional<std::string> delivery;  // the task's delivery record, if any
   std::optional<StoredResult> result;   // the result reachable by the task's url key (read only
                                         // when there is no delivery record)
+  // Prices(prices_of, kPriceKeep) when LookupTask was given a product (read only when there is
+  // no delivery record; nullopt when not read or not readable).
+  std::optional<std::vector<PriceObservation>> prices;
 };
 
 struct UserAllowance {
@@ -124,8 +127,12 @@ class ResultStore {
 
   // The worker's per-task reads and writes, each a combination of the calls above with the same
   // effects; Redis answers each in one round trip (a task costs a round trip per store call).
-  // GetDelivery(delivery_key), then (no record, non-empty url_key) GetResultByUrl(url_key).
-  virtual Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key);
+  // GetDelivery(delivery_key), then (no record) GetResultByUrl(url_key) when url_key is not
+  // empty and Prices(prices_of, kPriceKeep) when prices_of is not: the worker asks for the price
+  // history of the product its link names, so the analysis needs no round trip of its own when
+  // the page turns out to be that product (worker.cpp).
+  virtual Result<TaskLookup> LookupTask(const std::string& delivery_key, const std::string& url_key,
+                                        const std::string& prices_of);
   // AddPrice (when `price`) and PutResult; an error means the result may not be stored.
   virtual Status PutAnalysis(const StoredResult& result, const std::vector<std::string>& url_keys,
                              const std::optional<PriceObservation>& price);

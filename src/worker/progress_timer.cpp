@@ -13,10 +13,31 @@ ProgressTimer::ScheduledEdit& ProgressTimer::ScheduledEdit::operator=(ScheduledE
 bool ProgressTimer::ScheduledEdit::End() {
   if (state_ == nullptr) return false;
   // Taking the lock waits for a run in progress (the timer holds it while it runs).
-  std::lock_guard lock(state_->mu);
-  state_->over = true;
-  state_->run = nullptr;
-  return state_->ran;
+  bool ran = false;
+  ProgressTimer* timer = nullptr;
+  {
+    std::lock_guard lock(state_->mu);
+    state_->over = true;
+    state_->run = nullptr;
+    ran = state_->ran;
+  }
+  timer = state_->timer.load();
+  // Outside the edit's lock: the timer takes its own lock first and the edit's lock after it.
+  if (!ran && timer != nullptr) timer->Unqueue(*state_);
+  return ran;
+}
+
+void ProgressTimer::Unqueue(ScheduledEdit::State& state) {
+  std::lock_guard lock(mu_);
+  if (!state.queued) return;
+  state.queued = false;
+  state.timer = nullptr;
+  due_.erase(state.at);
+}
+
+size_t ProgressTimer::Pending() {
+  std::lock_guard lock(mu_);
+  return due_.size();
 }
 
 void ProgressTimer::Start() {
@@ -30,6 +51,10 @@ void ProgressTimer::Stop() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
+    for (auto& [due, state] : due_) {
+      state->queued = false;
+      state->timer = nullptr;
+    }
     due_.clear();
   }
   cv_.notify_all();
@@ -47,9 +72,13 @@ ProgressTimer::ScheduledEdit ProgressTimer::Schedule(TimePoint due, std::functio
       edit.state_->run = nullptr;
       return edit;
     }
-    due_.emplace(due, edit.state_);
+    edit.state_->at = due_.emplace(due, edit.state_);
+    edit.state_->timer = this;
+    edit.state_->queued = true;
+    // The timer waits for the earliest edit: a later one does not change when it must wake.
+    if (edit.state_->at != due_.begin()) return edit;
   }
-  cv_.notify_all();
+  cv_.notify_one();
   return edit;
 }
 
@@ -67,6 +96,8 @@ void ProgressTimer::Loop() {
     }
     auto state = std::move(due_.begin()->second);
     due_.erase(due_.begin());
+    state->queued = false;
+    state->timer = nullptr;
     lock.unlock();
     {
       std::lock_guard run_lock(state->mu);

@@ -10,9 +10,15 @@
 // stage is over) waits for an edit in flight and cancels one not yet started, so a progress edit
 // never lands after the card (which would overwrite it). A timer that is stopped drops the edits
 // still pending (their tasks end them anyway).
-// Thread-safety: Schedule/End from any thread; Start/Stop from the owner.
+// Wake-ups: the timer thread is woken only when a new edit becomes the earliest one, and an edit
+// ended before it is due leaves the queue at once, so a stage that ends early (nearly every stage)
+// costs the timer thread nothing: before, every Schedule woke it (a futex wake and two context
+// switches) and every cancelled edit woke it again at its due time just to be dropped.
+// Thread-safety: Schedule/End from any thread; Start/Stop from the owner. The timer outlives every
+// ScheduledEdit it returned (the worker joins its task threads before stopping it).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -46,6 +52,13 @@ class ProgressTimer {
       bool over = false;  // ran, or cancelled
       bool ran = false;
       std::function<void()> run;
+      // Where the edit waits in the timer's queue (guarded by the timer's mu_): erased by End,
+      // or by the timer when it takes the edit. queued says whether `at` is still valid; timer
+      // is cleared once the edit has left the queue (taken, or dropped by Stop), so an edit
+      // ended after its timer stopped never touches it.
+      std::atomic<ProgressTimer*> timer{nullptr};
+      bool queued = false;
+      std::multimap<std::chrono::steady_clock::time_point, std::shared_ptr<State>>::iterator at;
     };
     std::shared_ptr<State> state_;
   };
@@ -59,9 +72,14 @@ class ProgressTimer {
   void Stop();
   // `run` is called on the timer's thread at `due` unless the edit was ended before.
   ScheduledEdit Schedule(TimePoint due, std::function<void()> run);
+  // Edits waiting in the queue (neither run, taken nor ended).
+  size_t Pending();
 
  private:
   void Loop();
+  // Removes an ended edit from the queue (End calls it; no wake-up: a timer waiting for it wakes
+  // at its due time and finds the next one).
+  void Unqueue(ScheduledEdit::State& state);
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,6 +1,6 @@
 #include "worker/worker.h"
 
-#include <future>
+#include <algorithm>
 
 #include "analysis/card/card.h"
 #include "analysis/card/user_messages.h"
@@ -110,20 +110,9 @@ Worker::~Worker() {
 void Worker::Start() {
   if (started_) return;
   started_ = true;
-  for (int i = 0; i < std::max(1, options_.cpu_threads); ++i) {
-    cpu_threads_.emplace_back([this] {
-      for (;;) {
-        std::function<void()> job;
-        {
-          std::unique_lock lock(cpu_mu_);
-          cpu_cv_.wait(lock, [&] { return cpu_stop_ || !cpu_jobs_.empty(); });
-          if (cpu_jobs_.empty()) return;
-          job = std::move(cpu_jobs_.front());
-          cpu_jobs_.erase(cpu_jobs_.begin());
-        }
-        job();
-      }
-    });
+  {
+    std::lock_guard lock(cpu_mu_);
+    cpu_free_ = std::max(1, options_.cpu_threads);
   }
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) task_threads_.emplace_back([this, i] { TaskLoop(i); });
   progress_timer_.Start();
@@ -147,19 +136,10 @@ bool Worker::Join() {
   for (auto& t : task_threads_) {
     if (t.joinable()) t.join();
   }
-  {
-    std::lock_guard lock(cpu_mu_);
-    cpu_stop_ = true;
-  }
-  cpu_cv_.notify_all();
-  for (auto& t : cpu_threads_) {
-    if (t.joinable()) t.join();
-  }
   if (heartbeat_.joinable()) heartbeat_.join();
   if (reaper_.joinable()) reaper_.join();
   progress_timer_.Stop();
   task_threads_.clear();
-  cpu_threads_.clear();
   started_ = false;
   log::Info("worker.stopped", {{"completed", completed_.load()}});
   return true;
@@ -184,23 +164,49 @@ bool Worker::HandingBack() const {
 
 template <typename F>
 auto Worker::RunCpu(F&& f) -> decltype(f()) {
-  using R = decltype(f());
   if (!started_) return f();
-  auto job = std::make_shared<std::packaged_task<R()>>(std::forward<F>(f));
-  auto future = job->get_future();
   {
-    std::lock_guard lock(cpu_mu_);
-    cpu_jobs_.push_back([job] { (*job)(); });
+    std::unique_lock lock(cpu_mu_);
+    cpu_cv_.wait(lock, [&] { return cpu_free_ > 0; });
+    --cpu_free_;
   }
-  cpu_cv_.notify_one();
-  return future.get();
+  // The slot is given back however f ends (a throw included); the wake goes out only if a task
+  // waits (glibc makes no syscall for a notify nobody waits for).
+  struct Slot {
+    Worker* w;
+    ~Slot() {
+      {
+        std::lock_guard lock(w->cpu_mu_);
+        ++w->cpu_free_;
+      }
+      w->cpu_cv_.notify_one();
+    }
+  } slot{this};
+  return f();
 }
 
 void Worker::TaskLoop(int index) {
   const std::string consumer = options_.consumer + "-" + std::to_string(index);
   int failures = 0;
+  // Leases of delivered cards, acknowledged together with the next lease call.
+  std::vector<queue::Lease> ack_later;
   while (!stopping_) {
-    auto leases = deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000));
+    Result<std::vector<queue::Lease>> leases = std::vector<queue::Lease>{};
+    if (ack_later.empty()) {
+      leases = deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000));
+    } else {
+      std::vector<Status> acked;
+      leases = deps_.queue.AckThenLease(ack_later, acked, consumer, 1, std::chrono::milliseconds(1000));
+      // Sent (applied or not) unless the transport failed before any reply: then they go again
+      // with the next call, where an applied one answers QUEUE_LEASE_LOST.
+      const bool unsent = !leases.ok() && acked.size() == ack_later.size() &&
+                          std::all_of(acked.begin(), acked.end(), [](const Status& st) { return !st.ok(); }) &&
+                          acked.front().error().code != "QUEUE_LEASE_LOST";
+      if (!unsent) {
+        LogDeferredAcks(ack_later, acked);
+        ack_later.clear();
+      }
+    }
     if (!leases.ok()) {
       ++failures;
       log::Warn("worker.lease_failed", {{"error", leases.error().ToString()}});
@@ -210,7 +216,16 @@ void Worker::TaskLoop(int index) {
       continue;
     }
     failures = 0;
-    for (auto& lease : *leases) ProcessLease(std::move(lease));
+    for (auto& lease : *leases) ProcessLease(std::move(lease), &ack_later);
+  }
+  if (!ack_later.empty()) LogDeferredAcks(ack_later, deps_.queue.AckBatch(ack_later));
+}
+
+void Worker::LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses) {
+  for (size_t i = 0; i < leases.size() && i < statuses.size(); ++i) {
+    if (statuses[i].ok()) continue;
+    log::Warn("worker.ack_failed",
+              {{"task_id", leases[i].task.id}, {"error", statuses[i].error().ToString()}, {"deferred", true}});
   }
 }
 
@@ -272,7 +287,7 @@ int Worker::ReapDeadLetters() {
   return told;
 }
 
-TaskOutcome Worker::ProcessLease(queue::Lease lease) {
+TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later) {
   const int64_t start = deps_.clock.NowMillis();
   auto active = std::make_shared<Active>();
   active->lease = lease;
@@ -318,9 +333,18 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     return finish(TaskOutcome::kRetried);
   };
 
-  // The delivery record and a stored result, read together (one round trip on Redis).
+  // The delivery record, a stored result and the price history of the product the link names,
+  // read together (one round trip on Redis). The page decides the product (its rel=canonical, a
+  // redirect); when it is the one the link names, as it nearly always is, the history read here is
+  // the one the analysis needs.
   const std::string url_key = UrlKey(task.url);
-  auto looked_up = deps_.results.LookupTask(key, url_key);
+  std::string linked_product;
+  if (!url_key.empty()) {
+    analysis::ProductPage named;
+    named.canonical_url = url_key;
+    linked_product = analysis::card::ProductId(named);
+  }
+  auto looked_up = deps_.results.LookupTask(key, url_key, linked_product);
   if (!looked_up.ok()) return retry_later(looked_up.error().code);
   if (looked_up->delivery.has_value()) {
     (void)deps_.queue.Ack(lease);
@@ -333,10 +357,10 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
     const auto& r = *looked_up->result;
     const int64_t created = task.created_at_ms > 0 ? task.created_at_ms : lease.task.enqueued_at_ms;
     const int64_t age_ms = deps_.clock.NowMillis() - r.analyzed_at_ms;
-    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false));
+    if (r.analyzed_at_ms > created) return finish(DeliverStored(lease, task, target, r, false, ack_later));
     if (!task.force_refresh && age_ms < options_.cache_ttl.count() * 1000) {
       CountCacheHit("worker");
-      return finish(DeliverStored(lease, task, target, r, true));
+      return finish(DeliverStored(lease, task, target, r, true, ack_later));
     }
   }
 
@@ -380,7 +404,9 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
   auto analyze_edit = progress(StageAnalyzeText(task.lang));
   const std::string product_id = analysis::card::ProductId(*page);
   std::optional<analysis::score::PriceHistory> history;
-  if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
+  if (looked_up->prices && product_id == linked_product) {
+    history = PriceHistoryFrom(*looked_up->prices, page->product.currency);
+  } else if (auto prices = deps_.results.Prices(product_id, store::kPriceKeep); prices.ok()) {
     history = PriceHistoryFrom(*prices, page->product.currency);
   }
   const int64_t analyze_start = deps_.clock.NowMillis();
@@ -411,11 +437,12 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease) {
       log::Warn("worker.learn_failed", {{"error", n.error().ToString()}});
     }
   }
-  return finish(DeliverStored(lease, task, target, result, false));
+  return finish(DeliverStored(lease, task, target, result, false, ack_later));
 }
 
 TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task,
-                                  const DeliveryTarget& target, const store::StoredResult& result, bool cached) {
+                                  const DeliveryTarget& target, const store::StoredResult& result, bool cached,
+                                  std::vector<queue::Lease>* ack_later) {
   std::optional<std::chrono::seconds> age;
   if (cached) age = std::chrono::seconds((deps_.clock.NowMillis() - result.analyzed_at_ms) / 1000);
   OutgoingMessage message{ServedCard(result, task.lang, age), "HTML",
@@ -443,11 +470,16 @@ TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::Analys
       !s.ok()) {
     log::Warn("worker.history_failed", {{"error", s.error().ToString()}});
   }
+  const TaskOutcome delivered = cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
+  if (ack_later != nullptr) {
+    ack_later->push_back(lease);
+    return delivered;
+  }
   if (auto s = deps_.queue.Ack(lease); !s.ok()) {
     log::Warn("worker.ack_failed", {{"error", s.error().ToString()}});
     return TaskOutcome::kLeaseLost;
   }
-  return cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
+  return delivered;
 }
 
 TaskOutcome Worker::Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,

@@ -2,15 +2,19 @@
 // one final message per task (docs/design.md "Worker" and "Delivery").
 //
 // Threads: `concurrency` task threads, each leasing one task at a time (so a slow shop holds one
-// slot, never the others); the fetch (network I/O) runs on the task thread, the CPU-heavy steps
-// (review model, score, both cards) on a bounded pool of `cpu_threads`, so N fetches in flight
-// never mean N model runs competing for 2 cores. One heartbeat thread extends the leases of
+// slot, never the others); the fetch (network I/O) runs on the task thread, and so do the
+// CPU-heavy steps (review model, score, both cards), at most `cpu_threads` of them at once (a
+// task waits for a free CPU slot), so N fetches in flight never mean N model runs competing for 2
+// cores. The step runs on the thread that needs it rather than being handed to a pool thread:
+// the hand-off cost two futex wakes and two context switches per task whether or not any slot
+// was busy. One heartbeat thread extends the leases of
 // running tasks every lease/3; one reaper thread tells the users of dead-lettered tasks (a worker
 // that died on a task's last attempt leaves it dead without a message) their final error; one
 // ProgressTimer thread sends the progress edits of stages that last (progress_timer.h).
 // Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
-// fresh cached result? → deliver it; else fetch+extract → analyse on the pool → store result,
-// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack.
+// fresh cached result? → deliver it; else fetch+extract → analyse (in a CPU slot) → store result,
+// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack
+// (a task thread sends that ack with its next lease call: TaskQueue::AckThenLease).
 // A stage that lasts (fetch+extract; analyse+store) edits the ack into "🔍 ..." / "✨ ..." first.
 // Errors by class: transient (FETCH_TIMEOUT, FETCH_UNREACHABLE, FETCH_BLOCKED, STORE/Telegram
 // hiccups) → Retry with the queue's backoff and jitter while attempt < max_attempts and the task
@@ -118,7 +122,10 @@ class Worker {
 
   // One lease, synchronously (what a task thread does); also runs the CPU steps inline when the
   // worker was not started (unit tests).
-  TaskOutcome ProcessLease(queue::Lease lease);
+  // `ack_later`: the started worker's task threads pass a list for the lease to go to once the
+  // card is delivered and recorded, and acknowledge it with their next lease call (one round trip
+  // for both on Redis); null acknowledges at once.
+  TaskOutcome ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later = nullptr);
   // Tells the users of dead-lettered tasks their final error (once each); returns how many told.
   int ReapDeadLetters();
 
@@ -134,7 +141,10 @@ class Worker {
   TaskOutcome Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
                    const Error& error);
   TaskOutcome DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
-                            const store::StoredResult& result, bool cached);
+                            const store::StoredResult& result, bool cached, std::vector<queue::Lease>* ack_later);
+  // The acks a task thread deferred: their statuses logged (a lost lease after a delivered card
+  // is harmless: the delivery record makes the next attempt a duplicate that only acknowledges).
+  void LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses);
   template <typename F>
   auto RunCpu(F&& f) -> decltype(f());
 
@@ -151,12 +161,10 @@ class Worker {
   std::mutex active_mu_;
   std::set<std::shared_ptr<Active>> active_;
 
-  // The bounded CPU pool.
+  // The CPU slots: how many more CPU-heavy steps may start now (cpu_threads when none runs).
   std::mutex cpu_mu_;
   std::condition_variable cpu_cv_;
-  std::vector<std::function<void()>> cpu_jobs_;
-  bool cpu_stop_ = false;
-  std::vector<std::thread> cpu_threads_;
+  int cpu_free_ = 0;
 
   std::vector<std::thread> task_threads_;
   std::thread heartbeat_;

@@ -426,6 +426,39 @@ TYPED_TEST_P(QueueContract, ConcurrentConsumersAckEveryTaskExactlyOnce) {
   EXPECT_EQ(std::set<std::string>(acked.begin(), acked.end()).size(), static_cast<size_t>(kTasks));
 }
 
+// A worker acknowledges its delivered task with its next lease call: both happen, in that order.
+TYPED_TEST_P(QueueContract, AckThenLeaseAcknowledgesAndLeasesTheNext) {
+  this->Add("first");
+  this->Add("second");
+  auto first = this->Take(1);
+  ASSERT_EQ(first.size(), 1u);
+  Lease bogus = first[0];
+  bogus.token = "not-a-token";
+  std::vector<Status> acked;
+  auto next = this->q_->AckThenLease({first[0], bogus}, acked, "c1", 1, 0ms);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ((*next)[0].task.payload, "second");
+  ASSERT_EQ(acked.size(), 2u);
+  EXPECT_TRUE(acked[0].ok());
+  ASSERT_FALSE(acked[1].ok());
+  EXPECT_EQ(acked[1].error().code, "QUEUE_LEASE_LOST");
+  EXPECT_EQ(this->StatsNow().acked_total, 1);
+  // The same ack again: lost, and nothing left to lease (waits at most 150 ms).
+  auto none = this->q_->AckThenLease({first[0]}, acked, "c1", 1, 150ms);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_EQ(acked[0].error().code, "QUEUE_LEASE_LOST");
+  // Without acks it is LeaseTasks.
+  ASSERT_TRUE(this->q_->Ack((*next)[0]).ok());
+  EXPECT_TRUE(this->q_->AckThenLease({}, acked, "c1", 1, 0ms)->empty());
+  EXPECT_TRUE(acked.empty());
+  const auto s = this->StatsNow();
+  EXPECT_EQ(s.ready + s.leased + s.delayed + s.dead, 0);
+  EXPECT_EQ(s.acked_total, 2);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(QueueContract, EnqueuedTaskIsLeasedWithItsPayloadAndFirstAttempt,
                             LeasesInEnqueueOrderUpToMax, IdempotencyKeyReturnsFirstIdAndAddsNothing,
                             IdempotencyKeyIsForgottenAfterItsTtl, DelayedTaskIsNotLeasedBeforeItsDelay,
@@ -436,6 +469,6 @@ REGISTER_TYPED_TEST_SUITE_P(QueueContract, EnqueuedTaskIsLeasedWithItsPayloadAnd
                             DeadLettersCanBeListedRequeuedAndPurged, StatsCountEveryState, EmptyQueueStatsAreZero,
                             LeaseWaitsForATaskEnqueuedMeanwhile, LeaseWaitPicksUpADelayedTaskOnceItIsDue,
                             LeaseWithWaitReturnsEmptyWhenNothingArrives, BatchEnqueueAndAck,
-                            ConcurrentConsumersAckEveryTaskExactlyOnce);
+                            AckThenLeaseAcknowledgesAndLeasesTheNext, ConcurrentConsumersAckEveryTaskExactlyOnce);
 
 }  // namespace worthit::queue::testing

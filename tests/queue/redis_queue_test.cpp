@@ -67,6 +67,30 @@ TEST(RedisQueue, FailsFastWhileDownAndRecoversWithoutLosingAcknowledgedTasks) {
   EXPECT_TRUE(q->Ack(leases->front()).ok());
 }
 
+// An ack and the next lease in one pipeline after Redis forgot its scripts: both are loaded and
+// run again, and the ack still comes first.
+TEST(RedisQueue, AckThenLeaseSurvivesAScriptFlush) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  ASSERT_TRUE(q->Enqueue("one", {}).ok());
+  ASSERT_TRUE(q->Enqueue("two", {}).ok());
+  auto first = q->LeaseTasks("c", 1, 0ms);
+  ASSERT_TRUE(first.ok() && first->size() == 1u);
+  server.Command({"SCRIPT", "FLUSH"});
+  std::vector<Status> acked;
+  auto next = q->AckThenLease(*first, acked, "c", 1, 0ms);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ(next->front().task.payload, "two");
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_TRUE(acked[0].ok()) << acked[0].error().ToString();
+  auto stats = q->Stats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->acked_total, 1);
+  EXPECT_EQ(stats->leased, 1);
+}
+
 // The lease script does not check the consumer group on every call: a missing one (a fresh Redis,
 // or its data flushed) shows as NOGROUP and is created there and then.
 TEST(RedisQueue, LeasingCreatesAMissingConsumerGroup) {

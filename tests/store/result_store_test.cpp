@@ -128,10 +128,12 @@ TEST_P(ResultStoreTest, DeliveryRecordsAreClaimsWonOnce) {
 // The worker's combined calls (one round trip each on Redis) do what the single calls do.
 TEST_P(ResultStoreTest, TheWorkersCombinedCallsEqualTheSingleOnes) {
   // Nothing yet: no record, no result.
-  auto first = r_->LookupTask("u:7", "https://shop.example/c?ref=1");
+  auto first = r_->LookupTask("u:7", "https://shop.example/c?ref=1", "c");
   ASSERT_TRUE(first.ok()) << first.error().ToString();
   EXPECT_FALSE(first->delivery.has_value());
   EXPECT_FALSE(first->result.has_value());
+  ASSERT_TRUE(first->prices.has_value());  // asked for: read, and empty
+  EXPECT_TRUE(first->prices->empty());
   // A fresh analysis: price and result together (the user's link is the canonical one here).
   ASSERT_TRUE(r_->PutAnalysis(Result("c", "Friggitrice", 7.5, kT0), {"https://shop.example/c"},
                               PriceObservation{"49.90", "EUR", kT0})
@@ -140,16 +142,25 @@ TEST_P(ResultStoreTest, TheWorkersCombinedCallsEqualTheSingleOnes) {
   ASSERT_TRUE(prices.ok());
   ASSERT_EQ(prices->size(), 1u);
   EXPECT_EQ((*prices)[0].price, "49.90");
+  // The lookup reads the same history when asked for it, and none when not.
+  auto with_prices = r_->LookupTask("u:8", "", "c");
+  ASSERT_TRUE(with_prices.ok());
+  ASSERT_TRUE(with_prices->prices.has_value());
+  ASSERT_EQ(with_prices->prices->size(), 1u);
+  EXPECT_EQ((*with_prices->prices)[0].price, "49.90");
+  EXPECT_EQ((*with_prices->prices)[0].currency, "EUR");
+  EXPECT_EQ((*with_prices->prices)[0].at_ms, kT0);
+  EXPECT_FALSE(r_->LookupTask("u:8", "", "")->prices.has_value());
   ASSERT_TRUE(r_->PutAnalysis(Result("d", "Moka", 8, kT0), {"https://shop.example/d?x"}, std::nullopt).ok());
   EXPECT_TRUE(r_->Prices("d", 10)->empty());
-  auto found = r_->LookupTask("u:7", "https://shop.example/d?x");
+  auto found = r_->LookupTask("u:7", "https://shop.example/d?x", "");
   ASSERT_TRUE(found.ok());
   EXPECT_FALSE(found->delivery.has_value());
   ASSERT_TRUE(found->result.has_value());
   EXPECT_EQ(found->result->title, "Moka");
   EXPECT_EQ(found->result->card_it, "<b>Moka</b> it");
-  EXPECT_TRUE(r_->LookupTask("u:7", "https://shop.example/d")->result.has_value());  // canonical URL
-  EXPECT_FALSE(r_->LookupTask("u:7", "")->result.has_value());
+  EXPECT_TRUE(r_->LookupTask("u:7", "https://shop.example/d", "")->result.has_value());  // canonical URL
+  EXPECT_FALSE(r_->LookupTask("u:7", "", "")->result.has_value());
   // Delivered: the record (a claim), the user's history and the day's popularity.
   ASSERT_TRUE(r_->RecordDelivered("u:7", "card", 5, "d", kT0 + 10).ok());
   EXPECT_EQ(**r_->GetDelivery("u:7"), "card");
@@ -161,10 +172,11 @@ TEST_P(ResultStoreTest, TheWorkersCombinedCallsEqualTheSingleOnes) {
   EXPECT_EQ((*history)[0].at_ms, kT0 + 10);
   EXPECT_EQ(r_->Popular(kT0 - 86400000, 10)->at(0).product_id, "d");
   // With a record, the lookup answers it and does not read the result.
-  auto again = r_->LookupTask("u:7", "https://shop.example/d?x");
+  auto again = r_->LookupTask("u:7", "https://shop.example/d?x", "c");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->delivery, std::optional<std::string>("card"));
   EXPECT_FALSE(again->result.has_value());
+  EXPECT_FALSE(again->prices.has_value());
 }
 
 TEST_P(ResultStoreTest, UserLimitsPerMinuteAndPerDay) {

@@ -28,6 +28,28 @@ TEST(ProgressTimerTest, AnEditEndedBeforeItIsDueNeverRuns) {
   EXPECT_EQ(runs.load(), 0);
 }
 
+TEST(ProgressTimerTest, AnEndedEditLeavesTheQueueAtOnce) {
+  ProgressTimer timer;
+  timer.Start();
+  std::atomic<int> runs{0};
+  auto a = timer.Schedule(Clock::now() + 1h, [&] { ++runs; });
+  auto b = timer.Schedule(Clock::now() + 2h, [&] { ++runs; });
+  auto c = timer.Schedule(Clock::now() + 30min, [&] { ++runs; });  // the earliest now
+  EXPECT_EQ(timer.Pending(), 3u);
+  EXPECT_FALSE(c.End());
+  EXPECT_FALSE(a.End());
+  EXPECT_EQ(timer.Pending(), 1u);
+  // A later edit that is due at once still runs (the timer, waiting for b, is woken for it).
+  auto d = timer.Schedule(Clock::now(), [&] { ++runs; });
+  ASSERT_TRUE(WaitFor([&] { return runs.load() == 1; }));
+  EXPECT_TRUE(d.End());
+  EXPECT_EQ(timer.Pending(), 1u);
+  timer.Stop();
+  EXPECT_EQ(timer.Pending(), 0u);
+  EXPECT_FALSE(b.End());  // after Stop: the edit no longer touches the timer
+  EXPECT_EQ(runs.load(), 1);
+}
+
 TEST(ProgressTimerTest, ADueEditRunsOnceAndEndSaysSo) {
   ProgressTimer timer;
   timer.Start();

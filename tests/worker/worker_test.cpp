@@ -206,6 +206,32 @@ TEST_F(WorkerTest, TheSecondAnalysisShowsTheLowestPriceSeen) {
   EXPECT_NE(cards[1].text.find(testing::ProductPriceShown(10)), std::string::npos) << cards[1].text;
 }
 
+// The lookup reads the price history of the product the link names; a page that turns out to be
+// another product (its rel=canonical) gets that product's history with a read of its own.
+TEST_F(WorkerTest, APageOfAnotherProductThanItsLinkStillGetsItsPriceHistory) {
+  AddPage(10);
+  auto w = MakeWorker();
+  Enqueue(Task(10, Url(10)));
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  // Another address of the same product (a variant URL whose page names product 10 canonical),
+  // now dearer: the card compares with product 10's earlier price, not with link 12's (none).
+  std::string html = testing::ProductPage(10);
+  const std::string from = "\"price\":\"" + testing::ProductPrice(10) + "\"";
+  html.replace(html.find(from), from.size(), "\"price\":\"99.99\"");
+  html.replace(html.find("</head>"), 7, "<link rel=\"canonical\" href=\"" + Url(10) + "\"></head>");
+  AddPage(12, html);
+  clock_.Advance(1s);
+  auto again = Task(11, Url(12));
+  again.force_refresh = true;
+  Enqueue(again);
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  auto cards = CardCalls();
+  ASSERT_EQ(cards.size(), 2u);
+  EXPECT_NE(cards[1].text.find("99,99 €"), std::string::npos) << cards[1].text;
+  EXPECT_NE(cards[1].text.find("📉"), std::string::npos) << cards[1].text;
+  EXPECT_NE(cards[1].text.find(testing::ProductPriceShown(10)), std::string::npos) << cards[1].text;
+}
+
 TEST_F(WorkerTest, LearnsReviewsWithoutDuplicatesWhenEnabled) {
   options_.learn_reviews = true;
   AddPage(12);

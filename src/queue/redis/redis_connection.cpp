@@ -302,6 +302,55 @@ Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
   return replies;
 }
 
+Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls) {
+  auto sha_of = [&](Script& script) -> Result<std::string> {
+    {
+      std::lock_guard lock(mu_);
+      if (!script.sha.empty()) return script.sha;
+    }
+    auto loaded = LoadScript(script.source);
+    if (!loaded.ok()) return loaded.error();
+    std::lock_guard lock(mu_);
+    script.sha = loaded.value();
+    return script.sha;
+  };
+  auto build = [](const std::string& sha, const ScriptCall& call) {
+    Command c{"EVALSHA", sha, std::to_string(call.keys.size())};
+    c.insert(c.end(), call.keys.begin(), call.keys.end());
+    c.insert(c.end(), call.args.begin(), call.args.end());
+    return c;
+  };
+  std::vector<Command> commands;
+  commands.reserve(calls.size());
+  for (const auto& call : calls) {
+    auto sha = sha_of(*call.script);
+    if (!sha.ok()) return sha.error();
+    commands.push_back(build(*sha, call));
+  }
+  auto replies = Pipeline(commands);
+  if (!replies.ok()) return replies;
+  // NOSCRIPT: Redis restarted or SCRIPT FLUSH ran; those calls did not execute. Load and rerun them.
+  std::vector<size_t> again;
+  for (size_t i = 0; i < replies->size(); ++i) {
+    if ((*replies)[i].IsError() && (*replies)[i].str.rfind("NOSCRIPT", 0) == 0) again.push_back(i);
+  }
+  if (again.empty()) return replies;
+  std::vector<Command> retry;
+  for (auto i : again) {
+    auto loaded = LoadScript(calls[i].script->source);
+    if (!loaded.ok()) return loaded.error();
+    {
+      std::lock_guard lock(mu_);
+      calls[i].script->sha = *loaded;
+    }
+    retry.push_back(build(*loaded, calls[i]));
+  }
+  auto second = Pipeline(retry);
+  if (!second.ok()) return second.error();
+  for (size_t k = 0; k < again.size(); ++k) (*replies)[again[k]] = std::move((*second)[k]);
+  return replies;
+}
+
 Result<Reply> RedisClient::Eval(Script& script, const Command& keys, const Command& args) {
   auto replies = EvalMany(script, {{keys, args}});
   if (!replies.ok()) return replies.error();

@@ -73,6 +73,15 @@ class RedisClient {
   // does not know it (first use, or after a restart).
   Result<std::vector<Reply>> EvalMany(Script& script, const std::vector<std::pair<Command, Command>>& calls);
   Result<Reply> Eval(Script& script, const Command& keys, const Command& args);
+  // One EVALSHA per call, of possibly different scripts, pipelined in order (one round trip);
+  // scripts Redis does not know are loaded and their calls sent again (after the others, which
+  // only matters for calls that depend on each other's effects).
+  struct ScriptCall {
+    Script* script;
+    Command keys;
+    Command args;
+  };
+  Result<std::vector<Reply>> EvalEach(const std::vector<ScriptCall>& calls);
 
   // A command that would not answer in this time means Redis is wedged or the network is gone.
   static constexpr std::chrono::milliseconds kCommandTimeout{5000};

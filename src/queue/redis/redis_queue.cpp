@@ -185,31 +185,45 @@ class RedisQueue final : public TaskQueue {
   Status Ack(const Lease& lease) override { return AckBatch({lease}).front(); }
 
   std::vector<Status> AckBatch(const std::vector<Lease>& leases) override {
-    std::vector<Status> out(leases.size(), OkStatus());
-    Command args{kGroup, lease_ms_};
+    std::vector<Status> out;
+    Command args;
     std::vector<size_t> sent;
-    for (size_t i = 0; i < leases.size(); ++i) {
-      std::string eid, delivered;
-      if (!SplitToken(leases[i].token, eid, delivered)) {
-        out[i] = LeaseLost(leases[i].task.id);
-        continue;
-      }
-      args.push_back(std::move(eid));
-      args.push_back(leases[i].consumer);
-      args.push_back(std::move(delivered));
-      sent.push_back(i);
-    }
+    AckArgs(leases, out, args, sent);
     if (sent.empty()) return out;
     auto reply = client_.Eval(ack_, {stream_, stats_}, args);
-    if (!reply.ok() || reply->type != Reply::Type::kArray || reply->elements.size() != sent.size()) {
-      const Error e = !reply.ok() ? reply.error() : Unexpected(*reply);
-      for (auto i : sent) out[i] = e;
+    if (!reply.ok()) {
+      for (auto i : sent) out[i] = reply.error();
       return out;
     }
-    for (size_t k = 0; k < sent.size(); ++k) {
-      if (reply->elements[k].AsInt(0) != 1) out[sent[k]] = LeaseLost(leases[sent[k]].task.id);
-    }
+    SetAckStatuses(*reply, leases, sent, out);
     return out;
+  }
+
+  // The acks' script and the first lease script in one pipeline; the rest of LeaseTasks (waiting
+  // for a task when none was ready) as usual.
+  Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
+                                          const std::string& consumer, int max_tasks,
+                                          std::chrono::milliseconds wait) override {
+    Command ack_args;
+    std::vector<size_t> sent;
+    AckArgs(acks, acked, ack_args, sent);
+    if (sent.empty() || max_tasks < 1) return LeaseTasks(consumer, max_tasks, wait);
+    std::vector<redis::RedisClient::ScriptCall> calls;
+    calls.push_back({&ack_, {stream_, stats_}, std::move(ack_args)});
+    calls.push_back({&lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, false)});
+    const auto start = std::chrono::steady_clock::now();
+    auto replies = client_.EvalEach(calls);
+    if (!replies.ok()) {
+      for (auto i : sent) acked[i] = replies.error();
+      return replies.error();
+    }
+    SetAckStatuses((*replies)[0], acks, sent, acked);
+    std::vector<Lease> out;
+    int64_t next_due = -1;
+    if (auto parsed = ParseLeases((*replies)[1], consumer, out, next_due); !parsed.ok()) return parsed.error();
+    if (!out.empty()) return out;
+    const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    return LeaseTasks(consumer, max_tasks, std::max(std::chrono::milliseconds(0), wait - spent));
   }
 
   Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) override {
@@ -306,18 +320,30 @@ class RedisQueue final : public TaskQueue {
  private:
   Status LeaseOnce(const std::string& consumer, int max_tasks, bool force_reclaim, std::vector<Lease>& out,
                    int64_t& next_due) {
+    auto reply =
+        client_.Eval(lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, force_reclaim));
+    if (!reply.ok()) return reply.error();
+    return ParseLeases(*reply, consumer, out, next_due);
+  }
+
+  Command LeaseArgs(const std::string& consumer, int max_tasks, bool force_reclaim) {
     const int64_t mono = std::chrono::steady_clock::now().time_since_epoch().count();
     int64_t last = last_reclaim_.load();
     const int64_t every = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kReclaimEvery).count();
     const bool reclaim = force_reclaim || (mono - last >= every && last_reclaim_.compare_exchange_strong(last, mono));
-    auto reply = client_.Eval(lease_, {stream_, delayed_, dead_, stats_},
-                              {kGroup, consumer, std::to_string(max_tasks), lease_ms_,
-                               std::to_string(options_.max_attempts), reclaim ? "1" : "0"});
-    if (!reply.ok()) return reply.error();
-    if (reply->type != Reply::Type::kArray || reply->elements.size() != 3) return Unexpected(*reply);
-    const int64_t now = reply->elements[0].AsInt();
-    next_due = reply->elements[1].AsInt(-1);
-    for (auto& e : reply->elements[2].elements) {
+    return {kGroup,
+            consumer,
+            std::to_string(max_tasks),
+            lease_ms_,
+            std::to_string(options_.max_attempts),
+            reclaim ? "1" : "0"};
+  }
+
+  Status ParseLeases(Reply& reply, const std::string& consumer, std::vector<Lease>& out, int64_t& next_due) {
+    if (reply.type != Reply::Type::kArray || reply.elements.size() != 3) return Unexpected(reply);
+    const int64_t now = reply.elements[0].AsInt();
+    next_due = reply.elements[1].AsInt(-1);
+    for (auto& e : reply.elements[2].elements) {
       if (e.elements.size() != 7) return Unexpected(e);
       Lease lease;
       lease.task.id = std::move(e.elements[1].str);
@@ -331,6 +357,38 @@ class RedisQueue final : public TaskQueue {
       out.push_back(std::move(lease));
     }
     return OkStatus();
+  }
+
+  // The ack script's ARGV for `leases` (group, lease_ms, then a triple per lease with a valid
+  // token); `out` gets one OK per lease, QUEUE_LEASE_LOST for a bad token; `sent` the indexes sent.
+  void AckArgs(const std::vector<Lease>& leases, std::vector<Status>& out, Command& args,
+               std::vector<size_t>& sent) const {
+    out.assign(leases.size(), OkStatus());
+    args = {kGroup, lease_ms_};
+    sent.clear();
+    for (size_t i = 0; i < leases.size(); ++i) {
+      std::string eid, delivered;
+      if (!SplitToken(leases[i].token, eid, delivered)) {
+        out[i] = LeaseLost(leases[i].task.id);
+        continue;
+      }
+      args.push_back(std::move(eid));
+      args.push_back(leases[i].consumer);
+      args.push_back(std::move(delivered));
+      sent.push_back(i);
+    }
+  }
+  // The ack script's answer (one 1/0 per lease sent) into `out`.
+  static void SetAckStatuses(const Reply& reply, const std::vector<Lease>& leases, const std::vector<size_t>& sent,
+                             std::vector<Status>& out) {
+    if (reply.type != Reply::Type::kArray || reply.elements.size() != sent.size()) {
+      const Error e = Unexpected(reply);
+      for (auto i : sent) out[i] = e;
+      return;
+    }
+    for (size_t k = 0; k < sent.size(); ++k) {
+      if (reply.elements[k].AsInt(0) != 1) out[sent[k]] = LeaseLost(leases[sent[k]].task.id);
+    }
   }
 
   Status BlockingRead(const std::string& consumer, int max_tasks, std::chrono::milliseconds block,

@@ -93,6 +93,10 @@ struct TrainOptions {
   bool fold = true;
   double fold_scale = 0;
   int fold_bucket_factor = 4;
+  // Negation scope marking of the model's input (negation_marker.h; `--negation-scope N`, 0 =
+  // off): the training files are marked and the .calib says so (`negation<TAB>N`), so the loaded
+  // model marks what it reads the same way.
+  int negation_scope = 0;
   // Cross-fitting (`--refit`): after the calibration and decision rule are fitted on the
   // validation split with the model trained on the training split, retrain the shipped model on
   // training + validation and keep that calibration (models/README.md for what it measured).
@@ -155,8 +159,9 @@ struct ReviewSplits {
 Result<ReviewSplits> SplitReviews(const std::vector<LabelledReview>& data);
 
 // Step 3: the fastText training file of `examples`, star classes balanced by repetition, lines
-// interleaved by text hash.
-Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path);
+// interleaved by text hash; texts negation-marked (negation_marker.h) when negation_scope > 0.
+Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path,
+                              int negation_scope = 0);
 
 Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, const TrainOptions& options);
 

@@ -6,7 +6,9 @@
 //   1. normalises and de-duplicates texts (exact duplicates after normalisation count once);
 //   2. splits deterministically per language by a hash of the text: 10% test, 10% validation,
 //      80% training (stratified by language, so every language is measured on its own);
-//   3. balances star classes in the training file by repeating examples of rare classes;
+//   3. balances star classes in the training file by repeating examples of rare classes, and
+//      marks negation scopes in its texts (options.negation_scope, negation_marker.h; the .calib
+//      then carries `negation<TAB>N` so the loaded model marks its input the same way);
 //   4. trains a supervised fastText model (softmax, word n-grams, subwords) single-threaded with
 //      a fixed seed by default, so the same data and options give the same model; by default
 //      (options.fold) also a words-only companion, folded into the main model as ONE fastText

@@ -24,6 +24,7 @@
 #include "analysis/card/card.h"
 #include "analysis/extract/page_extractor.h"
 #include "analysis/pipeline/pipeline.h"
+#include "analysis/reviews/negation_marker.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/review_trainer.h"
 #include "analysis/reviews/text_normalizer.h"
@@ -125,6 +126,23 @@ void BM_NormalizeText(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 BENCHMARK(BM_NormalizeText);
+
+// Negation marking of normalised text (what a model whose .calib has a negation line adds per
+// review, inside BM_ClassifyReview).
+void BM_MarkNegation(benchmark::State& state) {
+  const auto& f = Get();
+  std::vector<std::string> normalized;
+  normalized.reserve(f.texts.size());
+  for (const auto& t : f.texts) normalized.push_back(reviews::NormalizeReviewText(t));
+  std::string out;
+  size_t i = 0;
+  for (auto _ : state) {
+    reviews::MarkNegationInto(normalized[i++ % normalized.size()], reviews::kMaxNegationScope, out);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_MarkNegation);
 
 void BM_ClassifyReview(benchmark::State& state) {
   const auto& f = Get();

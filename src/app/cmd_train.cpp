@@ -4,6 +4,7 @@
 // from the ResultStore at STORE_URL (text, stars, language only).
 #include <iostream>
 
+#include "analysis/reviews/negation_marker.h"
 #include "analysis/reviews/review_cv.h"
 #include "analysis/reviews/review_trainer.h"
 #include "app/command.h"
@@ -60,6 +61,10 @@ const CommandRegistrar kTrain(
        sub.add_option("--fold-bucket-factor", o->train.fold_bucket_factor,
                       "Folded ensemble: buckets of the folded model, in multiples of --bucket")
            ->capture_default_str();
+       sub.add_option("--negation-scope", o->train.negation_scope,
+                      "Mark this many words after a negation (\"not good\" -> \"not neg_good\"; 0 = off)")
+           ->capture_default_str()
+           ->check(CLI::Range(0, analysis::reviews::kMaxNegationScope));
        sub.add_option("--dsub", o->train.dsub, "Quantization: dimensions per product-quantizer sub-vector")
            ->capture_default_str();
        sub.add_flag("!--no-quantize", o->train.quantize, "Save the full-precision model");

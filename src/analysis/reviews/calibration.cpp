@@ -1,5 +1,7 @@
 #include "analysis/reviews/calibration.h"
 
+#include "analysis/reviews/negation_marker.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -72,6 +74,8 @@ void Calibration::SetCompanion(std::string file, double main_weight) {
   main_weight_ = companion_.empty() ? 1 : std::clamp(main_weight, 0.01, 0.99);
 }
 
+void Calibration::SetNegationScope(int scope) { negation_scope_ = std::clamp(scope, 0, kMaxNegationScope); }
+
 void Calibration::SetNeighbourUtility(double a) { neighbour_utility_ = std::clamp(a, 0.0, 0.99); }
 
 int Calibration::DecideStars(const std::array<double, 5>& probs, double neighbour_utility) {
@@ -97,6 +101,11 @@ std::string Calibration::Serialize() const {
     std::snprintf(buf, sizeof buf, "\t%.3f\n", main_weight_);
     out += "# ensemble: probabilities = w * this model's + (1 - w) * the companion's (file next to it)\n";
     out += "ensemble\t" + companion_ + buf;
+  }
+  if (negation_scope_ > 0) {
+    std::snprintf(buf, sizeof buf, "negation\t%d\n", negation_scope_);
+    out += "# input: the model reads negation-marked text (negation_marker.h), this many tokens per cue\n";
+    out += buf;
   }
   if (neighbour_utility_ > 0) {
     std::snprintf(buf, sizeof buf, "decide\tneighbour\t%.3f\n", neighbour_utility_);
@@ -131,6 +140,17 @@ Result<Calibration> Calibration::Parse(std::string_view text) {
                               "line " + std::to_string(line_no) + ": want ensemble<TAB>file name<TAB>w, 0 < w < 1");
       }
       c.SetCompanion(std::move(file), w);
+      continue;
+    }
+    if (line.starts_with("negation\t")) {
+      std::istringstream ls(line.substr(9));
+      int scope = 0;
+      if (!(ls >> scope) || scope < 1 || scope > kMaxNegationScope) {
+        return Error::Invalid("CALIBRATION_INVALID",
+                              "line " + std::to_string(line_no) +
+                                  ": want negation<TAB>scope, 1 <= scope <= " + std::to_string(kMaxNegationScope));
+      }
+      c.SetNegationScope(scope);
       continue;
     }
     if (line.starts_with("decide\t")) {

@@ -18,6 +18,10 @@
 // `reviews.words.ftz`, written by `worthit train`). The maps and the rule above were fitted on
 // that average, so the loader refuses to run the main model alone when the .calib names a
 // companion it cannot load. No such line: a single model (every file written before the ensemble).
+//
+// And whether the model reads negation-marked text: a line `negation<TAB>scope` (1..10) says the
+// model was trained on text marked by MarkNegationInto(text, scope) (negation_marker.h), so its
+// input must be marked the same way; no such line (every file written before it): plain text.
 // Thread-safety: immutable after construction; Apply is const. Failure modes: Parse returns
 // CALIBRATION_INVALID on malformed lines.
 #pragma once
@@ -62,6 +66,10 @@ class Calibration {
   // (0, 1). An empty name means no companion.
   void SetCompanion(std::string file, double main_weight);
   const std::string& companion() const { return companion_; }
+
+  // Negation marking of the model's input (see above): 0 = none, else 1..kMaxNegationScope.
+  void SetNegationScope(int scope);
+  int negation_scope() const { return negation_scope_; }
   double main_weight() const { return main_weight_; }
 
  private:
@@ -69,6 +77,7 @@ class Calibration {
   double neighbour_utility_ = 0;
   std::string companion_;
   double main_weight_ = 1;
+  int negation_scope_ = 0;
 };
 
 }  // namespace worthit::analysis::reviews

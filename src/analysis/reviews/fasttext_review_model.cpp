@@ -17,6 +17,7 @@
 
 #include "analysis/reviews/fasttext_fast_path.h"
 #include "analysis/reviews/lexical_bridge.h"
+#include "analysis/reviews/negation_marker.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "common/log.h"
@@ -131,6 +132,11 @@ class FastTextReviewModel final : public ReviewModel {
       line = bridged;
     }
     if (line.empty()) return MakePrediction(kUniform, calibration_, lang);  // nothing to read
+    if (calibration_.negation_scope() > 0) {
+      thread_local std::string marked;  // a third buffer: `line` may be Predict's or `bridged`
+      MarkNegationInto(line, calibration_.negation_scope(), marked);
+      line = marked;
+    }
     if (members_.size() == 1) return MakePrediction(members_[0].Probabilities(line), calibration_, lang);
     std::array<double, 5> probs{};
     for (const auto& m : members_) {

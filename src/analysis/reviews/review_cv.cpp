@@ -14,6 +14,7 @@
 
 #include "analysis/reviews/calibration.h"
 #include "analysis/reviews/fasttext_fold.h"
+#include "analysis/reviews/negation_marker.h"
 #include "analysis/reviews/review_model.h"
 #include "common/ids.h"
 
@@ -218,7 +219,7 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
     for (size_t i = 0; i < n; ++i)
       if (fold_of[i] != f) fit.push_back(ex[i]);
     const auto train_path = (work / "train.txt").string();
-    if (auto st = WriteBalancedTrainFile(fit, train_path); !st.ok()) return st.error();
+    if (auto st = WriteBalancedTrainFile(fit, train_path, options.negation_scope); !st.ok()) return st.error();
     const auto args = MakeTrainArgs(options, train_path, (work / "model").string(), options.minn, options.maxn);
     FoldableFastText main, words;
     try {
@@ -227,10 +228,12 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
     } catch (const std::exception& e) {
       return Error::Permanent("TRAIN_FAILED", std::string("fastText: ") + e.what());
     }
+    std::string marked;
     for (size_t i = 0; i < n; ++i) {
       if (fold_of[i] != f) continue;
-      zm[i] = RawLogits(main, ex[i]->normalized);
-      zw[i] = RawLogits(words, ex[i]->normalized);
+      MarkNegationInto(ex[i]->normalized, options.negation_scope, marked);
+      zm[i] = RawLogits(main, marked);
+      zw[i] = RawLogits(words, marked);
     }
     // The configured model, built as TrainReviewModel builds it, through the shipped loader.
     if (options.fold) {
@@ -240,6 +243,15 @@ Result<CvReport> CrossValidateReviewModel(const std::vector<LabelledReview>& dat
     }
     const auto model_path = (work / "fold.ftz").string();
     if (auto saved = QuantizeAndSave(main, args, options, model_path); !saved.ok()) return saved.error();
+    {
+      // The model's input marking travels in its .calib (no calibration here: that is fitted
+      // below on out-of-fold predictions).
+      Calibration input;
+      input.SetNegationScope(options.negation_scope);
+      std::ofstream calib(CalibrationPathFor(model_path), std::ios::binary);
+      calib << input.Serialize();
+      if (!calib) return Error::Transient("TRAIN_IO", "cannot write " + CalibrationPathFor(model_path));
+    }
     auto model = LoadReviewModel(model_path);
     if (!model.ok()) return model.error();
     for (size_t i = 0; i < n; ++i)

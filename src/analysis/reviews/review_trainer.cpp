@@ -16,6 +16,7 @@
 
 #include "analysis/reviews/calibration.h"
 #include "analysis/reviews/fasttext_fold.h"
+#include "analysis/reviews/negation_marker.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "common/ids.h"
@@ -193,7 +194,8 @@ Result<ReviewSplits> SplitReviews(const std::vector<LabelledReview>& data) {
   return out;
 }
 
-Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path) {
+Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples, const std::string& path,
+                              int negation_scope) {
   // Rare star classes are repeated up to the largest class's count (whole copies plus a
   // deterministic prefix), so the softmax prior is flat and the calibration, not the class
   // frequencies of the corpus, decides the aggregate.
@@ -212,7 +214,11 @@ Status WriteBalancedTrainFile(const std::vector<const ReviewExample*>& examples,
     return Fnv1a64(a->normalized) < Fnv1a64(b->normalized);
   });
   std::ofstream out(path, std::ios::binary);
-  for (const auto* e : lines) out << "__label__" << e->stars << ' ' << e->normalized << '\n';
+  std::string marked;
+  for (const auto* e : lines) {
+    MarkNegationInto(e->normalized, negation_scope, marked);
+    out << "__label__" << e->stars << ' ' << marked << '\n';
+  }
   if (!out) return Error::Transient("TRAIN_IO", "cannot write " + path);
   return OkStatus();
 }
@@ -289,7 +295,7 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   const fs::path& work = (*scratch)->path();
   std::error_code ec;
   const auto train_path = (work / "train.txt").string();
-  if (auto st = WriteBalancedTrainFile(train, train_path); !st.ok()) return st.error();
+  if (auto st = WriteBalancedTrainFile(train, train_path, options.negation_scope); !st.ok()) return st.error();
   if (!options.splits_dir.empty()) {
     const fs::path dir(options.splits_dir);
     fs::create_directories(dir, ec);
@@ -299,8 +305,10 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
          {std::pair<std::string, const std::vector<const ReviewExample*>*>{"valid", &valid}, {"test", &test}}) {
       std::ofstream text((dir / (name + ".txt")).string(), std::ios::binary);
       std::ofstream langs((dir / (name + ".lang")).string(), std::ios::binary);
+      std::string marked;
       for (const auto* e : *split) {
-        text << "__label__" << e->stars << ' ' << e->normalized << '\n';
+        MarkNegationInto(e->normalized, options.negation_scope, marked);
+        text << "__label__" << e->stars << ' ' << marked << '\n';
         langs << e->lang << '\n';
       }
       if (!text || !langs)
@@ -366,10 +374,14 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
   report.calibration_path = CalibrationPathFor(options.out_path);
   fs::remove(report.calibration_path, ec);  // a stale map must not be loaded with the new model
   Calibration calibration;
+  calibration.SetNegationScope(options.negation_scope);
   if (options.companion) {
     // The loader finds the companion through the .calib: write the ensemble line first so the
     // calibration below is fitted on the ensemble's probabilities.
     calibration.SetCompanion(fs::path(companion_path).filename().string(), options.main_weight);
+  }
+  if (options.companion || options.negation_scope > 0) {
+    // Likewise the input marking: the model must read validation text as it was trained.
     std::ofstream cout(report.calibration_path, std::ios::binary);
     cout << calibration.Serialize();
     if (!cout) return Error::Transient("TRAIN_IO", "cannot write " + report.calibration_path);
@@ -461,7 +473,8 @@ Result<TrainReport> TrainReviewModel(const std::vector<LabelledReview>& data, co
     std::vector<const ReviewExample*> train_and_valid = train;
     train_and_valid.insert(train_and_valid.end(), valid.begin(), valid.end());
     const auto refit_path = (work / "train_valid.txt").string();
-    if (auto st = WriteBalancedTrainFile(train_and_valid, refit_path); !st.ok()) return st.error();
+    if (auto st = WriteBalancedTrainFile(train_and_valid, refit_path, options.negation_scope); !st.ok())
+      return st.error();
     if (auto st = train_models(refit_path); !st.ok()) return st.error();
     report.refit = true;
     model = LoadReviewModel(options.out_path);

@@ -174,6 +174,50 @@ std::string FileBytes(const fs::path& path) {
   return bytes.str();
 }
 
+// --negation-scope: the training files are marked, the .calib says so, and the loaded model marks
+// what it reads (without the .calib line the same model reads plain text and answers differently).
+TEST(TrainReviewModel, NegationScopeMarksTrainingAndPredictionInput) {
+  std::vector<LabelledReview> data;
+  const char* things[] = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
+  // "not good" is a 1, "good" a 5 (and other words for the stars between: every class is needed).
+  const char* openings[] = {"not good", "poor", "okay", "nice", "good"};
+  for (int i = 0; i < 400; ++i) {
+    const int stars = 1 + i % 5;
+    data.push_back({"en", stars, std::string(openings[stars - 1]) + " " + things[(i / 5) % 8] + " " + Tag(i)});
+  }
+  const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
+  TrainOptions o;
+  o.out_path = (dir / "m.ftz").string();
+  o.epoch = 8;
+  o.dim = 8;
+  o.bucket = 5000;
+  o.cutoff = 0;
+  o.eval_groups = 5;
+  o.evaluate_test = false;
+  o.negation_scope = 3;
+  o.splits_dir = (dir / "splits").string();
+  auto report = TrainReviewModel(data, o);
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  const std::string train_file = FileBytes(dir / "splits" / "train.txt");
+  EXPECT_NE(train_file.find("not neg_good neg_"), std::string::npos);
+  auto calib = Calibration::Parse(FileBytes(dir / "m.calib"));
+  ASSERT_TRUE(calib.ok());
+  EXPECT_EQ(calib->negation_scope(), 3);
+
+  auto model = LoadReviewModel(o.out_path);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  EXPECT_EQ((*model)->Predict("Not good battery").stars, 1);
+  EXPECT_EQ((*model)->Predict("Good battery").stars, 5);
+  const auto marked = (*model)->Predict("not good screen");
+  // The same model told (by its .calib) that it reads plain text.
+  calib->SetNegationScope(0);
+  std::ofstream(dir / "m.calib", std::ios::binary | std::ios::trunc) << calib->Serialize();
+  auto plain = LoadReviewModel(o.out_path);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE((*plain)->Predict("not good screen").probs, marked.probs);
+  fs::remove_all(dir);
+}
+
 // The default: the words-only companion folded into the main model. One model file (no
 // companion, no ensemble line), on the fast path with fastText's own probabilities, bit-identical
 // when trained twice; with --refit the calibration is the one fitted before the refit (so

@@ -13,7 +13,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "analysis/reviews/calibration.h"
 #include "analysis/reviews/review_model.h"
 #include "analysis/reviews/text_normalizer.h"
 #include "common/ids.h"
@@ -247,48 +246,6 @@ TEST_F(FastTextFastPathSettings, QuantizedWithPruning) {
     ASSERT_LT(loaded.getDictionary()->nwords(), 300);
     ExpectSameAsFastText(loaded, Lines());
   }
-}
-
-// A two-file ensemble (a .calib naming a words-only companion, as models shipped before the folded
-// one; such files still load): its probabilities on the fast path are the weighted average of its
-// two members', each run alone through fastText's own predict, within 1e-5.
-TEST_F(FastTextFastPathSettings, TwoFileEnsembleAveragesItsMembers) {
-  auto main_args = BaseArgs();
-  fasttext::FastText main;
-  main.train(main_args);
-  main.saveModel((dir_ / "reviews.bin").string());
-  auto words_args = BaseArgs();
-  words_args.minn = 0;
-  words_args.maxn = 0;
-  words_args.seed = 2;
-  fasttext::FastText words;
-  words.train(words_args);
-  words.saveModel((dir_ / "words.bin").string());
-  // Alone first (no .calib yet), then as an ensemble weighted 0.7 / 0.3.
-  auto main_only = LoadReviewModel((dir_ / "reviews.bin").string(), ReviewEngine::kFastTextReference);
-  auto words_only = LoadReviewModel((dir_ / "words.bin").string(), ReviewEngine::kFastTextReference);
-  ASSERT_TRUE(main_only.ok()) << main_only.error().ToString();
-  ASSERT_TRUE(words_only.ok()) << words_only.error().ToString();
-  Calibration calibration;
-  calibration.Set("*", {{1, 1}, {5, 5}});
-  calibration.SetCompanion("words.bin", 0.7);
-  std::ofstream((dir_ / "reviews.calib").string()) << calibration.Serialize();
-  auto ensemble = LoadReviewModel((dir_ / "reviews.bin").string(), ReviewEngine::kFast);
-  ASSERT_TRUE(ensemble.ok()) << ensemble.error().ToString();
-  for (const auto& lang : {"en", "it", ""}) {
-    for (const auto& text : RawTexts()) {
-      SCOPED_TRACE(std::string(lang) + ": " + text.substr(0, 80));
-      const auto a = (*main_only)->Predict(text, lang);
-      const auto b = (*words_only)->Predict(text, lang);
-      const auto e = (*ensemble)->Predict(text, lang);
-      for (int s = 0; s < 5; ++s) EXPECT_NEAR(e.probs[s], 0.7 * a.probs[s] + 0.3 * b.probs[s], 1e-5);
-    }
-  }
-  // A .calib naming a companion that is not there is a broken install, refused.
-  fs::remove(dir_ / "words.bin");
-  auto broken = LoadReviewModel((dir_ / "reviews.bin").string(), ReviewEngine::kFast);
-  ASSERT_FALSE(broken.ok());
-  EXPECT_EQ(broken.error().code, "MODEL_INVALID");
 }
 
 TEST_F(FastTextFastPathSettings, RefusesModelsItCannotReproduceAndTheModelFallsBack) {

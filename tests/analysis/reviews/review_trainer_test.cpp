@@ -21,6 +21,35 @@ namespace fs = std::filesystem;
 // A distinct letter token per example (digits would be folded to __num__ and de-duplicated).
 std::string Tag(int i) { return std::string("x") + char('a' + i % 26) + char('a' + (i / 26) % 26); }
 
+const std::vector<std::string> kThings = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
+
+// `n` synthetic reviews, stars cycling 1..5: "<the star's opening> <thing> <tag>", the thing
+// changing every 5 reviews; every `de_every`-th review is German (0: none).
+std::vector<LabelledReview> Reviews(int n, const std::vector<std::string>& openings,
+                                    const std::vector<std::string>& things, int de_every = 0) {
+  std::vector<LabelledReview> data;
+  for (int i = 0; i < n; ++i) {
+    const int stars = 1 + i % 5;
+    const std::string& thing = things[(i / 5) % things.size()];
+    data.push_back(
+        {de_every > 0 && i % de_every == 0 ? "de" : "en", stars, openings[stars - 1] + " " + thing + " " + Tag(i)});
+  }
+  return data;
+}
+
+// Small options that train in a second or two; a test changes what it is about.
+TrainOptions SmallOptions(const fs::path& dir, int epoch) {
+  TrainOptions o;
+  o.out_path = (dir / "m.ftz").string();
+  o.epoch = epoch;
+  o.dim = 8;
+  o.bucket = 5000;
+  o.cutoff = 0;
+  o.eval_groups = 5;
+  o.evaluate_test = false;
+  return o;
+}
+
 TEST(ReadLabelledCsv, ParsesQuotedFieldsAndSkipsBadRows) {
   auto rows = ReadLabelledCsv(WORTHIT_SOURCE_DIR "/tests/analysis/reviews/fixtures/labelled.csv");
   ASSERT_TRUE(rows.ok()) << rows.error().ToString();
@@ -129,23 +158,11 @@ TEST(TrainReviewModel, TrainsSavesCalibratesAndPredictsThreadSafely) {
 
 // A forced rule is shipped as given; --no-test leaves the test split unevaluated.
 TEST(TrainReviewModel, ForcedDecisionRuleAndValidationOnlyEvaluation) {
-  std::vector<LabelledReview> data;
-  const char* words[] = {"awful", "bad", "fine", "nice", "superb"};
-  for (int i = 0; i < 200; ++i) {
-    const int stars = 1 + i % 5;
-    data.push_back({"en", stars, std::string(words[stars - 1]) + " thing " + Tag(i)});
-  }
+  const auto data = Reviews(200, {"awful", "bad", "fine", "nice", "superb"}, {"thing"});
   const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
-  TrainOptions o;
-  o.out_path = (dir / "m.ftz").string();
-  o.epoch = 5;
-  o.dim = 8;
-  o.bucket = 5000;
-  o.cutoff = 0;
-  o.eval_groups = 5;
+  TrainOptions o = SmallOptions(dir, 5);  // no test split, and no companion: the default
   o.neighbour_utility = 0.25;
-  o.evaluate_test = false;  // and no companion: the default
-  o.fold = false;           // the main model alone (`--no-fold`)
+  o.fold = false;  // the main model alone (`--no-fold`)
   fs::create_directories(dir);
   std::ofstream(dir / "m.words.ftz") << "stale";  // from an earlier ensemble: removed
   auto report = TrainReviewModel(data, o);
@@ -177,23 +194,10 @@ std::string FileBytes(const fs::path& path) {
 // --negation-scope: the training files are marked, the .calib says so, and the loaded model marks
 // what it reads (without the .calib line the same model reads plain text and answers differently).
 TEST(TrainReviewModel, NegationScopeMarksTrainingAndPredictionInput) {
-  std::vector<LabelledReview> data;
-  const char* things[] = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
   // "not good" is a 1, "good" a 5 (and other words for the stars between: every class is needed).
-  const char* openings[] = {"not good", "poor", "okay", "nice", "good"};
-  for (int i = 0; i < 400; ++i) {
-    const int stars = 1 + i % 5;
-    data.push_back({"en", stars, std::string(openings[stars - 1]) + " " + things[(i / 5) % 8] + " " + Tag(i)});
-  }
+  const auto data = Reviews(400, {"not good", "poor", "okay", "nice", "good"}, kThings);
   const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
-  TrainOptions o;
-  o.out_path = (dir / "m.ftz").string();
-  o.epoch = 8;
-  o.dim = 8;
-  o.bucket = 5000;
-  o.cutoff = 0;
-  o.eval_groups = 5;
-  o.evaluate_test = false;
+  TrainOptions o = SmallOptions(dir, 8);
   o.negation_scope = 3;
   o.splits_dir = (dir / "splits").string();
   auto report = TrainReviewModel(data, o);
@@ -223,14 +227,7 @@ TEST(TrainReviewModel, NegationScopeMarksTrainingAndPredictionInput) {
 // when trained twice; with --refit the calibration is the one fitted before the refit (so
 // byte-identical to the plain run's) and the model is retrained on more reviews.
 TEST(TrainReviewModel, FoldedModelIsOneFastPathModelReproducibleAndRefits) {
-  std::vector<LabelledReview> data;
-  const char* words[] = {"terrible", "poor", "okay", "good", "excellent"};
-  const char* things[] = {"battery", "screen", "size", "price", "sound", "delivery", "case", "cable"};
-  for (int i = 0; i < 400; ++i) {
-    const int stars = 1 + i % 5;
-    data.push_back(
-        {i % 4 == 0 ? "de" : "en", stars, std::string(words[stars - 1]) + " " + things[(i / 5) % 8] + " " + Tag(i)});
-  }
+  const auto data = Reviews(400, {"terrible", "poor", "okay", "good", "excellent"}, kThings, 4);
   const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
   TrainOptions o;
   o.epoch = 8;
@@ -292,22 +289,10 @@ TEST(TrainReviewModel, FoldedModelIsOneFastPathModelReproducibleAndRefits) {
 // fastText's own predict); without its companion the main model refuses to load with a .calib
 // fitted on the ensemble, and loads alone without that .calib (files from before the ensemble).
 TEST(TrainReviewModel, EnsembleAveragesItsTwoModelsAndNeedsItsCompanion) {
-  std::vector<LabelledReview> data;
-  const char* words[] = {"awful", "weak", "average", "solid", "brilliant"};
-  const char* things[] = {"lamp", "phone", "charger", "strap", "kettle"};
-  for (int i = 0; i < 300; ++i) {
-    const int stars = 1 + i % 5;
-    data.push_back({"en", stars, std::string(words[stars - 1]) + " " + things[(i / 5) % 5] + " " + Tag(i)});
-  }
+  const auto data =
+      Reviews(300, {"awful", "weak", "average", "solid", "brilliant"}, {"lamp", "phone", "charger", "strap", "kettle"});
   const fs::path dir = fs::temp_directory_path() / ("worthit-trainer-test-" + RandomId(8));
-  TrainOptions o;
-  o.out_path = (dir / "m.ftz").string();
-  o.epoch = 5;
-  o.dim = 8;
-  o.bucket = 5000;
-  o.cutoff = 0;
-  o.eval_groups = 5;
-  o.evaluate_test = false;
+  TrainOptions o = SmallOptions(dir, 5);
   o.companion = true;
   ASSERT_TRUE(TrainReviewModel(data, o).ok());
   auto ensemble = LoadReviewModel(o.out_path, ReviewEngine::kFast);

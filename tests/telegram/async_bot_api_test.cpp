@@ -141,6 +141,17 @@ TEST_P(AsyncBotApiTest, AnAnswerSlowerThanTheRequestTimeoutIsATransientError) {
   EXPECT_TRUE(Send("fast again").ok());
 }
 
+// One sendMessage on an io_context run here (bounded); nothing when the callback never ran.
+std::optional<Result<Message>> SendOnce(AsyncBotApi& api, boost::asio::io_context& io) {
+  std::optional<Result<Message>> got;
+  SendMessageRequest req;
+  req.chat_id = 1;
+  req.text = "x";
+  api.SendMessage(req, [&](Result<Message> r) { got = std::move(r); });
+  io.run_for(10s);
+  return got;
+}
+
 class AsyncBotApiUnreachable : public ::testing::TestWithParam<Client> {};
 
 TEST_P(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
@@ -149,12 +160,7 @@ TEST_P(AsyncBotApiUnreachable, ARefusedConnectionIsATransientError) {
   o.base_url = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
   o.token = FakeTelegram::kToken;
   auto api = GetParam().make(io, o);
-  std::optional<Result<Message>> got;
-  SendMessageRequest req;
-  req.chat_id = 1;
-  req.text = "x";
-  api->SendMessage(req, [&](Result<Message> r) { got = std::move(r); });
-  io.run_for(10s);
+  auto got = SendOnce(*api, io);
   ASSERT_TRUE(got.has_value());
   ASSERT_FALSE(got->ok());
   EXPECT_EQ(got->error().code, "TELEGRAM_UNAVAILABLE");
@@ -202,12 +208,7 @@ TEST(MakeEventBotApi, AProxyInTheEnvironmentCarriesTheCalls) {
   o.base_url = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
   o.token = FakeTelegram::kToken;
   auto api = MakeEventBotApi(io, o);
-  std::optional<Result<Message>> got;
-  SendMessageRequest req;
-  req.chat_id = 1;
-  req.text = "x";
-  api->SendMessage(req, [&](Result<Message> r) { got = std::move(r); });
-  io.run_for(10s);
+  auto got = SendOnce(*api, io);
   ASSERT_TRUE(got.has_value());
   EXPECT_FALSE(got->ok());  // the proxy answers 404
   const auto seen = proxy.Requests();

@@ -78,6 +78,15 @@ class WorkerFixture : public ::testing::Test {
     }
     return out;
   }
+  // Two cards so far; the second shows the page's 99.99 € and product i's earlier, lower price as
+  // the lowest seen.
+  void ExpectSecondCardComparesWithLowestSeen(int i) {
+    auto cards = CardCalls();
+    ASSERT_EQ(cards.size(), 2u);
+    EXPECT_NE(cards[1].text.find("99,99 €"), std::string::npos) << cards[1].text;
+    EXPECT_NE(cards[1].text.find("📉"), std::string::npos) << cards[1].text;
+    EXPECT_NE(cards[1].text.find(testing::ProductPriceShown(i)), std::string::npos) << cards[1].text;
+  }
 
   ManualClock clock_;
   std::unique_ptr<queue::TaskQueue> queue_;

@@ -17,6 +17,7 @@
 #include "support/fake_telegram.h"
 #include "support/page_server.h"
 #include "support/redis_server.h"
+#include "telegram/api_on_io_thread.h"
 #include "telegram/beast_bot_api.h"
 
 namespace worthit::telegram {
@@ -36,42 +37,23 @@ const Client kClients[] = {{"CurlMulti", &MakeCurlMultiBotApi}, {"Beast", &MakeB
 
 class AsyncBotApiTest : public ::testing::TestWithParam<Client> {
  protected:
-  void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  void TearDown() override {
-    api_.reset();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
   AsyncBotApi& Api(std::chrono::milliseconds request_timeout = 15000ms) {
-    if (!api_) {
+    if (!loop_.api) {
       CurlBotApiOptions o;
       o.base_url = fake_.BaseUrl();
       o.token = FakeTelegram::kToken;
       o.request_timeout = request_timeout;
-      api_ = GetParam().make(io_, o);
+      loop_.api = GetParam().make(loop_.io(), o);
     }
-    return *api_;
+    return *loop_.api;
   }
   Result<Message> Send(const std::string& text, int64_t chat = 7) {
-    std::promise<Result<Message>> p;
-    auto f = p.get_future();
-    SendMessageRequest req;
-    req.chat_id = chat;
-    req.text = text;
-    req.reply_to_message_id = 55;
-    Api().SendMessage(req, [&p](Result<Message> r) { p.set_value(std::move(r)); });
-    if (f.wait_for(kWait) != std::future_status::ready) return Error::Transient("TEST_TIMEOUT", "no callback");
-    return f.get();
+    Api();
+    return loop_.Send(text, chat, 55);
   }
 
   FakeTelegram fake_;
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
-  std::thread thread_;
-  std::unique_ptr<AsyncBotApi> api_;
+  testing::ApiOnIoThread loop_;
 };
 
 TEST_P(AsyncBotApiTest, SendMessageReturnsTheMessageAndSendsTheSameBodyAsTheBlockingClient) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/temp_dir.h"
+#include "telegram/api_on_io_thread.h"
 #include "telegram/scripted_http_server.h"
 
 namespace worthit::telegram {
@@ -27,15 +28,6 @@ constexpr const char* kToken = "123456:TEST-token";
 
 class BeastBotApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    thread_ = std::thread([this] { io_.run(); });
-  }
-  void TearDown() override {
-    api_.reset();
-    work_.reset();
-    io_.stop();
-    thread_.join();
-  }
   void Make(const std::string& base_url, std::chrono::milliseconds request_timeout = 15000ms,
             const std::string& ca_file = "") {
     CurlBotApiOptions o;
@@ -43,24 +35,12 @@ class BeastBotApiTest : public ::testing::Test {
     o.token = kToken;
     o.request_timeout = request_timeout;
     o.ca_file = ca_file;
-    api_ = MakeBeastBotApi(io_, o);
-    ASSERT_NE(api_, nullptr);
+    loop_.api = MakeBeastBotApi(loop_.io(), o);
+    ASSERT_NE(loop_.api, nullptr);
   }
-  Result<Message> Send(const std::string& text, int64_t chat = 7) {
-    std::promise<Result<Message>> p;
-    auto f = p.get_future();
-    SendMessageRequest req;
-    req.chat_id = chat;
-    req.text = text;
-    api_->SendMessage(req, [&p](Result<Message> r) { p.set_value(std::move(r)); });
-    if (f.wait_for(kWait) != std::future_status::ready) return Error::Transient("TEST_TIMEOUT", "no callback");
-    return f.get();
-  }
+  Result<Message> Send(const std::string& text, int64_t chat = 7) { return loop_.Send(text, chat); }
 
-  boost::asio::io_context io_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_ = boost::asio::make_work_guard(io_);
-  std::thread thread_;
-  std::unique_ptr<AsyncBotApi> api_;
+  testing::ApiOnIoThread loop_;
 };
 
 TEST_F(BeastBotApiTest, SequentialCallsShareOneKeptAliveConnection) {
@@ -176,7 +156,7 @@ TEST_F(BeastBotApiTest, ConnectionsAreBoundedAndWaitingCallsAreServedWhenOneFree
     SendMessageRequest req;
     req.chat_id = 1000 + i;
     req.text = "x";
-    api_->SendMessage(req, [&, i](Result<Message> r) {
+    loop_.api->SendMessage(req, [&, i](Result<Message> r) {
       if (r.ok() && r->chat.id == 1000 + i) ++ok;
       if (++done == kCalls) all.set_value();
     });

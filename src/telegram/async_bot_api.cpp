@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/log.h"
-#include "common/metrics.h"
 #include "telegram/api_error.h"
 #include "telegram/bot_api_wire.h"
+#include "telegram/call_metrics.h"
 
 namespace worthit::telegram {
 namespace net = boost::asio;
@@ -82,7 +82,6 @@ class CurlMultiBotApi final : public AsyncBotApi {
       curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::OnTimer);
       curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
       curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
-      latency = &metrics::Registry::Global().GetHistogram("worthit_telegram_request_seconds", "Bot API call latency");
     }
     ~Impl() {
       Shutdown();
@@ -170,28 +169,13 @@ class CurlMultiBotApi final : public AsyncBotApi {
         } else {
           curl_easy_cleanup(h);
         }
-        latency->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - t->started).count());
         Result<Message> out = rc != CURLE_OK
                                   ? Result<Message>(NetworkError(
                                         "sendMessage", log::Redact(t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc))))
                                   : ReadSendMessageResponse(status, t->response, "sendMessage");
-        CountCall(out.ok() ? "ok" : out.error().code);
-        if (!out.ok())
-          log::Debug("telegram.call_failed", {{"method", "sendMessage"}, {"error", out.error().ToString()}});
+        call_metrics.Finished(t->started, out);
         t->done(std::move(out));
       }
-    }
-
-    void CountCall(const std::string& outcome) {
-      auto it = counters.find(outcome);
-      if (it == counters.end()) {
-        it = counters
-                 .emplace(outcome, &metrics::Registry::Global().GetCounter(
-                                       "worthit_telegram_calls_total", "Bot API calls by method and outcome",
-                                       {{"method", "sendMessage"}, {"outcome", outcome}}))
-                 .first;
-      }
-      it->second->Inc();
     }
 
     void Action(curl_socket_t fd, int events) {
@@ -338,8 +322,7 @@ class CurlMultiBotApi final : public AsyncBotApi {
     std::map<CURL*, std::unique_ptr<Transfer>> transfers;
     std::vector<CURL*> idle;
     std::map<curl_socket_t, std::shared_ptr<Socket>> sockets;
-    std::map<std::string, metrics::Counter*> counters;
-    metrics::Histogram* latency = nullptr;
+    CallMetrics call_metrics;
   };
 
   std::shared_ptr<Impl> impl_;

@@ -11,7 +11,6 @@
 #include <boost/url/parse.hpp>
 #include <cstdlib>
 #include <deque>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "common/metrics.h"
 #include "telegram/api_error.h"
 #include "telegram/bot_api_wire.h"
+#include "telegram/call_metrics.h"
 
 namespace worthit::telegram {
 namespace net = boost::asio;
@@ -142,7 +142,6 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     path_ = target_.path + "/bot" + options_.token + "/sendMessage";
     const auto shortest = std::min(options_.connect_timeout, options_.request_timeout);
     sweep_period_ = std::clamp<std::chrono::milliseconds>(shortest / 10, kMinSweep, kMaxSweep);
-    latency_ = &metrics::Registry::Global().GetHistogram("worthit_telegram_request_seconds", "Bot API call latency");
     if constexpr (kTls) {
       tls_.set_verify_mode(ssl::verify_peer);
       boost::system::error_code ec;
@@ -326,9 +325,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   }
 
   void Complete(Call call, Result<Message> out) {
-    latency_->Observe(std::chrono::duration<double>(SteadyClock::now() - call.started).count());
-    CountCall(out.ok() ? "ok" : out.error().code);
-    if (!out.ok()) log::Debug("telegram.call_failed", {{"method", "sendMessage"}, {"error", out.error().ToString()}});
+    metrics_.Finished(call.started, out);
     call.done(std::move(out));
   }
 
@@ -395,18 +392,6 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     if (!busy_.empty() || !waiting_.empty()) EnsureSweep();
   }
 
-  void CountCall(const std::string& outcome) {
-    auto it = counters_.find(outcome);
-    if (it == counters_.end()) {
-      it = counters_
-               .emplace(outcome, &metrics::Registry::Global().GetCounter(
-                                     "worthit_telegram_calls_total", "Bot API calls by method and outcome",
-                                     {{"method", "sendMessage"}, {"outcome", outcome}}))
-               .first;
-    }
-    it->second->Inc();
-  }
-
   net::strand<net::io_context::executor_type> strand_;
   tcp::resolver resolver_;
   net::steady_timer sweep_;
@@ -422,8 +407,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   std::vector<ConnPtr> idle_;  // most recently used last
   std::vector<ConnPtr> busy_;  // with a call; index in Conn::busy_index
   std::deque<Call> waiting_;   // calls for which no connection was free
-  std::map<std::string, metrics::Counter*> counters_;
-  metrics::Histogram* latency_ = nullptr;
+  CallMetrics metrics_;
   metrics::Counter* retries_ = &metrics::Registry::Global().GetCounter(
       "worthit_telegram_stale_retries_total",
       "Bot API calls sent again after a kept-alive connection was found closed");

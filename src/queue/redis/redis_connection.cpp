@@ -260,95 +260,73 @@ Result<std::string> RedisClient::LoadScript(const std::string& source) {
   return reply->str;
 }
 
-Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
-                                                 const std::vector<std::pair<Command, Command>>& calls) {
-  std::string sha;
+Result<std::string> RedisClient::ShaOf(Script& script) {
   {
     std::lock_guard lock(mu_);
-    sha = script.sha;
+    if (!script.sha.empty()) return script.sha;
   }
-  if (sha.empty()) {
-    auto loaded = LoadScript(script.source);
-    if (!loaded.ok()) return loaded.error();
-    sha = loaded.value();
-    std::lock_guard lock(mu_);
-    script.sha = sha;
-  }
-  auto build = [&](const std::pair<Command, Command>& call) {
-    Command c{"EVALSHA", sha, std::to_string(call.first.size())};
-    c.insert(c.end(), call.first.begin(), call.first.end());
-    c.insert(c.end(), call.second.begin(), call.second.end());
-    return c;
-  };
-  std::vector<Command> commands;
-  commands.reserve(calls.size());
-  for (const auto& call : calls) commands.push_back(build(call));
-  auto replies = Pipeline(commands);
-  if (!replies.ok()) return replies;
-  // NOSCRIPT: Redis restarted or SCRIPT FLUSH ran; those calls did not execute. Load and rerun them.
-  std::vector<size_t> again;
-  for (size_t i = 0; i < replies->size(); ++i) {
-    if ((*replies)[i].IsError() && (*replies)[i].str.rfind("NOSCRIPT", 0) == 0) again.push_back(i);
-  }
-  if (!again.empty()) {
-    auto loaded = LoadScript(script.source);
-    if (!loaded.ok()) return loaded.error();
-    std::vector<Command> retry;
-    for (auto i : again) retry.push_back(commands[i]);
-    auto second = Pipeline(retry);
-    if (!second.ok()) return second.error();
-    for (size_t k = 0; k < again.size(); ++k) (*replies)[again[k]] = std::move((*second)[k]);
-  }
-  return replies;
+  auto loaded = LoadScript(script.source);
+  if (!loaded.ok()) return loaded.error();
+  std::lock_guard lock(mu_);
+  script.sha = loaded.value();
+  return script.sha;
 }
 
-Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls) {
-  auto sha_of = [&](Script& script) -> Result<std::string> {
-    {
-      std::lock_guard lock(mu_);
-      if (!script.sha.empty()) return script.sha;
-    }
-    auto loaded = LoadScript(script.source);
-    if (!loaded.ok()) return loaded.error();
-    std::lock_guard lock(mu_);
-    script.sha = loaded.value();
-    return script.sha;
-  };
-  auto build = [](const std::string& sha, const ScriptCall& call) {
-    Command c{"EVALSHA", sha, std::to_string(call.keys.size())};
-    c.insert(c.end(), call.keys.begin(), call.keys.end());
-    c.insert(c.end(), call.args.begin(), call.args.end());
-    return c;
-  };
-  std::vector<Command> commands;
-  commands.reserve(calls.size());
-  for (const auto& call : calls) {
-    auto sha = sha_of(*call.script);
-    if (!sha.ok()) return sha.error();
-    commands.push_back(build(*sha, call));
-  }
+Command RedisClient::Evalsha(const std::string& sha, const Command& keys, const Command& args) {
+  Command c{"EVALSHA", sha, std::to_string(keys.size())};
+  c.reserve(3 + keys.size() + args.size());
+  c.insert(c.end(), keys.begin(), keys.end());
+  c.insert(c.end(), args.begin(), args.end());
+  return c;
+}
+
+Result<std::vector<Reply>> RedisClient::PipelineScripts(const std::vector<Command>& commands,
+                                                        const std::vector<Script*>& scripts) {
   auto replies = Pipeline(commands);
   if (!replies.ok()) return replies;
-  // NOSCRIPT: Redis restarted or SCRIPT FLUSH ran; those calls did not execute. Load and rerun them.
+  // NOSCRIPT: Redis restarted or SCRIPT FLUSH ran; those calls did not execute. Load their scripts
+  // (each once) and send the same commands again: a script's sha is the SHA-1 of its source.
   std::vector<size_t> again;
+  std::vector<Script*> loaded;
   for (size_t i = 0; i < replies->size(); ++i) {
-    if ((*replies)[i].IsError() && (*replies)[i].str.rfind("NOSCRIPT", 0) == 0) again.push_back(i);
+    if (!IsNoScript((*replies)[i])) continue;
+    again.push_back(i);
+    if (std::find(loaded.begin(), loaded.end(), scripts[i]) != loaded.end()) continue;
+    if (auto ok = LoadScript(scripts[i]->source); !ok.ok()) return ok.error();
+    loaded.push_back(scripts[i]);
   }
   if (again.empty()) return replies;
   std::vector<Command> retry;
-  for (auto i : again) {
-    auto loaded = LoadScript(calls[i].script->source);
-    if (!loaded.ok()) return loaded.error();
-    {
-      std::lock_guard lock(mu_);
-      calls[i].script->sha = *loaded;
-    }
-    retry.push_back(build(*loaded, calls[i]));
-  }
+  retry.reserve(again.size());
+  for (auto i : again) retry.push_back(commands[i]);
   auto second = Pipeline(retry);
   if (!second.ok()) return second.error();
   for (size_t k = 0; k < again.size(); ++k) (*replies)[again[k]] = std::move((*second)[k]);
   return replies;
+}
+
+Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
+                                                 const std::vector<std::pair<Command, Command>>& calls) {
+  auto sha = ShaOf(script);
+  if (!sha.ok()) return sha.error();
+  std::vector<Command> commands;
+  commands.reserve(calls.size());
+  for (const auto& [keys, args] : calls) commands.push_back(Evalsha(*sha, keys, args));
+  return PipelineScripts(commands, std::vector<Script*>(calls.size(), &script));
+}
+
+Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls) {
+  std::vector<Command> commands;
+  std::vector<Script*> scripts;
+  commands.reserve(calls.size());
+  scripts.reserve(calls.size());
+  for (const auto& call : calls) {
+    auto sha = ShaOf(*call.script);
+    if (!sha.ok()) return sha.error();
+    commands.push_back(Evalsha(*sha, call.keys, call.args));
+    scripts.push_back(call.script);
+  }
+  return PipelineScripts(commands, scripts);
 }
 
 Result<Reply> RedisClient::Eval(Script& script, const Command& keys, const Command& args) {

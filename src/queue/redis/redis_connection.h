@@ -93,6 +93,12 @@ class RedisClient {
   Result<std::unique_ptr<Connection>> Connect();
   void MarkDown();
   Result<std::string> LoadScript(const std::string& source);
+  // The sha of `script`, loaded into Redis on first use.
+  Result<std::string> ShaOf(Script& script);
+  static Command Evalsha(const std::string& sha, const Command& keys, const Command& args);
+  // EVALSHA `commands` (commands[i] runs scripts[i]) in one pipeline; the calls answered NOSCRIPT
+  // run again after their scripts are loaded.
+  Result<std::vector<Reply>> PipelineScripts(const std::vector<Command>& commands, const std::vector<Script*>& scripts);
 
   const RedisEndpoint endpoint_;
   std::mutex mu_;

@@ -41,10 +41,7 @@ void Append(std::string& out, const Command& command) {
 }  // namespace
 
 Command ScriptCommand(const Script& script, const Command& keys, const Command& args, bool with_source) {
-  Command c{with_source ? "EVAL" : "EVALSHA", with_source ? script.source : script.sha, std::to_string(keys.size())};
-  c.insert(c.end(), keys.begin(), keys.end());
-  c.insert(c.end(), args.begin(), args.end());
-  return c;
+  return with_source ? EvalCommand("EVAL", script.source, keys, args) : EvalCommand("EVALSHA", script.sha, keys, args);
 }
 
 struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {

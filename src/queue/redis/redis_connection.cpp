@@ -84,6 +84,14 @@ Script MakeScript(std::string source) {
 
 bool IsNoScript(const Reply& reply) { return reply.IsError() && reply.str.rfind("NOSCRIPT", 0) == 0; }
 
+Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args) {
+  Command c{verb, sha_or_source, std::to_string(keys.size())};
+  c.reserve(3 + keys.size() + args.size());
+  c.insert(c.end(), keys.begin(), keys.end());
+  c.insert(c.end(), args.begin(), args.end());
+  return c;
+}
+
 long long Reply::AsInt(long long fallback) const {
   if (type == Type::kInteger) return integer;
   if (type == Type::kString || type == Type::kStatus) {
@@ -272,14 +280,6 @@ Result<std::string> RedisClient::ShaOf(Script& script) {
   return script.sha;
 }
 
-Command RedisClient::Evalsha(const std::string& sha, const Command& keys, const Command& args) {
-  Command c{"EVALSHA", sha, std::to_string(keys.size())};
-  c.reserve(3 + keys.size() + args.size());
-  c.insert(c.end(), keys.begin(), keys.end());
-  c.insert(c.end(), args.begin(), args.end());
-  return c;
-}
-
 Result<std::vector<Reply>> RedisClient::PipelineScripts(const std::vector<Command>& commands,
                                                         const std::vector<Script*>& scripts) {
   auto replies = Pipeline(commands);
@@ -311,7 +311,7 @@ Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
   if (!sha.ok()) return sha.error();
   std::vector<Command> commands;
   commands.reserve(calls.size());
-  for (const auto& [keys, args] : calls) commands.push_back(Evalsha(*sha, keys, args));
+  for (const auto& [keys, args] : calls) commands.push_back(EvalCommand("EVALSHA", *sha, keys, args));
   return PipelineScripts(commands, std::vector<Script*>(calls.size(), &script));
 }
 
@@ -323,7 +323,7 @@ Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& 
   for (const auto& call : calls) {
     auto sha = ShaOf(*call.script);
     if (!sha.ok()) return sha.error();
-    commands.push_back(Evalsha(*sha, call.keys, call.args));
+    commands.push_back(EvalCommand("EVALSHA", *sha, call.keys, call.args));
     scripts.push_back(call.script);
   }
   return PipelineScripts(commands, scripts);

@@ -54,6 +54,8 @@ using Command = std::vector<std::string>;
 // restarted) still means: send it once with EVAL, or through EvalMany, which loads it.
 Script MakeScript(std::string source);
 bool IsNoScript(const Reply& reply);
+// `verb` ("EVALSHA" or "EVAL") sha-or-source numkeys keys... args...
+Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args);
 // An owned copy of a hiredis reply (also used by AsyncRedisClient, which parses with hiredis's reader).
 Reply ConvertReply(const redisReply* reply);
 
@@ -95,7 +97,6 @@ class RedisClient {
   Result<std::string> LoadScript(const std::string& source);
   // The sha of `script`, loaded into Redis on first use.
   Result<std::string> ShaOf(Script& script);
-  static Command Evalsha(const std::string& sha, const Command& keys, const Command& args);
   // EVALSHA `commands` (commands[i] runs scripts[i]) in one pipeline; the calls answered NOSCRIPT
   // run again after their scripts are loaded.
   Result<std::vector<Reply>> PipelineScripts(const std::vector<Command>& commands, const std::vector<Script*>& scripts);

@@ -57,6 +57,13 @@ class WorkerFixture : public ::testing::Test {
     t.created_at_ms = clock_.NowMillis();
     return t;
   }
+  // "🔄 Aggiorna analisi" a second later: the task of update `update_id` for `url`, forced fresh.
+  void EnqueueForcedRefresh(int64_t update_id, const std::string& url, int64_t chat = 42) {
+    clock_.Advance(std::chrono::seconds(1));
+    auto t = Task(update_id, url, chat);
+    t.force_refresh = true;
+    Enqueue(t);
+  }
   void Enqueue(const queue::AnalysisTask& t) {
     ASSERT_TRUE(queue_->Enqueue(queue::ToJson(t), {"update:" + std::to_string(t.update_id), {}}).ok());
   }

@@ -186,10 +186,7 @@ TEST_F(WorkerTest, AFreshCachedResultIsDeliveredWithItsAgeWithoutFetching) {
   ASSERT_EQ(cards.size(), 2u);
   EXPECT_TRUE(cards[1].text.starts_with("🕒 <i>")) << cards[1].text;
   // A forced refresh fetches again.
-  clock_.Advance(1s);
-  auto forced = Task(9, Url(7), 43);
-  forced.force_refresh = true;
-  Enqueue(forced);
+  EnqueueForcedRefresh(9, Url(7), 43);
   EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
   EXPECT_EQ(fetcher_.requests().size(), 2u);
 }
@@ -201,10 +198,7 @@ TEST_F(WorkerTest, TheSecondAnalysisShowsTheLowestPriceSeen) {
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
   // The price rises; the forced fresh analysis remembers the earlier, lower one.
   AddPage(10, DearerPage(10));
-  clock_.Advance(1s);
-  auto again = Task(11, Url(10));
-  again.force_refresh = true;
-  Enqueue(again);
+  EnqueueForcedRefresh(11, Url(10));
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
   ExpectSecondCardComparesWithLowestSeen(10);
 }
@@ -221,10 +215,7 @@ TEST_F(WorkerTest, APageOfAnotherProductThanItsLinkStillGetsItsPriceHistory) {
   std::string html = DearerPage(10);
   html.replace(html.find("</head>"), 7, "<link rel=\"canonical\" href=\"" + Url(10) + "\"></head>");
   AddPage(12, html);
-  clock_.Advance(1s);
-  auto again = Task(11, Url(12));
-  again.force_refresh = true;
-  Enqueue(again);
+  EnqueueForcedRefresh(11, Url(12));
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
   ExpectSecondCardComparesWithLowestSeen(10);
 }
@@ -235,10 +226,7 @@ TEST_F(WorkerTest, LearnsReviewsWithoutDuplicatesWhenEnabled) {
   auto w = MakeWorker();
   Enqueue(Task(12, Url(12)));
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
-  clock_.Advance(1s);
-  auto again = Task(13, Url(12));
-  again.force_refresh = true;
-  Enqueue(again);
+  EnqueueForcedRefresh(13, Url(12));
   ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
   auto learned = stores_.results->LearnedReviews(100);
   ASSERT_TRUE(learned.ok());

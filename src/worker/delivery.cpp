@@ -22,13 +22,6 @@ metrics::Counter& RateLimited() {
 
 }  // namespace
 
-void CountTelegramCall(const std::string& method, const Status& status) {
-  metrics::Registry::Global()
-      .GetCounter("worthit_telegram_calls_total", "Bot API calls by method and outcome",
-                  {{"method", method}, {"status", status.ok() ? "ok" : status.error().code}})
-      .Inc();
-}
-
 Deliverer::Deliverer(telegram::BotApi& api, telegram::OutboundLimiter& limiter, store::ResultStore& results,
                      Clock& clock, Sleeper sleeper, DeliveryOptions options)
     : api_(api), limiter_(limiter), results_(results), clock_(clock), sleeper_(std::move(sleeper)), options_(options) {}
@@ -91,7 +84,6 @@ Status Deliverer::Deliver(const DeliveryTarget& target, const OutgoingMessage& m
       auto sent = api_.SendMessage(req);
       if (!sent.ok()) st = sent.error();
     }
-    CountTelegramCall(method, st);
     if (st.ok()) return st;
     last = st.error();
     const Error& e = st.error();
@@ -129,7 +121,6 @@ void Deliverer::Progress(const DeliveryTarget& target, const std::string& text) 
   req.message_id = *target.ack_message_id;
   req.text = text;
   auto st = api_.EditMessageText(req);
-  CountTelegramCall("editMessageText", st);
   if (!st.ok() && st.error().code == "TELEGRAM_RATE_LIMITED") {
     RateLimited().Inc();
     limiter_.OnRetryAfter(target.chat_id, st.error().retry_after.value_or(std::chrono::seconds(1)));

@@ -16,8 +16,9 @@
 // task later (the result is cached, so the next attempt only delivers).
 // Progress(): one best-effort edit, only when the limiter grants a token at once (progress never
 // delays a card or spends a paused chat's budget); errors are ignored.
-// Metrics: worthit_telegram_calls_total{method,status}, worthit_telegram_rate_limited_total,
-// worthit_limiter_wait_seconds (histogram of waits before a send).
+// Metrics: worthit_telegram_rate_limited_total, worthit_limiter_wait_seconds (histogram of waits
+// before a send); each call is counted once, by the Bot API client, in
+// worthit_telegram_calls_total{method,outcome}.
 // Thread-safety: safe from many threads (state lives in the limiter and the store).
 #pragma once
 
@@ -79,8 +80,5 @@ class Deliverer {
   Sleeper sleeper_;
   DeliveryOptions options_;
 };
-
-// Counts one Bot API call in worthit_telegram_calls_total.
-void CountTelegramCall(const std::string& method, const Status& status);
 
 }  // namespace worthit::worker

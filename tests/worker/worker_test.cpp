@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "common/metrics.h"
 #include "worker/worker_fixture.h"
 
 namespace worthit::worker {
@@ -189,6 +190,18 @@ TEST_F(WorkerTest, AFreshCachedResultIsDeliveredWithItsAgeWithoutFetching) {
   EnqueueForcedRefresh(9, Url(7), 43);
   EXPECT_EQ(RunNext(*w), TaskOutcome::kCard);
   EXPECT_EQ(fetcher_.requests().size(), 2u);
+}
+
+// A Bot API call is counted once, by the client, under {method, outcome}: delivery adds no second
+// series of its own for the same call.
+TEST_F(WorkerTest, DeliveryDoesNotCountBotApiCallsASecondTime) {
+  AddPage(14);
+  auto w = MakeWorker();
+  Enqueue(Task(14, Url(14)));
+  ASSERT_EQ(RunNext(*w), TaskOutcome::kCard);
+  const std::string text = metrics::Registry::Global().RenderPrometheus();
+  EXPECT_EQ(text.find("worthit_telegram_calls_total{method=\"editMessageText\",status="), std::string::npos);
+  EXPECT_EQ(text.find("worthit_telegram_calls_total{method=\"sendMessage\",status="), std::string::npos);
 }
 
 TEST_F(WorkerTest, TheSecondAnalysisShowsTheLowestPriceSeen) {

@@ -352,6 +352,10 @@ TEST_F(WorkerTest, AtMostCpuThreadsAnalysesRunAtOnce) {
     options_.sleeper = nullptr;  // real threads
     options_.concurrency = 4;
     options_.cpu_threads = cpu_threads;
+    // No progress edits: this clock never moves, so a stage that waited for the CPU slot a real
+    // second would edit, spend its chat's token, and leave the card waiting for a refill that a
+    // frozen clock never brings (the hang CI saw once).
+    options_.progress_after = std::chrono::hours(1);
     const int first = 40 + cpu_threads * 10;
     for (int i = first; i < first + 8; ++i) {
       AddPage(i);

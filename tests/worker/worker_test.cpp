@@ -258,6 +258,7 @@ TEST_F(WorkerTest, ABadPayloadGoesToTheDeadLetterQueue) {
 TEST_F(WorkerTest, StartedWorkerDrainsTheQueueAndStopsCleanly) {
   options_.sleeper = nullptr;  // real threads, real waits
   options_.concurrency = 3;
+  options_.progress_after = std::chrono::hours(1);  // as in the CPU-slot test: the clock is frozen
   for (int i = 20; i < 30; ++i) {
     AddPage(i);
     Enqueue(Task(i, Url(i), 100 + i));

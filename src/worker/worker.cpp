@@ -110,10 +110,7 @@ Worker::~Worker() {
 void Worker::Start() {
   if (started_) return;
   started_ = true;
-  {
-    std::lock_guard lock(cpu_mu_);
-    cpu_free_ = std::max(1, options_.cpu_threads);
-  }
+  cpu_slots_ = std::make_unique<CpuSlots>(options_.cpu_threads);
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) task_threads_.emplace_back([this, i] { TaskLoop(i); });
   progress_timer_.Start();
   heartbeat_ = std::thread([this] { HeartbeatLoop(); });
@@ -160,29 +157,6 @@ bool Worker::SleepUnlessStopping(std::chrono::milliseconds d) {
 bool Worker::HandingBack() const {
   const int64_t at = hand_back_at_ms_.load();
   return at != 0 && deps_.clock.NowMillis() >= at;
-}
-
-template <typename F>
-auto Worker::RunCpu(F&& f) -> decltype(f()) {
-  if (!started_) return f();
-  {
-    std::unique_lock lock(cpu_mu_);
-    cpu_cv_.wait(lock, [&] { return cpu_free_ > 0; });
-    --cpu_free_;
-  }
-  // The slot is given back however f ends (a throw included); the wake goes out only if a task
-  // waits (glibc makes no syscall for a notify nobody waits for).
-  struct Slot {
-    Worker* w;
-    ~Slot() {
-      {
-        std::lock_guard lock(w->cpu_mu_);
-        ++w->cpu_free_;
-      }
-      w->cpu_cv_.notify_one();
-    }
-  } slot{this};
-  return f();
 }
 
 void Worker::TaskLoop(int index) {
@@ -410,12 +384,14 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* 
     history = PriceHistoryFrom(*prices, page->product.currency);
   }
   const int64_t analyze_start = deps_.clock.NowMillis();
-  auto stored = RunCpu([&] {
+  // A worker that was never started (tests call ProcessLease directly) runs it without a slot.
+  auto analyse = [&] {
     auto analyzed =
         analysis::pipeline::AnalyzeFetched(std::move(*page), deps_.model, history ? &*history : nullptr, task.lang);
     auto result = MakeStoredResult(analyzed, deps_.clock.NowMillis());
     return std::make_pair(std::move(analyzed.page), std::move(result));
-  });
+  };
+  auto stored = cpu_slots_ ? cpu_slots_->Run(analyse) : analyse();
   ObserveStage("analyze", deps_.clock.NowMillis() - analyze_start);
   const analysis::ProductPage& analysed_page = stored.first;
   const store::StoredResult& result = stored.second;

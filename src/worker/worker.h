@@ -47,6 +47,7 @@
 #include "store/result_store.h"
 #include "telegram/bot_api.h"
 #include "telegram/outbound_limiter.h"
+#include "worker/cpu_slots.h"
 #include "worker/delivery.h"
 #include "worker/progress_timer.h"
 
@@ -145,8 +146,6 @@ class Worker {
   // The acks a task thread deferred: their statuses logged (a lost lease after a delivered card
   // is harmless: the delivery record makes the next attempt a duplicate that only acknowledges).
   void LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses);
-  template <typename F>
-  auto RunCpu(F&& f) -> decltype(f());
 
   WorkerDeps deps_;
   WorkerOptions options_;
@@ -161,10 +160,8 @@ class Worker {
   std::mutex active_mu_;
   std::set<std::shared_ptr<Active>> active_;
 
-  // The CPU slots: how many more CPU-heavy steps may start now (cpu_threads when none runs).
-  std::mutex cpu_mu_;
-  std::condition_variable cpu_cv_;
-  int cpu_free_ = 0;
+  // The CPU-heavy steps of a started worker run in one of cpu_threads slots (cpu_slots.h).
+  std::unique_ptr<CpuSlots> cpu_slots_;
 
   std::vector<std::thread> task_threads_;
   std::thread heartbeat_;

@@ -82,6 +82,11 @@ TEST_F(AsyncRedisTest, ErrorRepliesAreRepliesNotFailures) {
   EXPECT_EQ((*r)[2].str, "x");
 }
 
+TEST(RedisScriptTest, ShaIsTheSha1OfTheSourceInLowerHex) {
+  EXPECT_EQ(MakeScript("return 1").sha, "e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+  EXPECT_EQ(MakeScript("").sha, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+}
+
 TEST_F(AsyncRedisTest, ScriptsRunByShaAndAgainAfterRedisLostThem) {
   static const Script script = MakeScript("return ARGV[1] .. redis.call('GET', KEYS[1])");
   ASSERT_EQ(redis_.Command({"SET", "sk", "!"}), "OK");

@@ -1,11 +1,10 @@
 #include "queue/redis/redis_connection.h"
 
 #include <hiredis/hiredis.h>
+#include <openssl/evp.h>
 #include <sys/time.h>
 
 #include <algorithm>
-#include <boost/uuid/detail/sha1.hpp>
-#include <cstdio>
 
 #include "common/log.h"
 
@@ -73,13 +72,19 @@ Error Unavailable(const std::string& what) { return Error::Transient("QUEUE_UNAV
 }  // namespace
 
 Script MakeScript(std::string source) {
-  boost::uuids::detail::sha1 sha;
-  sha.process_bytes(source.data(), source.size());
-  boost::uuids::detail::sha1::digest_type digest;
-  sha.get_digest(digest);
-  char hex[41];
-  for (int i = 0; i < 5; ++i) std::snprintf(hex + i * 8, 9, "%08x", digest[i]);
-  return Script{std::move(source), std::string(hex, 40)};
+  // EVALSHA names a script by the SHA-1 of its source, as SCRIPT LOAD computes it (OpenSSL's
+  // one-shot digest; it cannot fail for SHA-1 on an in-memory buffer).
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(source.data(), source.size(), digest, &size, EVP_sha1(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * size);
+  for (unsigned int i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 0xf];
+  }
+  return Script{std::move(source), std::move(hex)};
 }
 
 bool IsNoScript(const Reply& reply) { return reply.IsError() && reply.str.rfind("NOSCRIPT", 0) == 0; }

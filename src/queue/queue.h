@@ -15,7 +15,8 @@
 // - EnqueueBatch / AckBatch do the same as a loop of Enqueue / Ack, in one transaction or pipeline
 //   where the backend allows (the default implementations loop).
 // - EnqueueWithRecords also writes AtomicRecords in the same atomic step (Redis only; see below).
-// - AckThenLease acknowledges and leases in one round trip where the backend allows (Redis).
+// - AckThenLease acknowledges and leases in one round trip where the backend allows (Redis), and
+//   can carry another component's writes to the same backend (PipelinedWrites, Redis only).
 // Time: memory and SQLite take "now" from the injected Clock (leases, delays, idempotency TTL);
 // Redis uses the Redis server's clock (TIME in scripts, stream entry ids, PEL idle times), so all
 // processes sharing a Redis agree on it whatever their own clocks say.
@@ -50,6 +51,19 @@ struct AtomicRecord {
   std::string key;
   std::string value;
   std::chrono::seconds ttl{0};  // > 0: expires after ttl
+};
+
+// Writes of another component to the queue's own backend, sent with a queue call instead of in a
+// round trip of their own (AckThenLease: a worker's delivery record and history go with the ack
+// of the task they belong to). Redis: whole commands, pipelined in order before the queue's
+// scripts; NOT atomic with them (each runs; one failing does not stop the others or the ack). As
+// with AtomicRecord, only a caller that knows their keys live on the queue's backend (the same
+// server and database) passes them; backends without SupportsRecords() refuse them.
+struct PipelinedWrites {
+  std::vector<std::vector<std::string>> commands;
+  // Out: OK when every command answered without an error; else the first error (a transport
+  // failure too: then they may or may not have run, and are not sent again).
+  Status status = OkStatus();
 };
 
 struct EnqueueOptions {
@@ -127,10 +141,14 @@ class TaskQueue {
   // backend allows (Redis pipelines the two scripts); `acked` gets AckBatch's statuses, also when
   // the lease fails (a transport failure is every ack's error then: they may or may not have been
   // applied, and an ack sent again answers QUEUE_LEASE_LOST if it was). The default calls the two.
-  // For a worker whose next step after acknowledging a task is leasing the next one.
+  // For a worker whose next step after acknowledging a task is leasing the next one. max_tasks 0:
+  // acknowledge only (no lease; an empty list). `writes` (may be null): sent first, in the same
+  // round trip (see PipelinedWrites); their outcome in writes->status. Backends without
+  // SupportsRecords() refuse non-empty writes with QUEUE_RECORDS_UNSUPPORTED (writes->status)
+  // and go on with the acks and the lease.
   virtual Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
                                                   const std::string& consumer, int max_tasks,
-                                                  std::chrono::milliseconds wait);
+                                                  std::chrono::milliseconds wait, PipelinedWrites* writes = nullptr);
   virtual Status Retry(const Lease& lease, std::chrono::milliseconds delay, const std::string& reason) = 0;
   virtual Status Dead(const Lease& lease, const std::string& reason) = 0;
 

@@ -28,8 +28,12 @@ std::vector<Status> TaskQueue::AckBatch(const std::vector<Lease>& leases) {
 
 Result<std::vector<Lease>> TaskQueue::AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
                                                    const std::string& consumer, int max_tasks,
-                                                   std::chrono::milliseconds wait) {
+                                                   std::chrono::milliseconds wait, PipelinedWrites* writes) {
+  if (writes != nullptr && !writes->commands.empty()) {
+    writes->status = Error::Invalid("QUEUE_RECORDS_UNSUPPORTED", "the " + Backend() + " queue cannot send writes");
+  }
   acked = acks.empty() ? std::vector<Status>{} : AckBatch(acks);
+  if (max_tasks < 1) return std::vector<Lease>{};
   return LeaseTasks(consumer, max_tasks, wait);
 }
 

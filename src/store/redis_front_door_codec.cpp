@@ -20,7 +20,7 @@ constexpr const char* kDayTtl = "172800";
 // {1, minute count, day count[, product id, HGETALL of the result]}. The result key is derived from
 // the url key's value, so this needs one Redis server, not Cluster (as the intake script).
 constexpr const char* kProbeLua = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('EXISTS', KEYS[2]) == 1 then return {0} end
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return {0} end
 if ARGV[1] == '1' then
   local s = redis.call('GET', KEYS[3])
   if not s or string.sub(s, 1, 2) ~= '1:' then return {0} end

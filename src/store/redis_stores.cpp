@@ -158,9 +158,16 @@ class RedisUpdateStore final : public UpdateStore {
 
 std::string ScoreText(const std::optional<double>& s) { return s ? std::to_string(*s) : ""; }
 
+class RedisOutboundLimiter;
+
+bool SameEndpoint(const queue::RedisEndpoint& a, const queue::RedisEndpoint& b) {
+  return a.host == b.host && a.port == b.port && a.db == b.db && a.username == b.username && a.password == b.password;
+}
+
 class RedisResultStore final : public ResultStore {
  public:
-  RedisResultStore(std::shared_ptr<RedisClient> c, std::string p) : c_(std::move(c)), p_(p), k_(std::move(p)) {}
+  RedisResultStore(std::shared_ptr<RedisClient> c, queue::RedisEndpoint endpoint, std::string p)
+      : c_(std::move(c)), endpoint_(std::move(endpoint)), p_(p), k_(std::move(p)) {}
   bool SharesClient(const RedisClient* c, const std::string& prefix) const { return c_.get() == c && p_ == prefix; }
 
   Status PutResult(const StoredResult& r, const std::vector<std::string>& url_keys) override {
@@ -287,10 +294,21 @@ class RedisResultStore final : public ResultStore {
   }
   Status RecordDelivered(const std::string& key, const std::string& outcome, int64_t user_id,
                          const std::string& product_id, int64_t at_ms) override {
+    return RunStatus(*c_, RecordDeliveredCommands(key, outcome, user_id, product_id, at_ms));
+  }
+  std::vector<std::vector<std::string>> RecordDeliveredCommands(const std::string& key, const std::string& outcome,
+                                                                int64_t user_id, const std::string& product_id,
+                                                                int64_t at_ms) const override {
     std::vector<Command> cmds{PutDeliveryCommand(key, outcome)};
     AppendRecordAnalysis(cmds, user_id, product_id, at_ms);
-    return RunStatus(*c_, cmds);
+    return cmds;
   }
+  // With a Redis limiter on the same server and prefix: the writes and the limiter's script in one
+  // pipeline (defined after RedisOutboundLimiter).
+  Status PutAnalysisTakeToken(const StoredResult& result, const std::vector<std::string>& url_keys,
+                              const std::optional<PriceObservation>& price, telegram::OutboundLimiter& limiter,
+                              int64_t chat_id, bool is_group,
+                              std::optional<std::chrono::milliseconds>& token_wait) override;
 
   Result<UserAllowance> TakeUserRequest(int64_t user_id, int per_minute, int per_day, int64_t now_ms) override {
     auto r = Run(*c_, k_.TakeUserRequest(user_id, now_ms));
@@ -401,6 +419,7 @@ class RedisResultStore final : public ResultStore {
   }
 
   std::shared_ptr<RedisClient> c_;
+  queue::RedisEndpoint endpoint_;
   std::string p_;
   Codec k_;
 };
@@ -462,25 +481,20 @@ return until_ms - now
 
 class RedisOutboundLimiter final : public telegram::OutboundLimiter {
  public:
-  RedisOutboundLimiter(std::shared_ptr<RedisClient> c, std::string p, telegram::RateLimits limits)
-      : c_(std::move(c)), p_(std::move(p)), limits_(limits) {
-    acquire_.source = kAcquireLua;
-    pause_.source = kPauseLua;
-  }
+  // The scripts' shas are computed here, never filled in later: a result store on the same Redis
+  // sends the acquire script through its own client (PutAnalysisTakeToken).
+  RedisOutboundLimiter(std::shared_ptr<RedisClient> c, queue::RedisEndpoint endpoint, std::string p,
+                       telegram::RateLimits limits)
+      : c_(std::move(c)),
+        endpoint_(std::move(endpoint)),
+        p_(std::move(p)),
+        limits_(limits),
+        acquire_(queue::redis::MakeScript(kAcquireLua)),
+        pause_(queue::redis::MakeScript(kPauseLua)) {}
 
   std::chrono::milliseconds TryAcquire(int64_t chat_id, bool is_group) override {
-    const double chat_rate = is_group ? limits_.group_per_minute / 60000.0 : limits_.private_per_second / 1000.0;
-    const double chat_burst =
-        is_group ? telegram::OutboundRateLimiter::kGroupBurst : telegram::OutboundRateLimiter::kPrivateBurst;
-    auto r = c_->Eval(
-        acquire_, {p_ + "tg:c:" + std::to_string(chat_id), p_ + "tg:g"},
-        {std::to_string(chat_rate), std::to_string(chat_burst), std::to_string(limits_.global_per_second / 1000.0),
-         std::to_string(std::max(1.0, limits_.global_per_second))});
-    if (!r.ok() || r->IsError()) {
-      log::Warn("limiter.redis_unavailable", {{"error", r.ok() ? r->str : r.error().ToString()}});
-      return std::chrono::milliseconds(0);
-    }
-    return std::chrono::milliseconds(std::max<long long>(0, r->AsInt()));
+    auto call = AcquireCall(chat_id, is_group);
+    return WaitFrom(c_->Eval(*call.script, call.keys, call.args));
   }
 
   void OnRetryAfter(int64_t chat_id, std::chrono::seconds retry_after) override {
@@ -491,20 +505,71 @@ class RedisOutboundLimiter final : public telegram::OutboundLimiter {
     }
   }
 
+  // Whether the buckets live on this server under this key prefix (so another client there may
+  // run AcquireCall in its own pipeline).
+  bool LivesAt(const queue::RedisEndpoint& endpoint, const std::string& prefix) const {
+    return SameEndpoint(endpoint_, endpoint) && p_ == prefix;
+  }
+  RedisClient::ScriptCall AcquireCall(int64_t chat_id, bool is_group) {
+    const double chat_rate = is_group ? limits_.group_per_minute / 60000.0 : limits_.private_per_second / 1000.0;
+    const double chat_burst =
+        is_group ? telegram::OutboundRateLimiter::kGroupBurst : telegram::OutboundRateLimiter::kPrivateBurst;
+    return {&acquire_,
+            {p_ + "tg:c:" + std::to_string(chat_id), p_ + "tg:g"},
+            {std::to_string(chat_rate), std::to_string(chat_burst), std::to_string(limits_.global_per_second / 1000.0),
+             std::to_string(std::max(1.0, limits_.global_per_second))}};
+  }
+  // The acquire script's answer as TryAcquire's; Redis unreachable or an error lets the call
+  // through (outbound_limiter.h).
+  static std::chrono::milliseconds WaitFrom(const Result<Reply>& r) {
+    if (!r.ok() || r->IsError()) {
+      log::Warn("limiter.redis_unavailable", {{"error", r.ok() ? r->str : r.error().ToString()}});
+      return std::chrono::milliseconds(0);
+    }
+    return std::chrono::milliseconds(std::max<long long>(0, r->AsInt()));
+  }
+
  private:
   std::shared_ptr<RedisClient> c_;
+  queue::RedisEndpoint endpoint_;
   std::string p_;
   telegram::RateLimits limits_;
   Script acquire_;
   Script pause_;
 };
 
-Result<std::shared_ptr<RedisClient>> Connect(const std::string& url) {
+Status RedisResultStore::PutAnalysisTakeToken(const StoredResult& result, const std::vector<std::string>& url_keys,
+                                              const std::optional<PriceObservation>& price,
+                                              telegram::OutboundLimiter& limiter, int64_t chat_id, bool is_group,
+                                              std::optional<std::chrono::milliseconds>& token_wait) {
+  auto* redis = dynamic_cast<RedisOutboundLimiter*>(&limiter);
+  if (redis == nullptr || !redis->LivesAt(endpoint_, p_)) {
+    return ResultStore::PutAnalysisTakeToken(result, url_keys, price, limiter, chat_id, is_group, token_wait);
+  }
+  token_wait.reset();
+  std::vector<Command> cmds;
+  if (price) AppendAddPrice(cmds, result.product_id, *price);
+  AppendPutResult(cmds, result, url_keys);
+  auto r = c_->EvalEach({redis->AcquireCall(chat_id, is_group)}, cmds);
+  if (!r.ok()) return Unavailable(r.error());
+  for (size_t i = 0; i < cmds.size(); ++i) {
+    if ((*r)[i].IsError()) return Error::Transient("STORE_UNAVAILABLE", "redis: " + (*r)[i].str);
+  }
+  token_wait = RedisOutboundLimiter::WaitFrom(std::move(r->back()));
+  return OkStatus();
+}
+
+struct Connected {
+  std::shared_ptr<RedisClient> client;
+  queue::RedisEndpoint endpoint;
+};
+
+Result<Connected> Connect(const std::string& url) {
   auto ep = queue::ParseQueueUrl(url);
   if (!ep.ok()) return Error::Invalid("STORE_INVALID_URL", ep.error().message);
   const auto* redis = std::get_if<queue::RedisEndpoint>(&*ep);
   if (!redis) return Error::Invalid("STORE_INVALID_URL", "not a redis:// URL");
-  return std::make_shared<RedisClient>(*redis);
+  return Connected{std::make_shared<RedisClient>(*redis), *redis};
 }
 
 }  // namespace
@@ -513,8 +578,9 @@ Result<RedisStores> OpenRedisStores(const std::string& url, const std::string& p
   auto c = Connect(url);
   if (!c.ok()) return c.error();
   const std::string p = prefix + ":s:";
-  return RedisStores{std::make_shared<RedisConversationStore>(*c, p), std::make_shared<RedisUpdateStore>(*c, p),
-                     std::make_shared<RedisResultStore>(*c, p)};
+  return RedisStores{std::make_shared<RedisConversationStore>(c->client, p),
+                     std::make_shared<RedisUpdateStore>(c->client, p),
+                     std::make_shared<RedisResultStore>(c->client, c->endpoint, p)};
 }
 
 Result<std::shared_ptr<telegram::OutboundLimiter>> OpenRedisOutboundLimiter(const std::string& url,
@@ -522,7 +588,8 @@ Result<std::shared_ptr<telegram::OutboundLimiter>> OpenRedisOutboundLimiter(cons
                                                                             telegram::RateLimits limits) {
   auto c = Connect(url);
   if (!c.ok()) return c.error();
-  return std::shared_ptr<telegram::OutboundLimiter>(std::make_shared<RedisOutboundLimiter>(*c, prefix + ":s:", limits));
+  return std::shared_ptr<telegram::OutboundLimiter>(
+      std::make_shared<RedisOutboundLimiter>(c->client, c->endpoint, prefix + ":s:", limits));
 }
 
 }  // namespace worthit::store

@@ -8,9 +8,13 @@
 //                      prices as a capped list, deliveries as SET NX keys, user windows as INCR
 //                      counters with expiry, learned reviews in one hash keyed by text hash
 //   OutboundLimiter    token buckets per chat and one global, updated by one Lua script with the
-//                      Redis server's clock (TIME), so all processes share one budget
+//                      Redis server's clock (TIME), so all processes share one budget; a result
+//                      store on the same server and prefix sends that script in its own pipeline
+//                      (PutAnalysisTakeToken: the worker's write and the card's token, one round trip)
 // Key prefix: REDIS_PREFIX + ":s:" (the queue uses REDIS_PREFIX too; the names do not collide).
-// Connections: one RedisClient pool (queue/redis/redis_connection.h) shared by all four.
+// Connections: one RedisClient pool (queue/redis/redis_connection.h) shared by the three stores;
+// the limiter has its own. RecordDeliveredCommands hands the worker its delivery writes for the
+// queue's pipeline (TaskQueue::AckThenLease + PipelinedWrites).
 // Errors: STORE_UNAVAILABLE (transient) when Redis cannot be reached.
 // Thread-safety: all objects are safe from many threads.
 #pragma once

@@ -1,5 +1,7 @@
 #include "store/result_store.h"
 
+#include "telegram/outbound_limiter.h"
+
 namespace worthit::store {
 
 int64_t UtcDay(int64_t ms) { return ms / 86400000; }
@@ -48,6 +50,16 @@ Status ResultStore::RecordDelivered(const std::string& key, const std::string& o
   auto claimed = PutDelivery(key, outcome);
   if (!claimed.ok()) return claimed.error();
   return RecordAnalysis(user_id, product_id, at_ms);
+}
+
+Status ResultStore::PutAnalysisTakeToken(const StoredResult& result, const std::vector<std::string>& url_keys,
+                                         const std::optional<PriceObservation>& price,
+                                         telegram::OutboundLimiter& limiter, int64_t chat_id, bool is_group,
+                                         std::optional<std::chrono::milliseconds>& token_wait) {
+  token_wait.reset();
+  if (auto st = PutAnalysis(result, url_keys, price); !st.ok()) return st;
+  token_wait = limiter.TryAcquire(chat_id, is_group);
+  return OkStatus();
 }
 
 }  // namespace worthit::store

@@ -25,6 +25,10 @@
 
 #include "common/result.h"
 
+namespace worthit::telegram {
+class OutboundLimiter;
+}
+
 namespace worthit::store {
 
 // A result older than this is gone even from history (a month is what /analisi is useful for).
@@ -139,6 +143,26 @@ class ResultStore {
   // PutDelivery(key, outcome) and RecordAnalysis(user_id, product_id, at_ms): a card delivered.
   virtual Status RecordDelivered(const std::string& key, const std::string& outcome, int64_t user_id,
                                  const std::string& product_id, int64_t at_ms);
+  // RecordDelivered's writes as Redis commands, for a worker to send with the task's ack in one
+  // round trip (queue::PipelinedWrites: only where the queue lives on the same Redis server and
+  // database). Empty when the store is not on Redis: call RecordDelivered then.
+  virtual std::vector<std::vector<std::string>> RecordDeliveredCommands(const std::string& /*key*/,
+                                                                        const std::string& /*outcome*/,
+                                                                        int64_t /*user_id*/,
+                                                                        const std::string& /*product_id*/,
+                                                                        int64_t /*at_ms*/) const {
+    return {};
+  }
+  // PutAnalysis, then the Bot API token for the message that delivers the result:
+  // limiter.TryAcquire(chat_id, is_group), whose answer goes to `token_wait` (0: taken; else how
+  // long to wait, nothing taken). On Redis, one round trip when the limiter's buckets live on the
+  // store's server and key prefix (the token is taken in the same breath as the write, right
+  // before the card's call). An error means the result may not be stored; a token may have been
+  // taken then (it only spends budget) and token_wait is left unset.
+  virtual Status PutAnalysisTakeToken(const StoredResult& result, const std::vector<std::string>& url_keys,
+                                      const std::optional<PriceObservation>& price, telegram::OutboundLimiter& limiter,
+                                      int64_t chat_id, bool is_group,
+                                      std::optional<std::chrono::milliseconds>& token_wait);
 };
 
 // Shared pure helpers of the implementations.

@@ -26,11 +26,13 @@ Deliverer::Deliverer(telegram::BotApi& api, telegram::OutboundLimiter& limiter, 
                      Clock& clock, Sleeper sleeper, DeliveryOptions options)
     : api_(api), limiter_(limiter), results_(results), clock_(clock), sleeper_(std::move(sleeper)), options_(options) {}
 
-bool Deliverer::AwaitToken(const DeliveryTarget& target, int64_t deadline_ms) {
+bool Deliverer::AwaitToken(const DeliveryTarget& target, int64_t deadline_ms,
+                           std::optional<std::chrono::milliseconds>& asked) {
   const int64_t start = clock_.NowMillis();
   // Bounded: each round either takes a token or sleeps at least 1 ms of the remaining budget.
   for (int round = 0; round < 100000; ++round) {
-    auto wait = limiter_.TryAcquire(target.chat_id, target.is_group);
+    auto wait = asked ? *asked : limiter_.TryAcquire(target.chat_id, target.is_group);
+    asked.reset();
     if (wait.count() == 0) {
       if (round > 0) LimiterWait().Observe(static_cast<double>(clock_.NowMillis() - start) / 1000.0);
       return true;
@@ -42,7 +44,8 @@ bool Deliverer::AwaitToken(const DeliveryTarget& target, int64_t deadline_ms) {
   return false;
 }
 
-Status Deliverer::Deliver(const DeliveryTarget& target, const OutgoingMessage& message) {
+Status Deliverer::Deliver(const DeliveryTarget& target, const OutgoingMessage& message,
+                          std::optional<std::chrono::milliseconds> token_wait) {
   const int64_t deadline = clock_.NowMillis() + options_.max_wait.count();
   bool send_new = !target.ack_message_id.has_value();
   bool claimed = false;
@@ -59,7 +62,7 @@ Status Deliverer::Deliver(const DeliveryTarget& target, const OutgoingMessage& m
       }
       claimed = true;
     }
-    if (!AwaitToken(target, deadline)) {
+    if (!AwaitToken(target, deadline, token_wait)) {
       return Error::Transient("TELEGRAM_UNAVAILABLE", "outbound limit: no slot before the delivery deadline");
     }
     Status st = OkStatus();

@@ -66,12 +66,16 @@ class Deliverer {
   Deliverer(telegram::BotApi& api, telegram::OutboundLimiter& limiter, store::ResultStore& results, Clock& clock,
             Sleeper sleeper, DeliveryOptions options = {});
 
-  Status Deliver(const DeliveryTarget& target, const OutgoingMessage& message);
+  // `token_wait`: the limiter's answer for this message's first call when the caller already asked
+  // (ResultStore::PutAnalysisTakeToken: 0 = the token is taken); unset = ask the limiter here.
+  Status Deliver(const DeliveryTarget& target, const OutgoingMessage& message,
+                 std::optional<std::chrono::milliseconds> token_wait = std::nullopt);
   void Progress(const DeliveryTarget& target, const std::string& text);
 
  private:
   // Waits for a token; false when the wait would pass `deadline_ms` or the sleeper was stopped.
-  bool AwaitToken(const DeliveryTarget& target, int64_t deadline_ms);
+  // `asked`: the limiter's answer already in hand for the first round (consumed).
+  bool AwaitToken(const DeliveryTarget& target, int64_t deadline_ms, std::optional<std::chrono::milliseconds>& asked);
 
   telegram::BotApi& api_;
   telegram::OutboundLimiter& limiter_;

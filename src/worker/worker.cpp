@@ -162,25 +162,11 @@ bool Worker::HandingBack() const {
 void Worker::TaskLoop(int index) {
   const std::string consumer = options_.consumer + "-" + std::to_string(index);
   int failures = 0;
-  // Leases of delivered cards, acknowledged together with the next lease call.
-  std::vector<queue::Lease> ack_later;
+  // Delivered cards' acks (and records), sent together with the next lease call.
+  DeferredAcks deferred;
   while (!stopping_) {
-    Result<std::vector<queue::Lease>> leases = std::vector<queue::Lease>{};
-    if (ack_later.empty()) {
-      leases = deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000));
-    } else {
-      std::vector<Status> acked;
-      leases = deps_.queue.AckThenLease(ack_later, acked, consumer, 1, std::chrono::milliseconds(1000));
-      // Sent (applied or not) unless the transport failed before any reply: then they go again
-      // with the next call, where an applied one answers QUEUE_LEASE_LOST.
-      const bool unsent = !leases.ok() && acked.size() == ack_later.size() &&
-                          std::all_of(acked.begin(), acked.end(), [](const Status& st) { return !st.ok(); }) &&
-                          acked.front().error().code != "QUEUE_LEASE_LOST";
-      if (!unsent) {
-        LogDeferredAcks(ack_later, acked);
-        ack_later.clear();
-      }
-    }
+    auto leases = deferred.empty() ? deps_.queue.LeaseTasks(consumer, 1, std::chrono::milliseconds(1000))
+                                   : SendDeferred(deferred, consumer, 1);
     if (!leases.ok()) {
       ++failures;
       log::Warn("worker.lease_failed", {{"error", leases.error().ToString()}});
@@ -190,9 +176,38 @@ void Worker::TaskLoop(int index) {
       continue;
     }
     failures = 0;
-    for (auto& lease : *leases) ProcessLease(std::move(lease), &ack_later);
+    for (auto& lease : *leases) ProcessLease(std::move(lease), &deferred);
   }
-  if (!ack_later.empty()) LogDeferredAcks(ack_later, deps_.queue.AckBatch(ack_later));
+  if (!deferred.empty()) {
+    auto last = SendDeferred(deferred, consumer, 0);
+    // Left unsent: their leases expire and the next attempts find the cards delivered.
+    if (!deferred.leases.empty()) LogDeferredAcks(deferred.leases, {deferred.leases.size(), Status(last.error())});
+  }
+}
+
+Result<std::vector<queue::Lease>> Worker::SendDeferred(DeferredAcks& deferred, const std::string& consumer,
+                                                       int max_tasks) {
+  queue::PipelinedWrites writes;
+  writes.commands = std::move(deferred.writes);
+  deferred.writes.clear();
+  std::vector<Status> acked;
+  auto leases = deps_.queue.AckThenLease(deferred.leases, acked, consumer, max_tasks, std::chrono::milliseconds(1000),
+                                         writes.commands.empty() ? nullptr : &writes);
+  // The records are sent once: a failure costs a history entry and the delivery record (as a
+  // failed RecordDelivered did); the ack still ends the task.
+  if (!writes.commands.empty() && !writes.status.ok()) {
+    log::Warn("worker.history_failed", {{"error", writes.status.error().ToString()}, {"deferred", true}});
+  }
+  // The acks were sent (applied or not) unless the transport failed before any reply: then they
+  // go again with the next call, where an applied one answers QUEUE_LEASE_LOST.
+  const bool unsent = !leases.ok() && !deferred.leases.empty() && acked.size() == deferred.leases.size() &&
+                      std::all_of(acked.begin(), acked.end(), [](const Status& st) { return !st.ok(); }) &&
+                      acked.front().error().code != "QUEUE_LEASE_LOST";
+  if (!unsent) {
+    LogDeferredAcks(deferred.leases, acked);
+    deferred.leases.clear();
+  }
+  return leases;
 }
 
 void Worker::LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses) {
@@ -261,7 +276,7 @@ int Worker::ReapDeadLetters() {
   return told;
 }
 
-TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later) {
+TaskOutcome Worker::ProcessLease(queue::Lease lease, DeferredAcks* ack_later) {
   const int64_t start = deps_.clock.NowMillis();
   auto active = std::make_shared<Active>();
   active->lease = lease;
@@ -400,7 +415,11 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* 
     price =
         store::PriceObservation{*analysed_page.product.price, analysed_page.product.currency, result.analyzed_at_ms};
   }
-  const auto stored_status = deps_.results.PutAnalysis(result, {url_key}, price);
+  // The card's limiter token is taken with the write (one round trip on Redis): the call that
+  // delivers the card comes next.
+  std::optional<std::chrono::milliseconds> token_wait;
+  const auto stored_status = deps_.results.PutAnalysisTakeToken(result, {url_key}, price, deps_.limiter, target.chat_id,
+                                                                target.is_group, token_wait);
   stage_over(analyze_edit);  // before any message or hand-over: no edit may follow them
   if (!stored_status.ok()) return retry_later(stored_status.error().code);
   if (options_.learn_reviews) {
@@ -413,18 +432,18 @@ TaskOutcome Worker::ProcessLease(queue::Lease lease, std::vector<queue::Lease>* 
       log::Warn("worker.learn_failed", {{"error", n.error().ToString()}});
     }
   }
-  return finish(DeliverStored(lease, task, target, result, false, ack_later));
+  return finish(DeliverStored(lease, task, target, result, false, ack_later, token_wait));
 }
 
 TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task,
                                   const DeliveryTarget& target, const store::StoredResult& result, bool cached,
-                                  std::vector<queue::Lease>* ack_later) {
+                                  DeferredAcks* ack_later, std::optional<std::chrono::milliseconds> token_wait) {
   std::optional<std::chrono::seconds> age;
   if (cached) age = std::chrono::seconds((deps_.clock.NowMillis() - result.analyzed_at_ms) / 1000);
   OutgoingMessage message{ServedCard(result, task.lang, age), "HTML",
                           ToInlineKeyboard(KeyboardFromJson(result.keyboard_json))};
   const int64_t deliver_start = deps_.clock.NowMillis();
-  auto st = deliverer_.Deliver(target, message);
+  auto st = deliverer_.Deliver(target, message, token_wait);
   ObserveStage("deliver", deps_.clock.NowMillis() - deliver_start);
   if (!st.ok()) {
     if (st.error().Retryable() || st.error().code == "STORE_UNAVAILABLE") {
@@ -441,14 +460,22 @@ TaskOutcome Worker::DeliverStored(const queue::Lease& lease, const queue::Analys
     (void)deps_.queue.Ack(lease);
     return TaskOutcome::kUnreachableUser;
   }
-  if (auto s = deps_.results.RecordDelivered(target.key, cached ? "cached_card" : "card", task.user_id,
-                                             result.product_id, deps_.clock.NowMillis());
-      !s.ok()) {
+  const std::string outcome = cached ? "cached_card" : "card";
+  const int64_t at_ms = deps_.clock.NowMillis();
+  const TaskOutcome delivered = cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
+  if (ack_later != nullptr && options_.records_with_queue) {
+    auto writes = deps_.results.RecordDeliveredCommands(target.key, outcome, task.user_id, result.product_id, at_ms);
+    if (!writes.empty()) {
+      for (auto& w : writes) ack_later->writes.push_back(std::move(w));
+      ack_later->leases.push_back(lease);
+      return delivered;
+    }
+  }
+  if (auto s = deps_.results.RecordDelivered(target.key, outcome, task.user_id, result.product_id, at_ms); !s.ok()) {
     log::Warn("worker.history_failed", {{"error", s.error().ToString()}});
   }
-  const TaskOutcome delivered = cached ? TaskOutcome::kCachedCard : TaskOutcome::kCard;
   if (ack_later != nullptr) {
-    ack_later->push_back(lease);
+    ack_later->leases.push_back(lease);
     return delivered;
   }
   if (auto s = deps_.queue.Ack(lease); !s.ok()) {

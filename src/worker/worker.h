@@ -13,8 +13,10 @@
 // ProgressTimer thread sends the progress edits of stages that last (progress_timer.h).
 // Per task: delivery record? → ack (a re-leased task that was delivered does nothing again);
 // fresh cached result? → deliver it; else fetch+extract → analyse (in a CPU slot) → store result,
-// price, learned reviews → deliver (edit the ack) → record delivery, history, popularity → ack
-// (a task thread sends that ack with its next lease call: TaskQueue::AckThenLease).
+// price, learned reviews (the card's limiter token taken in the same call: PutAnalysisTakeToken)
+// → deliver (edit the ack) → record delivery, history, popularity → ack (a task thread sends that
+// ack with its next lease call: TaskQueue::AckThenLease; with records_with_queue the delivery
+// record and history go in that same round trip, just before the ack).
 // A stage that lasts (fetch+extract; analyse+store) edits the ack into "🔍 ..." / "✨ ..." first.
 // Errors by class: transient (FETCH_TIMEOUT, FETCH_UNREACHABLE, FETCH_BLOCKED, STORE/Telegram
 // hiccups) → Retry with the queue's backoff and jitter while attempt < max_attempts and the task
@@ -33,6 +35,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -77,11 +80,27 @@ struct WorkerOptions {
   // started (unit tests) decides at the stage's start.
   std::chrono::milliseconds progress_stage_after{500};
   DeliveryOptions delivery;
+  // The stores live on the queue's Redis (same server and database, TaskQueue::SupportsRecords):
+  // a started worker sends a card's delivery record and history with the task's ack and its next
+  // lease (queue::PipelinedWrites) instead of in a round trip of their own. A crash between the
+  // card and that call leaves neither (as before it left the ack undone): the task is leased
+  // again, finds its stored result and delivers it again, which edits the acknowledgement into
+  // the same card (no second card) or finds its "send:" claim (no second message).
+  bool records_with_queue = false;
   // How often the reaper looks at the dead-letter queue.
   std::chrono::milliseconds reap_every{5000};
   // Waits inside a delivery (limiter, 429 pauses, 5xx backoff); unset = real sleeps that end at
   // the shutdown hand-back deadline. Tests pass one that advances a ManualClock.
   Sleeper sleeper;
+};
+
+// What a task thread sends with its next lease call (TaskQueue::AckThenLease): the leases of
+// delivered cards and, with WorkerOptions::records_with_queue, their delivery records and history
+// (the store's commands, written before the acks).
+struct DeferredAcks {
+  std::vector<queue::Lease> leases;
+  std::vector<std::vector<std::string>> writes;
+  bool empty() const { return leases.empty() && writes.empty(); }
 };
 
 struct WorkerDeps {
@@ -124,9 +143,9 @@ class Worker {
   // One lease, synchronously (what a task thread does); also runs the CPU steps inline when the
   // worker was not started (unit tests).
   // `ack_later`: the started worker's task threads pass a list for the lease to go to once the
-  // card is delivered and recorded, and acknowledge it with their next lease call (one round trip
-  // for both on Redis); null acknowledges at once.
-  TaskOutcome ProcessLease(queue::Lease lease, std::vector<queue::Lease>* ack_later = nullptr);
+  // card is delivered (and its records, see records_with_queue), and acknowledge it with their
+  // next lease call (one round trip for all on Redis); null records and acknowledges at once.
+  TaskOutcome ProcessLease(queue::Lease lease, DeferredAcks* ack_later = nullptr);
   // Tells the users of dead-lettered tasks their final error (once each); returns how many told.
   int ReapDeadLetters();
 
@@ -142,10 +161,13 @@ class Worker {
   TaskOutcome Fail(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
                    const Error& error);
   TaskOutcome DeliverStored(const queue::Lease& lease, const queue::AnalysisTask& task, const DeliveryTarget& target,
-                            const store::StoredResult& result, bool cached, std::vector<queue::Lease>* ack_later);
+                            const store::StoredResult& result, bool cached, DeferredAcks* ack_later,
+                            std::optional<std::chrono::milliseconds> token_wait = std::nullopt);
   // The acks a task thread deferred: their statuses logged (a lost lease after a delivered card
   // is harmless: the delivery record makes the next attempt a duplicate that only acknowledges).
   void LogDeferredAcks(const std::vector<queue::Lease>& leases, const std::vector<Status>& statuses);
+  // Sends what a task thread deferred with its next lease (max_tasks 0: none, the last call).
+  Result<std::vector<queue::Lease>> SendDeferred(DeferredAcks& deferred, const std::string& consumer, int max_tasks);
 
   WorkerDeps deps_;
   WorkerOptions options_;

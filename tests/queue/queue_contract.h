@@ -459,6 +459,35 @@ TYPED_TEST_P(QueueContract, AckThenLeaseAcknowledgesAndLeasesTheNext) {
   EXPECT_EQ(s.acked_total, 2);
 }
 
+// The worker's last call at shutdown: max_tasks 0 acknowledges and leases nothing. Writes ride
+// along only on backends that write records (Redis: redis_queue_test.cpp); the others refuse them
+// and still acknowledge.
+TYPED_TEST_P(QueueContract, AckThenLeaseWithoutALeaseOnlyAcknowledges) {
+  this->Add("first");
+  this->Add("second");
+  auto first = this->Take(1);
+  ASSERT_EQ(first.size(), 1u);
+  std::vector<Status> acked;
+  auto none = this->q_->AckThenLease(first, acked, "c1", 0, 0ms);
+  ASSERT_TRUE(none.ok()) << none.error().ToString();
+  EXPECT_TRUE(none->empty());
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_TRUE(acked[0].ok());
+  EXPECT_EQ(this->StatsNow().acked_total, 1);
+  EXPECT_EQ(this->StatsNow().ready, 1);  // "second" was not leased
+  if (this->q_->SupportsRecords()) return;
+  auto second = this->Take(1);
+  ASSERT_EQ(second.size(), 1u);
+  PipelinedWrites writes;
+  writes.commands.push_back({"SET", "k", "v"});
+  auto after = this->q_->AckThenLease(second, acked, "c1", 1, 0ms, &writes);
+  ASSERT_TRUE(after.ok());
+  ASSERT_FALSE(writes.status.ok());
+  EXPECT_EQ(writes.status.error().code, "QUEUE_RECORDS_UNSUPPORTED");
+  EXPECT_TRUE(acked[0].ok());
+  EXPECT_EQ(this->StatsNow().acked_total, 2);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(QueueContract, EnqueuedTaskIsLeasedWithItsPayloadAndFirstAttempt,
                             LeasesInEnqueueOrderUpToMax, IdempotencyKeyReturnsFirstIdAndAddsNothing,
                             IdempotencyKeyIsForgottenAfterItsTtl, DelayedTaskIsNotLeasedBeforeItsDelay,
@@ -469,6 +498,7 @@ REGISTER_TYPED_TEST_SUITE_P(QueueContract, EnqueuedTaskIsLeasedWithItsPayloadAnd
                             DeadLettersCanBeListedRequeuedAndPurged, StatsCountEveryState, EmptyQueueStatsAreZero,
                             LeaseWaitsForATaskEnqueuedMeanwhile, LeaseWaitPicksUpADelayedTaskOnceItIsDue,
                             LeaseWithWaitReturnsEmptyWhenNothingArrives, BatchEnqueueAndAck,
-                            AckThenLeaseAcknowledgesAndLeasesTheNext, ConcurrentConsumersAckEveryTaskExactlyOnce);
+                            AckThenLeaseAcknowledgesAndLeasesTheNext, AckThenLeaseWithoutALeaseOnlyAcknowledges,
+                            ConcurrentConsumersAckEveryTaskExactlyOnce);
 
 }  // namespace worthit::queue::testing

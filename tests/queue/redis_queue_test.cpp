@@ -91,6 +91,50 @@ TEST(RedisQueue, AckThenLeaseSurvivesAScriptFlush) {
   EXPECT_EQ(stats->leased, 1);
 }
 
+// Another component's writes ride with the ack and the lease (one pipeline, written first): each
+// runs, one failing (here WRONGTYPE) is reported in the writes' status and stops neither the other
+// writes nor the ack nor the lease; after a script flush they are not sent twice.
+TEST(RedisQueue, AckThenLeaseSendsTheWritesFirstAndOnce) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  ASSERT_TRUE(q->Enqueue("one", {}).ok());
+  ASSERT_TRUE(q->Enqueue("two", {}).ok());
+  ASSERT_TRUE(q->Enqueue("three", {}).ok());
+  auto first = q->LeaseTasks("c", 1, 0ms);
+  ASSERT_TRUE(first.ok() && first->size() == 1u);
+  PipelinedWrites writes;
+  writes.commands = {{"SET", "rec", "card"}, {"LPUSH", "rec", "x"}, {"LPUSH", "hist", "p|1"}};
+  std::vector<Status> acked;
+  auto next = q->AckThenLease(*first, acked, "c", 1, 0ms, &writes);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  ASSERT_EQ(next->size(), 1u);
+  EXPECT_EQ(next->front().task.payload, "two");
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_TRUE(acked[0].ok());
+  ASSERT_FALSE(writes.status.ok());
+  EXPECT_NE(writes.status.error().message.find("WRONGTYPE"), std::string::npos);
+  EXPECT_EQ(server.Command({"GET", "rec"}), "card");
+  EXPECT_EQ(server.Command({"LLEN", "hist"}), "1");
+  // Scripts forgotten: the ack and lease are loaded and sent again, the writes are not.
+  server.Command({"SCRIPT", "FLUSH"});
+  writes.commands = {{"LPUSH", "hist", "p|2"}};
+  auto third = q->AckThenLease(*next, acked, "c", 1, 0ms, &writes);
+  ASSERT_TRUE(third.ok()) << third.error().ToString();
+  ASSERT_EQ(third->size(), 1u);
+  EXPECT_EQ(third->front().task.payload, "three");
+  EXPECT_TRUE(writes.status.ok());
+  EXPECT_EQ(server.Command({"LLEN", "hist"}), "2");
+  // Writes alone, with no lease (a worker's last call): written, nothing leased.
+  writes.commands = {{"SET", "last", "1"}};
+  auto none = q->AckThenLease(*third, acked, "c", 0, 0ms, &writes);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(acked[0].ok());
+  EXPECT_EQ(server.Command({"GET", "last"}), "1");
+  EXPECT_EQ(q->Stats()->acked_total, 3);
+}
+
 // The lease script does not check the consumer group on every call: a missing one (a fresh Redis,
 // or its data flushed) shows as NOGROUP and is created there and then.
 TEST(RedisQueue, LeasingCreatesAMissingConsumerGroup) {

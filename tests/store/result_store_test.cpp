@@ -179,6 +179,64 @@ TEST_P(ResultStoreTest, TheWorkersCombinedCallsEqualTheSingleOnes) {
   EXPECT_FALSE(again->prices.has_value());
 }
 
+// PutAnalysisTakeToken = PutAnalysis + the limiter's TryAcquire, on every backend and with either
+// limiter (Redis: one pipeline when the limiter's buckets live on the store's Redis and prefix).
+TEST_P(ResultStoreTest, StoringAnAnalysisTakesTheCardsToken) {
+  telegram::RateLimits limits;
+  limits.private_per_second = 1;
+  std::shared_ptr<telegram::OutboundLimiter> limiter = std::make_shared<telegram::OutboundRateLimiter>(limits, clock_);
+  if (GetParam() == "redis") limiter = OpenRedisOutboundLimiter(SharedRedis().Url(), "worthit", limits).value();
+  std::optional<std::chrono::milliseconds> wait;
+  ASSERT_TRUE(r_->PutAnalysisTakeToken(Result("e", "Bollitore", 6, kT0), {"https://shop.example/e?r"},
+                                       PriceObservation{"29.00", "EUR", kT0}, *limiter, 42, false, wait)
+                  .ok());
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_EQ(wait->count(), 0);  // taken
+  EXPECT_EQ(r_->GetResultByUrl("https://shop.example/e?r")->value().title, "Bollitore");
+  EXPECT_EQ(r_->Prices("e", 10)->size(), 1u);
+  // The private chat's burst is 3: the call took the first, so two more go and the fourth waits.
+  EXPECT_EQ(limiter->TryAcquire(42, false).count(), 0);
+  EXPECT_EQ(limiter->TryAcquire(42, false).count(), 0);
+  EXPECT_GT(limiter->TryAcquire(42, false).count(), 0);
+  // A chat with no token left: stored all the same, and the answer says how long to wait.
+  ASSERT_TRUE(
+      r_->PutAnalysisTakeToken(Result("f", "Tostapane", 5, kT0), {}, std::nullopt, *limiter, 42, false, wait).ok());
+  ASSERT_TRUE(wait.has_value());
+  EXPECT_GT(wait->count(), 0);
+  EXPECT_TRUE(r_->GetResult("f")->has_value());
+  // The delivery records as commands: only Redis hands them out (and they do what RecordDelivered does).
+  auto commands = r_->RecordDeliveredCommands("u:9", "card", 11, "f", kT0 + 5);
+  if (GetParam() != "redis") {
+    EXPECT_TRUE(commands.empty());
+    return;
+  }
+  ASSERT_FALSE(commands.empty());
+  for (const auto& c : commands) SharedRedis().Command(c);
+  EXPECT_EQ(**r_->GetDelivery("u:9"), "card");
+  ASSERT_EQ(r_->History(11, 10)->size(), 1u);
+  EXPECT_EQ(r_->History(11, 10)->at(0).product_id, "f");
+}
+
+// A Redis limiter under another key prefix is not pipelined with the store (its buckets are not
+// the store's): the store falls back to the two calls, with the same effects.
+TEST(RedisResultStore, ALimiterUnderAnotherPrefixIsAskedSeparately) {
+  SharedRedis().Command({"FLUSHALL"});
+  auto stores = OpenFrontDoorStores(SharedRedis().Url());
+  ASSERT_TRUE(stores.ok());
+  telegram::RateLimits limits;
+  auto other = OpenRedisOutboundLimiter(SharedRedis().Url(), "other", limits).value();
+  StoredResult r;
+  r.product_id = "g";
+  r.canonical_url = "https://shop.example/g";
+  r.analyzed_at_ms = kT0;
+  std::optional<std::chrono::milliseconds> wait;
+  ASSERT_TRUE(stores->results->PutAnalysisTakeToken(r, {}, std::nullopt, *other, 7, true, wait).ok());
+  EXPECT_EQ(wait, std::optional<std::chrono::milliseconds>(0ms));
+  EXPECT_TRUE(stores->results->GetResult("g")->has_value());
+  EXPECT_EQ(SharedRedis().Command({"EXISTS", "other:s:tg:c:7"}), "1");
+  EXPECT_EQ(SharedRedis().Command({"EXISTS", "worthit:s:tg:c:7"}), "0");
+}
+
 TEST_P(ResultStoreTest, UserLimitsPerMinuteAndPerDay) {
   const int64_t t = kT0 + 30000;  // 00:00:30
   EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);

@@ -294,7 +294,7 @@ Result<std::vector<Reply>> RedisClient::PipelineScripts(const std::vector<Comman
   std::vector<size_t> again;
   std::vector<Script*> loaded;
   for (size_t i = 0; i < replies->size(); ++i) {
-    if (!IsNoScript((*replies)[i])) continue;
+    if (scripts[i] == nullptr || !IsNoScript((*replies)[i])) continue;
     again.push_back(i);
     if (std::find(loaded.begin(), loaded.end(), scripts[i]) != loaded.end()) continue;
     if (auto ok = LoadScript(scripts[i]->source); !ok.ok()) return ok.error();
@@ -320,11 +320,12 @@ Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
   return PipelineScripts(commands, std::vector<Script*>(calls.size(), &script));
 }
 
-Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls) {
-  std::vector<Command> commands;
-  std::vector<Script*> scripts;
-  commands.reserve(calls.size());
-  scripts.reserve(calls.size());
+Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls,
+                                                 const std::vector<Command>& before) {
+  std::vector<Command> commands(before);
+  std::vector<Script*> scripts(before.size(), nullptr);
+  commands.reserve(before.size() + calls.size());
+  scripts.reserve(before.size() + calls.size());
   for (const auto& call : calls) {
     auto sha = ShaOf(*call.script);
     if (!sha.ok()) return sha.error();

@@ -83,7 +83,9 @@ class RedisClient {
     Command keys;
     Command args;
   };
-  Result<std::vector<Reply>> EvalEach(const std::vector<ScriptCall>& calls);
+  // `before`: plain commands sent first in the same pipeline (their replies come first, in order;
+  // a NOSCRIPT retry never sends them again).
+  Result<std::vector<Reply>> EvalEach(const std::vector<ScriptCall>& calls, const std::vector<Command>& before = {});
 
   // A command that would not answer in this time means Redis is wedged or the network is gone.
   static constexpr std::chrono::milliseconds kCommandTimeout{5000};
@@ -97,8 +99,8 @@ class RedisClient {
   Result<std::string> LoadScript(const std::string& source);
   // The sha of `script`, loaded into Redis on first use.
   Result<std::string> ShaOf(Script& script);
-  // EVALSHA `commands` (commands[i] runs scripts[i]) in one pipeline; the calls answered NOSCRIPT
-  // run again after their scripts are loaded.
+  // EVALSHA `commands` (commands[i] runs scripts[i]; null: a plain command) in one pipeline; the
+  // calls answered NOSCRIPT run again after their scripts are loaded.
   Result<std::vector<Reply>> PipelineScripts(const std::vector<Command>& commands, const std::vector<Script*>& scripts);
 
   const RedisEndpoint endpoint_;

@@ -199,28 +199,44 @@ class RedisQueue final : public TaskQueue {
     return out;
   }
 
-  // The acks' script and the first lease script in one pipeline; the rest of LeaseTasks (waiting
-  // for a task when none was ready) as usual.
+  // The writes, the acks' script and the first lease script in one pipeline; the rest of
+  // LeaseTasks (waiting for a task when none was ready) as usual.
   Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
-                                          const std::string& consumer, int max_tasks,
-                                          std::chrono::milliseconds wait) override {
+                                          const std::string& consumer, int max_tasks, std::chrono::milliseconds wait,
+                                          PipelinedWrites* writes) override {
     Command ack_args;
     std::vector<size_t> sent;
     AckArgs(acks, acked, ack_args, sent);
-    if (sent.empty() || max_tasks < 1) return LeaseTasks(consumer, max_tasks, wait);
+    const std::vector<Command> no_writes;
+    const std::vector<Command>& before = writes != nullptr ? writes->commands : no_writes;
+    if (sent.empty() && before.empty()) return LeaseTasks(consumer, max_tasks, wait);
     std::vector<redis::RedisClient::ScriptCall> calls;
-    calls.push_back({&ack_, {stream_, stats_}, std::move(ack_args)});
-    calls.push_back({&lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, false)});
+    if (!sent.empty()) calls.push_back({&ack_, {stream_, stats_}, std::move(ack_args)});
+    if (max_tasks > 0) {
+      calls.push_back({&lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, false)});
+    }
     const auto start = std::chrono::steady_clock::now();
-    auto replies = client_.EvalEach(calls);
+    auto replies = client_.EvalEach(calls, before);
     if (!replies.ok()) {
       for (auto i : sent) acked[i] = replies.error();
+      if (writes != nullptr && !before.empty()) writes->status = replies.error();
       return replies.error();
     }
-    SetAckStatuses((*replies)[0], acks, sent, acked);
+    if (writes != nullptr) {
+      writes->status = OkStatus();
+      for (size_t i = 0; i < before.size(); ++i) {
+        if ((*replies)[i].IsError()) {
+          writes->status = Unexpected((*replies)[i]);
+          break;
+        }
+      }
+    }
+    size_t at = before.size();
+    if (!sent.empty()) SetAckStatuses((*replies)[at++], acks, sent, acked);
     std::vector<Lease> out;
+    if (max_tasks < 1) return out;
     int64_t next_due = -1;
-    if (auto parsed = ParseLeases((*replies)[1], consumer, out, next_due); !parsed.ok()) return parsed.error();
+    if (auto parsed = ParseLeases((*replies)[at], consumer, out, next_due); !parsed.ok()) return parsed.error();
     if (!out.empty()) return out;
     const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     return LeaseTasks(consumer, max_tasks, std::max(std::chrono::milliseconds(0), wait - spent));

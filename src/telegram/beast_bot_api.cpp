@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "telegram/api_error.h"
@@ -132,7 +133,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
 
  public:
   Client(net::io_context& io, Target target, const CurlBotApiOptions& options)
-      : strand_(net::make_strand(io)),
+      : strand_(StrandFor(io)),
         resolver_(strand_),
         sweep_(strand_),
         target_(std::move(target)),
@@ -155,8 +156,10 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   }
 
   void Submit(Call call) {
-    net::post(strand_,
-              [self = this->shared_from_this(), call = std::move(call)]() mutable { self->Start(std::move(call)); });
+    // dispatch: inline when the caller already runs on this strand (the io_context's one shared
+    // strand with HTTP_THREADS=1, common/io_strand.h): no trip through the scheduler per call.
+    net::dispatch(
+        strand_, [self = this->shared_from_this(), call = std::move(call)]() mutable { self->Start(std::move(call)); });
   }
 
   void Shutdown() {

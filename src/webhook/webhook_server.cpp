@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -90,9 +91,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_->handler->IsAsync(request_)) {
       // Event-driven: the handler starts the update's work and answers through the callback (on
       // whichever thread finished it); this io thread goes back to other sockets at once.
+      // dispatch: when the answer comes on this session's strand (the one strand shared by the
+      // io_context's objects with HTTP_THREADS=1, common/io_strand.h) it is written at once, no
+      // trip through the scheduler; from another thread (the blocking pool) it is posted.
       return shared_->handler->HandleAsync(request_, [self = shared_from_this()](WebhookResponse response) {
-        net::post(self->stream_.get_executor(),
-                  [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+        net::dispatch(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
       });
     }
     if (request_.target == "/healthz") {
@@ -186,7 +190,7 @@ class BeastServer final : public WebhookServer {
       : io_(io ? std::move(io) : MakeIoContext(options.io_threads)),
         ioc_(*io_),
         work_(net::make_work_guard(ioc_)),
-        acceptor_(net::make_strand(ioc_)),
+        acceptor_(StrandFor(ioc_)),
         pool_(options.handler_threads > 0 ? std::make_unique<net::thread_pool>(options.handler_threads) : nullptr) {
     shared_ = std::make_shared<Shared>();
     shared_->options = options;
@@ -241,7 +245,7 @@ class BeastServer final : public WebhookServer {
 
  private:
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor_.async_accept(StrandFor(ioc_), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
         log::Warn("webhook.accept_failed", {{"error", ec.message()}});
@@ -270,7 +274,9 @@ class BeastServer final : public WebhookServer {
 }  // namespace
 
 std::shared_ptr<net::io_context> MakeIoContext(int threads) {
-  return std::make_shared<net::io_context>(std::max(1, threads));
+  auto io = std::make_shared<net::io_context>(std::max(1, threads));
+  if (threads <= 1) ShareOneStrand(*io);  // one thread: every object on one strand (common/io_strand.h)
+  return io;
 }
 
 Result<std::unique_ptr<WebhookServer>> WebhookServer::Start(const WebhookServerOptions& options,

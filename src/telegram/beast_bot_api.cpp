@@ -101,7 +101,13 @@ class Client;
 // pending operations); `dead` once closed, so late completions are ignored.
 template <class Stream>
 struct Connection {
-  Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {}
+  Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {
+    // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
+    // parser never grows past 512: a ~700-byte sendMessage answer then took two reads (two recv
+    // syscalls, two parser passes). One read takes a whole answer of up to kReadReserve bytes.
+    buffer.reserve(kReadReserve);
+  }
+  static constexpr size_t kReadReserve = 8 * 1024;
 
   static Stream MakeStream(net::strand<net::io_context::executor_type> ex, ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {

@@ -31,8 +31,7 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
     // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
     // parser never grows past 512: a ~800-byte Telegram update then took two reads (two recv
     // syscalls, two parser passes). One read takes a whole request of up to kReadReserve bytes.
@@ -78,8 +77,26 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(std::move(*pre));
     }
     parser_->body_limit(shared_->handler->options().max_body_bytes);  // chunked bodies have no length up front
+    if (ParseBuffered()) return;
     stream_.expires_after(shared_->options.io_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  // The body usually arrived with the header (one read takes both). Beast's parser takes it from the
+  // buffer here; an async_read would find it there too, but complete through a post: one more trip
+  // through the scheduler (and one more epoll_wait) per request. True when OnBody ran.
+  bool ParseBuffered() {
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      const size_t n = parser_->put(buffer_.data(), ec);
+      buffer_.consume(n);
+      if (ec == http::error::need_more) return false;  // the rest is still on the wire
+      if (ec) break;
+      if (n == 0) return false;
+    }
+    if (!ec && !parser_->is_done()) return false;
+    OnBody(ec, 0);
+    return true;
   }
 
   void OnBody(beast::error_code ec, size_t) {

@@ -139,6 +139,7 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
             boost::system::error_code ignored;
             self->socket.set_option(tcp::no_delay(true), ignored);
             self->socket.set_option(net::socket_base::keep_alive(true), ignored);
+            self->socket.non_blocking(true, ignored);  // Flush's direct write_some must never block
             if (self->backoff.count() != 0) log::Info("queue.redis_reconnected", {{"host", self->endpoint.host}});
             self->backoff = std::chrono::milliseconds(0);
             self->state = State::kReady;
@@ -150,6 +151,16 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
 
   void Flush() {
     if (writing || out.empty() || state != State::kReady) return;
+    // Most writes fit the socket's send buffer: write now (the socket is non-blocking), without an
+    // async_write whose completion would be one more trip through the scheduler; only what the
+    // kernel did not take goes out asynchronously.
+    boost::system::error_code ec;
+    const size_t n = socket.write_some(net::buffer(out), ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      return Fail("write failed: " + ec.message(), false);
+    }
+    if (!ec) out.erase(0, n);
+    if (out.empty()) return;
     writing = true;
     wbuf.swap(out);
     out.clear();

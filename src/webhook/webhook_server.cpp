@@ -61,10 +61,15 @@ class Session : public std::enable_shared_from_this<Session> {
     shared_->in_flight++;
     counted_ = true;
     const auto& h = parser_->get();
-    request_.method = std::string(h.method_string());
-    request_.target = std::string(h.target());
-    request_.secret.reset();
-    if (auto it = h.find("X-Telegram-Bot-Api-Secret-Token"); it != h.end()) request_.secret = std::string(it->value());
+    // assign(): a kept-alive session reuses the strings' capacity instead of allocating per request.
+    request_.method.assign(h.method_string());
+    request_.target.assign(h.target());
+    if (auto it = h.find("X-Telegram-Bot-Api-Secret-Token"); it != h.end()) {
+      if (!request_.secret) request_.secret.emplace();
+      request_.secret->assign(it->value());
+    } else {
+      request_.secret.reset();
+    }
     request_.body.clear();
     request_.body_too_large = false;
     keep_alive_ = h.keep_alive();
@@ -140,11 +145,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(WebhookResponse r) {
-    response_ = {};
+    // The header fields are kept from the session's previous response: Server never changes and
+    // Content-Type rarely does, and each field Beast sets is an allocation.
     response_.version(11);
     response_.result(static_cast<http::status>(r.status));
-    response_.set(http::field::server, "worthit");
-    response_.set(http::field::content_type, r.content_type);
+    if (response_.find(http::field::server) == response_.end()) response_.set(http::field::server, "worthit");
+    if (response_[http::field::content_type] != r.content_type)
+      response_.set(http::field::content_type, r.content_type);
     if (shared_->stopping) keep_alive_ = false;
     response_.keep_alive(keep_alive_);
     response_.body() = std::move(r.body);

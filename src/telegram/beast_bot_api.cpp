@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "telegram/api_error.h"
@@ -100,7 +101,13 @@ class Client;
 // pending operations); `dead` once closed, so late completions are ignored.
 template <class Stream>
 struct Connection {
-  Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {}
+  Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {
+    // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
+    // parser never grows past 512: a ~700-byte sendMessage answer then took two reads (two recv
+    // syscalls, two parser passes). One read takes a whole answer of up to kReadReserve bytes.
+    buffer.reserve(kReadReserve);
+  }
+  static constexpr size_t kReadReserve = 8 * 1024;
 
   static Stream MakeStream(net::strand<net::io_context::executor_type> ex, ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
@@ -132,7 +139,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
 
  public:
   Client(net::io_context& io, Target target, const CurlBotApiOptions& options)
-      : strand_(net::make_strand(io)),
+      : strand_(StrandFor(io)),
         resolver_(strand_),
         sweep_(strand_),
         target_(std::move(target)),
@@ -155,8 +162,10 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   }
 
   void Submit(Call call) {
-    net::post(strand_,
-              [self = this->shared_from_this(), call = std::move(call)]() mutable { self->Start(std::move(call)); });
+    // dispatch: inline when the caller already runs on this strand (the io_context's one shared
+    // strand with HTTP_THREADS=1, common/io_strand.h): no trip through the scheduler per call.
+    net::dispatch(
+        strand_, [self = this->shared_from_this(), call = std::move(call)]() mutable { self->Start(std::move(call)); });
   }
 
   void Shutdown() {

@@ -23,8 +23,10 @@
 // Not supported (MakeEventBotApi falls back to the libcurl client then): proxies from the
 // environment, schemes other than http/https.
 // Ownership / thread-safety: as AsyncBotApi (async_bot_api.h): SendMessage from any thread; `done`
-// runs on the client's strand and must not block; calls in flight when the client is destroyed or
-// the io_context stops are abandoned (their callbacks never run).
+// runs on the client's strand (StrandFor(io), common/io_strand.h: shared by the io_context's objects
+// when one thread runs it, so a call from that strand starts inline; a call that fails at once —
+// TLS trust store unusable, too many waiting — may then complete inside SendMessage) and must not block; calls in
+// flight when the client is destroyed or the io_context stops are abandoned (their callbacks never run).
 #pragma once
 
 #include <memory>

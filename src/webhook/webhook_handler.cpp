@@ -9,7 +9,8 @@
 namespace worthit::webhook {
 namespace {
 
-std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+// A view into `target` (no copy per request): valid while `target` is.
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
 
 WebhookResponse Text(int status, std::string body) { return {status, "text/plain; charset=utf-8", std::move(body)}; }
 
@@ -116,7 +117,7 @@ std::optional<WebhookResponse> WebhookHandler::PreCheck(const std::string& metho
 }
 
 WebhookResponse WebhookHandler::Handle(const WebhookRequest& req) const {
-  const std::string path = PathOf(req.target);
+  const std::string_view path = PathOf(req.target);
   if (path == options_.path) {
     if (auto pre = PreCheck(req.method, req.target, req.secret, std::nullopt)) return *pre;
     auto r = HandleUpdate(req);

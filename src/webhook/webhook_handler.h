@@ -34,7 +34,7 @@ struct WebhookRequest {
 
 struct WebhookResponse {
   int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
+  std::string_view content_type = "text/plain; charset=utf-8";  // a literal: no copy per response
   std::string body;
 };
 

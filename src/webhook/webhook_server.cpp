@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -30,8 +31,12 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
+    // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
+    // parser never grows past 512: a ~800-byte Telegram update then took two reads (two recv
+    // syscalls, two parser passes). One read takes a whole request of up to kReadReserve bytes.
+    buffer_.reserve(kReadReserve);
+  }
 
   void Start() {
     net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
@@ -56,10 +61,15 @@ class Session : public std::enable_shared_from_this<Session> {
     shared_->in_flight++;
     counted_ = true;
     const auto& h = parser_->get();
-    request_.method = std::string(h.method_string());
-    request_.target = std::string(h.target());
-    request_.secret.reset();
-    if (auto it = h.find("X-Telegram-Bot-Api-Secret-Token"); it != h.end()) request_.secret = std::string(it->value());
+    // assign(): a kept-alive session reuses the strings' capacity instead of allocating per request.
+    request_.method.assign(h.method_string());
+    request_.target.assign(h.target());
+    if (auto it = h.find("X-Telegram-Bot-Api-Secret-Token"); it != h.end()) {
+      if (!request_.secret) request_.secret.emplace();
+      request_.secret->assign(it->value());
+    } else {
+      request_.secret.reset();
+    }
     request_.body.clear();
     request_.body_too_large = false;
     keep_alive_ = h.keep_alive();
@@ -72,8 +82,26 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(std::move(*pre));
     }
     parser_->body_limit(shared_->handler->options().max_body_bytes);  // chunked bodies have no length up front
+    if (ParseBuffered()) return;
     stream_.expires_after(shared_->options.io_timeout);
     http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+  }
+
+  // The body usually arrived with the header (one read takes both). Beast's parser takes it from the
+  // buffer here; an async_read would find it there too, but complete through a post: one more trip
+  // through the scheduler (and one more epoll_wait) per request. True when OnBody ran.
+  bool ParseBuffered() {
+    beast::error_code ec;
+    while (!parser_->is_done() && buffer_.size() > 0) {
+      const size_t n = parser_->put(buffer_.data(), ec);
+      buffer_.consume(n);
+      if (ec == http::error::need_more) return false;  // the rest is still on the wire
+      if (ec) break;
+      if (n == 0) return false;
+    }
+    if (!ec && !parser_->is_done()) return false;
+    OnBody(ec, 0);
+    return true;
   }
 
   void OnBody(beast::error_code ec, size_t) {
@@ -90,9 +118,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (shared_->handler->IsAsync(request_)) {
       // Event-driven: the handler starts the update's work and answers through the callback (on
       // whichever thread finished it); this io thread goes back to other sockets at once.
+      // dispatch: when the answer comes on this session's strand (the one strand shared by the
+      // io_context's objects with HTTP_THREADS=1, common/io_strand.h) it is written at once, no
+      // trip through the scheduler; from another thread (the blocking pool) it is posted.
       return shared_->handler->HandleAsync(request_, [self = shared_from_this()](WebhookResponse response) {
-        net::post(self->stream_.get_executor(),
-                  [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
+        net::dispatch(self->stream_.get_executor(),
+                      [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
       });
     }
     if (request_.target == "/healthz") {
@@ -114,11 +145,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(WebhookResponse r) {
-    response_ = {};
+    // The header fields are kept from the session's previous response: Server never changes and
+    // Content-Type rarely does, and each field Beast sets is an allocation.
     response_.version(11);
     response_.result(static_cast<http::status>(r.status));
-    response_.set(http::field::server, "worthit");
-    response_.set(http::field::content_type, r.content_type);
+    if (response_.find(http::field::server) == response_.end()) response_.set(http::field::server, "worthit");
+    if (response_[http::field::content_type] != r.content_type)
+      response_.set(http::field::content_type, r.content_type);
     if (shared_->stopping) keep_alive_ = false;
     response_.keep_alive(keep_alive_);
     response_.body() = std::move(r.body);
@@ -170,6 +203,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   WebhookRequest request_;
+  // Most updates (a message with its sender, chat and entities) fit, headers included.
+  static constexpr size_t kReadReserve = 8 * 1024;
   // How long a refused client may keep sending before the connection is closed anyway.
   static constexpr int kDrainSeconds = 2;
   bool keep_alive_ = false;
@@ -186,7 +221,7 @@ class BeastServer final : public WebhookServer {
       : io_(io ? std::move(io) : MakeIoContext(options.io_threads)),
         ioc_(*io_),
         work_(net::make_work_guard(ioc_)),
-        acceptor_(net::make_strand(ioc_)),
+        acceptor_(StrandFor(ioc_)),
         pool_(options.handler_threads > 0 ? std::make_unique<net::thread_pool>(options.handler_threads) : nullptr) {
     shared_ = std::make_shared<Shared>();
     shared_->options = options;
@@ -241,7 +276,7 @@ class BeastServer final : public WebhookServer {
 
  private:
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+    acceptor_.async_accept(StrandFor(ioc_), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
         log::Warn("webhook.accept_failed", {{"error", ec.message()}});
@@ -270,7 +305,9 @@ class BeastServer final : public WebhookServer {
 }  // namespace
 
 std::shared_ptr<net::io_context> MakeIoContext(int threads) {
-  return std::make_shared<net::io_context>(std::max(1, threads));
+  auto io = std::make_shared<net::io_context>(std::max(1, threads));
+  if (threads <= 1) ShareOneStrand(*io);  // one thread: every object on one strand (common/io_strand.h)
+  return io;
 }
 
 Result<std::unique_ptr<WebhookServer>> WebhookServer::Start(const WebhookServerOptions& options,

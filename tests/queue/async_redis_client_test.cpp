@@ -75,6 +75,23 @@ TEST_F(AsyncRedisTest, ConcurrentCallersArePipelinedAndEachGetsItsOwnReplies) {
   EXPECT_EQ(redis_.Command({"GET", "calls"}), std::to_string(kCalls));
 }
 
+// A write larger than the socket's send buffer: the direct write takes part of it and the rest goes
+// out asynchronously, in order, before the commands submitted after it.
+TEST_F(AsyncRedisTest, AWriteLargerThanTheSocketBufferGoesOutWholeAndInOrder) {
+  const std::string big(16 * 1024 * 1024, 'b');  // far above the loopback send buffer
+  std::promise<Result<std::vector<Reply>>> first;
+  Client().Pipeline({{"SET", "big", big}, {"STRLEN", "big"}},
+                    [&first](Result<std::vector<Reply>> r) { first.set_value(std::move(r)); });
+  auto r = Call({{"APPEND", "big", "!"}});
+  auto f = first.get_future();
+  ASSERT_EQ(f.wait_for(kWait), std::future_status::ready);
+  auto before = f.get();
+  ASSERT_TRUE(before.ok()) << before.error().ToString();
+  EXPECT_EQ((*before)[1].AsInt(), static_cast<int64_t>(big.size()));
+  ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ((*r)[0].AsInt(), static_cast<int64_t>(big.size() + 1));
+}
+
 TEST_F(AsyncRedisTest, ErrorRepliesAreRepliesNotFailures) {
   auto r = Call({{"SET", "s", "x"}, {"INCR", "s"}, {"GET", "s"}});
   ASSERT_TRUE(r.ok()) << r.error().ToString();

@@ -128,6 +128,30 @@ TEST_F(WebhookServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_EQ(handled_, 2);
 }
 
+// The server parses a body that came with the header from its buffer, and reads the rest of one
+// that did not: header + a piece of the body, a pause, then the rest.
+TEST_F(WebhookServerTest, BodyArrivingInPiecesAfterTheHeaderIsReadWhole) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string body =
+      R"({"update_id":8,"edited_message":{"message_id":1,"date":1,"chat":{"id":5,"type":"private"}}})";
+  const std::string head =
+      "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\n"
+      "Content-Type: application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n";
+  const std::string first = head + body.substr(0, 10);
+  ASSERT_EQ(::send(fd, first.data(), first.size(), 0), static_cast<ssize_t>(first.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server has the partial body by now
+  const std::string rest = body.substr(10);
+  ASSERT_EQ(::send(fd, rest.data(), rest.size(), 0), static_cast<ssize_t>(rest.size()));
+  ::shutdown(fd, SHUT_WR);
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
+  EXPECT_EQ(handled_, 1);
+}
+
 TEST_F(WebhookServerTest, SilentClientIsDisconnected) {
   Start(std::chrono::seconds(1));
   int fd = Connect(server_->port());

@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <deque>
 
+#include "common/io_strand.h"
 #include "common/log.h"
 
 namespace worthit::queue::redis {
@@ -54,12 +55,7 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
   enum class State { kDisconnected, kConnecting, kReady };
 
   Impl(net::io_context& io, RedisEndpoint ep, std::chrono::milliseconds t)
-      : strand(net::make_strand(io)),
-        socket(strand),
-        resolver(strand),
-        timer(strand),
-        endpoint(std::move(ep)),
-        timeout(t) {}
+      : strand(StrandFor(io)), socket(strand), resolver(strand), timer(strand), endpoint(std::move(ep)), timeout(t) {}
   ~Impl() {
     if (reader != nullptr) redisReaderFree(reader);
   }
@@ -76,6 +72,7 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
   std::string out;   // encoded commands waiting for the next write
   std::string wbuf;  // the write on the wire
   bool writing = false;
+  bool flush_scheduled = false;
   bool timer_armed = false;
   std::deque<Pending> pending;
   std::array<char, kReadChunk> rbuf{};
@@ -93,8 +90,22 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
     for (const auto& c : commands) Append(out, c);
     pending.push_back({commands.size(), {}, std::move(done), std::chrono::steady_clock::now() + timeout});
     pending.back().replies.reserve(commands.size());
-    if (state == State::kReady) Flush();
+    if (state == State::kReady) ScheduleFlush();
     ArmTimer();
+  }
+
+  // The write goes out after the handlers already queued on the io_context have run (a post to
+  // the io_context, then back onto the strand): the commands that concurrent updates submit in
+  // one turn of the event loop leave in one write, and Redis (woken once) answers them in one read.
+  void ScheduleFlush() {
+    if (flush_scheduled || writing) return;  // a write on the wire flushes `out` when it completes
+    flush_scheduled = true;
+    net::post(strand.get_inner_executor(), [self = shared_from_this()] {
+      net::dispatch(self->strand, [self] {
+        self->flush_scheduled = false;
+        self->Flush();
+      });
+    });
   }
 
   void Connect() {
@@ -128,6 +139,7 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
             boost::system::error_code ignored;
             self->socket.set_option(tcp::no_delay(true), ignored);
             self->socket.set_option(net::socket_base::keep_alive(true), ignored);
+            self->socket.non_blocking(true, ignored);  // Flush's direct write_some must never block
             if (self->backoff.count() != 0) log::Info("queue.redis_reconnected", {{"host", self->endpoint.host}});
             self->backoff = std::chrono::milliseconds(0);
             self->state = State::kReady;
@@ -139,6 +151,16 @@ struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {
 
   void Flush() {
     if (writing || out.empty() || state != State::kReady) return;
+    // Most writes fit the socket's send buffer: write now (the socket is non-blocking), without an
+    // async_write whose completion would be one more trip through the scheduler; only what the
+    // kernel did not take goes out asynchronously.
+    boost::system::error_code ec;
+    const size_t n = socket.write_some(net::buffer(out), ec);
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) {
+      return Fail("write failed: " + ec.message(), false);
+    }
+    if (!ec) out.erase(0, n);
+    if (out.empty()) return;
     writing = true;
     wbuf.swap(out);
     out.clear();
@@ -232,7 +254,9 @@ AsyncRedisClient::AsyncRedisClient(net::io_context& io, RedisEndpoint endpoint, 
 AsyncRedisClient::~AsyncRedisClient() { Close(); }
 
 void AsyncRedisClient::Pipeline(std::vector<Command> commands, Callback done) {
-  net::post(impl_->strand, [impl = impl_, commands = std::move(commands), done = std::move(done)]() mutable {
+  // dispatch: inline when the caller already runs on the client's strand (one strand shared by the
+  // io_context's objects, common/io_strand.h); `done` still never runs inside Pipeline.
+  net::dispatch(impl_->strand, [impl = impl_, commands = std::move(commands), done = std::move(done)]() mutable {
     impl->Submit(std::move(commands), std::move(done));
   });
 }

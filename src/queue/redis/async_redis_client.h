@@ -1,9 +1,12 @@
 // AsyncRedisClient: one non-blocking Redis connection driven by an Asio io_context, for the
 // event-driven front door (`serve` on Redis): no thread ever waits for a Redis answer.
 //
-// Pipelining: commands from concurrent callers go out together (everything submitted while the
-// previous write was on the wire is sent in one write) and replies are matched to callers in order
-// (Redis answers a connection's commands in order). Commands are encoded and replies parsed by
+// Pipelining: commands from concurrent callers go out together (the write is deferred until the
+// handlers already queued on the io_context have run, and everything submitted while the previous
+// write was on the wire is sent in one write) and replies are matched to callers in order (Redis
+// answers a connection's commands in order). The client runs on StrandFor(io) (common/io_strand.h):
+// the io_context's one shared strand when a single thread runs it, so Pipeline from a handler of
+// the webhook or the Bot API client submits inline instead of posting. Commands are encoded and replies parsed by
 // hiredis (redisFormatCommandArgv, redisReader); the socket, timers and reconnection are Asio's.
 // Ownership: the client owns its socket; an internal state object lives while an operation of it is
 // pending in the io_context (handlers hold it), so destroying the client is safe at any time

@@ -39,6 +39,24 @@ const bool kLibxmlAllocatorInstalled = [] {
   return xmlGcMemSetup(std::free, std::malloc, MallocAtomic, ReallocInPlace, Strdup) == 0;
 }();
 
+}  // namespace
+
+void InitLibxml2() {
+  // libxml2 2.9 sets up its globals (the dictionaries' mutex and random seed, the HTML auto-close
+  // table, ...) lazily on first use and without a lock: two threads parsing their first page at
+  // once could leave the dictionaries' mutex held for good, and from then on every parse in the
+  // process waited forever (seen: a started worker's task threads all blocked in xmlRMutexLock
+  // under htmlNewParserCtxt). xmlInitParser does it all at once; the function-local static makes
+  // the first caller run it while any other waits. After the allocator hooks above (static init).
+  static const bool initialised = [] {
+    xmlInitParser();
+    return true;
+  }();
+  (void)initialised;
+}
+
+namespace {
+
 // Compiled XPath expressions, per thread (xmlXPathCompExpr is not shared across threads). The
 // set of expressions is fixed by the code, so the cache is bounded.
 xmlXPathCompExpr* Compiled(const char* xpath) {
@@ -219,6 +237,7 @@ std::string HtmlDocument::Canonical() const {
 
 std::optional<HtmlDocument> HtmlDocument::Parse(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
+  InitLibxml2();
   // libxml2's own tree builder, except that script and style bodies other than ld+json are not
   // stored: no layer reads code or CSS (Text() skips them), and on shop pages they are a good
   // part of the bytes, each copied into text nodes and freed again.

@@ -42,6 +42,11 @@ struct DocumentIndex {
   xmlNode* ById(std::string_view id) const;
 };
 
+// Initialises libxml2's process-wide state once (thread-safe; cheap after the first call). Every
+// entry point of this folder into libxml2 calls it first: libxml2 2.9's lazy set-up is not
+// thread-safe.
+void InitLibxml2();
+
 class HtmlDocument {
  public:
   // libxml2 options for every parse of a page (the tree here, the SAX scan in page_scan.h).

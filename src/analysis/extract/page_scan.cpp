@@ -206,6 +206,7 @@ htmlParserCtxt* ThreadContext() {
 
 std::optional<PageScan> ScanPage(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
+  InitLibxml2();
   htmlParserCtxt* ctxt = ThreadContext();
   if (ctxt == nullptr) return std::nullopt;
   ScanState state;

@@ -10,7 +10,8 @@
 // and the whole analysis of saved pages (extract + model + score + card, what a worker does after
 // the fetch) when WORTHIT_BENCH_PAGES names a folder of .html files, e.g. the load harness's
 // 100-300 KB product pages written by `bench/extraction/harness-pages DIR`.
-// Before timing it prints how far the two engines' predictions are apart on all the texts.
+// Before timing it prints how far the two engines' predictions are apart on all the texts;
+// WORTHIT_BENCH_DUMP=FILE also writes every saved page's record and cards (see DumpPages).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -261,9 +262,35 @@ BENCHMARK(BM_WholePage)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
+// WORTHIT_BENCH_DUMP=FILE: before timing, writes what BM_WholePage computes for every saved page
+// (the analysis record JSON and the Italian and English cards) one line each, so two builds can
+// be shown to give the same output (`cmp` the files).
+static void DumpPages(const char* path) {
+  const auto& f = Get();
+  std::ofstream out(path);
+  const auto& pages = BenchPages();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    auto extracted = extract::ExtractProductPage(pages[i], "http://127.0.0.1:18082/p/1", "127.0.0.1");
+    if (!extracted.ok()) {
+      out << i << " error " << extracted.error().ToString() << "\n";
+      continue;
+    }
+    auto analysed = pipeline::AnalyzeFetched(std::move(extracted->page), *f.model, nullptr, "it");
+    out << i << " record " << pipeline::AnalysisRecordJson(analysed) << "\n";
+    for (const char* lang : {"it", "en"}) {
+      auto card = pipeline::RenderCardIn(analysed, lang);
+      out << i << " card_" << lang << " " << card.html << "\n";
+      for (const auto& row : card.keyboard)
+        for (const auto& b : row)
+          out << i << " button " << b.text << " " << b.callback_data << b.url << b.switch_inline_query << "\n";
+    }
+  }
+}
+
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (const char* dump = std::getenv("WORTHIT_BENCH_DUMP")) DumpPages(dump);
   CompareEngines(Get());
   // WORTHIT_BENCH_PAGE_CYCLES=N adds BM_WholePage/cycles: every saved page exactly N times (a fixed
   // amount of work), for counting instructions, e.g. under

@@ -6,8 +6,10 @@
 #include <fasttext/vector.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
+#include <cstring>
 
 namespace worthit::analysis::reviews {
 namespace {
@@ -70,6 +72,91 @@ void ForEachToken(std::string_view line, const std::string& eos, Fn&& fn) {
   fn(std::string_view(eos), true);
 }
 
+// Tables get an id at Build: the per-thread memo below belongs to one set of tables, and an id is
+// never reused (a pointer could be, by the next model loaded at the same address).
+std::atomic<uint64_t> g_next_tables_id{1};
+
+// The kept n-gram rows of recent out-of-vocabulary tokens, per thread. An unknown word costs one
+// FNV hash, a modulo and a bitmap rank per character n-gram (~20 for a 7-letter word, ~1,500
+// instructions); words recur (Italian reviews' function words and opinion words are outside the
+// en/de/es/fr vocabulary: "istruzioni", "intuitivo", "qualcosa" on every other review), so the
+// rank list is kept and replayed: the same rows in the same order, so the same sums, bit for bit.
+// Bounded: kWords distinct tokens of up to kMaxToken bytes (longer ones are not kept) in a
+// table of kSlots; when it is full it starts again empty. At most ~64 KB of slots, 128 KB of
+// text and ~200 rows per token (typically 20) per thread and per model.
+class OovMemo {
+ public:
+  static constexpr size_t kWords = 2048;
+  static constexpr size_t kSlots = 4096;  // power of 2, load at most 1/2
+  static constexpr size_t kMaxToken = 64;
+
+  // The memo of the tables `id` for this thread (an ensemble has two members; more are
+  // served by replacing the least recently used).
+  static OovMemo& For(uint64_t id) {
+    thread_local OovMemo memos[2];
+    thread_local size_t last = 0;
+    for (size_t i = 0; i < 2; ++i) {
+      if (memos[i].id_ == id) {
+        last = i;
+        return memos[i];
+      }
+    }
+    last = 1 - last;
+    memos[last].Reset(id);
+    return memos[last];
+  }
+
+  // Whether `token` (FNV hash `hash`) is kept; then `ranks` and `n` are its rows (maybe none).
+  bool Find(std::string_view token, uint32_t hash, const int32_t*& ranks, size_t& n) const {
+    if (slots_.empty()) return false;
+    for (size_t s = hash & (kSlots - 1);; s = (s + 1) & (kSlots - 1)) {
+      const Entry& e = slots_[s];
+      if (e.length == 0) return false;
+      if (e.hash == hash && e.length == token.size() &&
+          std::memcmp(text_.data() + e.text_at, token.data(), token.size()) == 0) {
+        ranks = ranks_.data() + e.ranks_at;
+        n = e.nranks;
+        return true;
+      }
+    }
+  }
+
+  void Add(std::string_view token, uint32_t hash, const int32_t* ranks, size_t n) {
+    if (token.empty() || token.size() > kMaxToken) return;
+    if (slots_.empty() || words_ == kWords) Reset(id_);
+    size_t s = hash & (kSlots - 1);
+    while (slots_[s].length != 0) s = (s + 1) & (kSlots - 1);
+    slots_[s] = {hash, static_cast<uint32_t>(text_.size()), static_cast<uint32_t>(ranks_.size()),
+                 static_cast<uint16_t>(token.size()), static_cast<uint16_t>(n)};
+    text_.append(token);
+    ranks_.insert(ranks_.end(), ranks, ranks + n);
+    ++words_;
+  }
+
+ private:
+  struct Entry {
+    uint32_t hash = 0;
+    uint32_t text_at = 0;
+    uint32_t ranks_at = 0;
+    uint16_t length = 0;  // 0: empty (tokens are never empty)
+    uint16_t nranks = 0;
+  };
+
+  void Reset(uint64_t id) {
+    id_ = id;
+    slots_.assign(kSlots, Entry{});
+    text_.clear();
+    ranks_.clear();
+    words_ = 0;
+  }
+
+  uint64_t id_ = 0;
+  std::vector<Entry> slots_;
+  std::string text_;
+  std::vector<int32_t> ranks_;
+  size_t words_ = 0;
+};
+
 }  // namespace
 
 template <class Fn>
@@ -123,6 +210,7 @@ Result<FastTextFastPath> FastTextFastPath::Build(fasttext::FastText& model) {
     return Error::Permanent("MODEL_UNSUPPORTED", "fast path needs a supervised softmax model");
   const auto dict = model.getDictionary();
   FastTextFastPath fp;
+  fp.tables_id_ = g_next_tables_id.fetch_add(1);
   fp.nlabels_ = dict->nlabels();
   fp.nwords_ = dict->nwords();
   if (fp.nlabels_ <= 0 || fp.nlabels_ > static_cast<int32_t>(kMaxLabels))
@@ -295,7 +383,25 @@ size_t FastTextFastPath::Probabilities(std::string_view line, Probs& probs) cons
     } else if (IsLabel(token)) {
       return;  // labels are neither input rows nor part of word n-grams
     } else if (!eos) {
-      ForEachSubwordBucket(token, add_bucket);
+      OovMemo& memo = OovMemo::For(tables_id_);
+      const int32_t* ranks = nullptr;
+      size_t n = 0;
+      if (memo.Find(token, h, ranks, n)) {
+        for (size_t i = 0; i < n; ++i) AddRow(acc, &ngram_proj_[static_cast<size_t>(ranks[i]) * kRowStride]);
+        count += n;
+      } else {
+        thread_local std::vector<int32_t> found;
+        found.clear();
+        ForEachSubwordBucket(token, [&](uint32_t b) {
+          const int32_t k = BucketRank(b);
+          if (k >= 0) {
+            AddRow(acc, &ngram_proj_[static_cast<size_t>(k) * kRowStride]);
+            found.push_back(k);
+          }
+        });
+        count += found.size();
+        memo.Add(token, h, found.data(), found.size());
+      }
     }
     const uint64_t hj = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(h)));
     if (back > 0 && bucket_ > 0) {

@@ -28,7 +28,8 @@
 // 2,000,000, dim 100): 8.7 MB by MemoryBytes() (4.9 MB for the model above, measured the same way).
 // Ownership: self-contained (copies what it needs; the fastText model may be freed after Build).
 // Thread-safety: immutable after Build; InputRows/Probabilities are const and re-entrant (state
-// on the stack, plus one thread_local scratch string for long out-of-vocabulary tokens).
+// on the stack, plus thread_local scratch: a string for out-of-vocabulary tokens and a bounded
+// memo of their kept n-gram rows, ~0.3-1.7 MB per thread at most; see OovMemo in the .cpp).
 // Failure modes: Build returns MODEL_UNSUPPORTED (not a supervised softmax model, more than
 // kMaxLabels labels or kMaxWordNgrams) or MODEL_INVALID (hashing self-check failed); the caller
 // then falls back to fastText's own predict.
@@ -100,6 +101,7 @@ class FastTextFastPath {
   template <class Fn>
   void ForEachSubwordBucket(std::string_view token, Fn&& fn) const;
 
+  uint64_t tables_id_ = 0;  // distinct per Build: keys the per-thread out-of-vocabulary memo
   int32_t nlabels_ = 0;
   int32_t nwords_ = 0;
   int minn_ = 0, maxn_ = 0, word_ngrams_ = 1;

@@ -313,5 +313,27 @@ TEST(FastTextFastPath, ShippedModelPredictionsArePinned) {
   }
 }
 
+// The out-of-vocabulary memo (fasttext_fast_path.cpp) replays the rows it kept: a text reads the
+// same bit for bit cold, warm, after the memo has filled and started again, and with tokens too
+// long to keep.
+TEST(FastTextFastPath, OutOfVocabularyMemoGivesTheSameBits) {
+  auto model = LoadReviewModel(kShippedModel);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  const std::string text =
+      "Consegna velocissima, imballaggio curato, qualcosa di intuitivo "
+      "zzzzqqqqxxxxwwwwvvvvuuuuttttssssrrrrqqqqppppoooonnnnmmmmllllkkkkjjjjiiiihhhh e poi basta";
+  const auto cold = (*model)->Predict(text, "it");
+  const auto warm = (*model)->Predict(text, "it");
+  EXPECT_EQ(cold.probs, warm.probs);
+  // Thousands of distinct unknown words: the memo (2,048 words) fills and starts again.
+  for (int i = 0; i < 3000; i += 50) {
+    std::string many;
+    for (int k = i; k < i + 50; ++k) many += "qzx" + std::to_string(k * 7919) + "vbn ";
+    (*model)->Predict(many, "it");
+  }
+  EXPECT_EQ((*model)->Predict(text, "it").probs, cold.probs);
+  EXPECT_EQ((*model)->Predict(text, "it").probs, cold.probs);
+}
+
 }  // namespace
 }  // namespace worthit::analysis::reviews

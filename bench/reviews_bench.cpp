@@ -300,6 +300,13 @@ int main(int argc, char** argv) {
     const auto n = static_cast<benchmark::IterationCount>(std::max(1, std::atoi(cycles)) * BenchPages().size());
     benchmark::RegisterBenchmark("BM_WholePage/cycles", BM_WholePage)->Iterations(n)->Unit(benchmark::kMillisecond);
   }
+  // WORTHIT_BENCH_REVIEW_CYCLES=N likewise adds BM_ClassifyReview/cycles and
+  // BM_ClassifyReviewItalian/cycles: every sample review exactly N times.
+  if (const char* cycles = std::getenv("WORTHIT_BENCH_REVIEW_CYCLES")) {
+    const auto n = static_cast<benchmark::IterationCount>(std::max(1, std::atoi(cycles)) * Get().texts.size());
+    benchmark::RegisterBenchmark("BM_ClassifyReview/cycles", BM_ClassifyReview)->Iterations(n);
+    benchmark::RegisterBenchmark("BM_ClassifyReviewItalian/cycles", BM_ClassifyReviewItalian)->Iterations(n);
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

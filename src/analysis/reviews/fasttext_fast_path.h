@@ -97,6 +97,9 @@ class FastTextFastPath {
   bool IsLabel(std::string_view token) const;
   // Rank of a kept n-gram bucket among the kept ones (its projection's index), -1 if pruned.
   int32_t BucketRank(uint32_t bucket) const;
+  // Adds the kept character n-gram rows of an out-of-vocabulary `token` (FNV hash `hash`) to
+  // `acc` and their number to `count`, through the per-thread memo (see OovMemo in the .cpp).
+  void AddOutOfVocabulary(std::string_view token, uint32_t hash, double* acc, size_t& count) const;
   // Calls fn(bucket) for each character n-gram of `<token>` as Dictionary::computeSubwords does.
   template <class Fn>
   void ForEachSubwordBucket(std::string_view token, Fn&& fn) const;

@@ -29,7 +29,8 @@
 // Ownership: self-contained (copies what it needs; the fastText model may be freed after Build).
 // Thread-safety: immutable after Build; InputRows/Probabilities are const and re-entrant (state
 // on the stack, plus thread_local scratch: a string for out-of-vocabulary tokens and a bounded
-// memo of their kept n-gram rows, ~0.3-1.7 MB per thread at most; see OovMemo in the .cpp).
+// memo of their kept n-gram rows, 448 KB per thread and model, allocated on first use; see
+// OovMemo in the .cpp).
 // Failure modes: Build returns MODEL_UNSUPPORTED (not a supervised softmax model, more than
 // kMaxLabels labels or kMaxWordNgrams) or MODEL_INVALID (hashing self-check failed); the caller
 // then falls back to fastText's own predict.

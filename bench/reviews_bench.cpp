@@ -10,7 +10,8 @@
 // and the whole analysis of saved pages (extract + model + score + card, what a worker does after
 // the fetch) when WORTHIT_BENCH_PAGES names a folder of .html files, e.g. the load harness's
 // 100-300 KB product pages written by `bench/extraction/harness-pages DIR`.
-// Before timing it prints how far the two engines' predictions are apart on all the texts.
+// Before timing it prints how far the two engines' predictions are apart on all the texts;
+// WORTHIT_BENCH_DUMP=FILE also writes every saved page's record and cards (see DumpPages).
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -239,7 +240,10 @@ void BM_WholePage(benchmark::State& state) {
   int64_t reviews = 0;
   for (auto _ : state) {
     const std::string& html = pages[i++ % pages.size()];
-    auto extracted = extract::ExtractProductPage(html, "http://127.0.0.1:18082/p/1", "127.0.0.1");
+    // As in the worker: the curl fetcher has already run the robot check on the body
+    // (FetchedPage::robot_check_passed), so the extractor does not repeat it.
+    auto extracted = extract::ExtractProductPage(html, "http://127.0.0.1:18082/p/1", "127.0.0.1",
+                                                 extract::RobotCheck::kAlreadyPassed);
     if (!extracted.ok()) {
       state.SkipWithError(extracted.error().ToString().c_str());
       return;
@@ -258,9 +262,35 @@ BENCHMARK(BM_WholePage)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
+// WORTHIT_BENCH_DUMP=FILE: before timing, writes what BM_WholePage computes for every saved page
+// (the analysis record JSON and the Italian and English cards) one line each, so two builds can
+// be shown to give the same output (`cmp` the files).
+static void DumpPages(const char* path) {
+  const auto& f = Get();
+  std::ofstream out(path);
+  const auto& pages = BenchPages();
+  for (size_t i = 0; i < pages.size(); ++i) {
+    auto extracted = extract::ExtractProductPage(pages[i], "http://127.0.0.1:18082/p/1", "127.0.0.1");
+    if (!extracted.ok()) {
+      out << i << " error " << extracted.error().ToString() << "\n";
+      continue;
+    }
+    auto analysed = pipeline::AnalyzeFetched(std::move(extracted->page), *f.model, nullptr, "it");
+    out << i << " record " << pipeline::AnalysisRecordJson(analysed) << "\n";
+    for (const char* lang : {"it", "en"}) {
+      auto card = pipeline::RenderCardIn(analysed, lang);
+      out << i << " card_" << lang << " " << card.html << "\n";
+      for (const auto& row : card.keyboard)
+        for (const auto& b : row)
+          out << i << " button " << b.text << " " << b.callback_data << b.url << b.switch_inline_query << "\n";
+    }
+  }
+}
+
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  if (const char* dump = std::getenv("WORTHIT_BENCH_DUMP")) DumpPages(dump);
   CompareEngines(Get());
   // WORTHIT_BENCH_PAGE_CYCLES=N adds BM_WholePage/cycles: every saved page exactly N times (a fixed
   // amount of work), for counting instructions, e.g. under
@@ -269,6 +299,13 @@ int main(int argc, char** argv) {
   if (const char* cycles = std::getenv("WORTHIT_BENCH_PAGE_CYCLES"); cycles && !BenchPages().empty()) {
     const auto n = static_cast<benchmark::IterationCount>(std::max(1, std::atoi(cycles)) * BenchPages().size());
     benchmark::RegisterBenchmark("BM_WholePage/cycles", BM_WholePage)->Iterations(n)->Unit(benchmark::kMillisecond);
+  }
+  // WORTHIT_BENCH_REVIEW_CYCLES=N likewise adds BM_ClassifyReview/cycles and
+  // BM_ClassifyReviewItalian/cycles: every sample review exactly N times.
+  if (const char* cycles = std::getenv("WORTHIT_BENCH_REVIEW_CYCLES")) {
+    const auto n = static_cast<benchmark::IterationCount>(std::max(1, std::atoi(cycles)) * Get().texts.size());
+    benchmark::RegisterBenchmark("BM_ClassifyReview/cycles", BM_ClassifyReview)->Iterations(n);
+    benchmark::RegisterBenchmark("BM_ClassifyReviewItalian/cycles", BM_ClassifyReviewItalian)->Iterations(n);
   }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

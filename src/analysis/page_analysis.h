@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "analysis/extract/page_extractor.h"
 #include "analysis/fetch/page_fetcher.h"
 #include "analysis/product.h"
 #include "common/result.h"
@@ -21,7 +22,9 @@
 namespace worthit::analysis {
 
 // `url` is where the HTML came from ("" when unknown: the site then comes from rel=canonical).
-Result<ProductPage> ExtractPage(std::string_view html_utf8, std::string_view url);
+// `robot_check`: kAlreadyPassed when the fetcher has checked these bytes (page_extractor.h).
+Result<ProductPage> ExtractPage(std::string_view html_utf8, std::string_view url,
+                                extract::RobotCheck robot_check = extract::RobotCheck::kRun);
 
 // Fetches `url` (user's language `lang` for Accept-Language) and extracts the product.
 Result<ProductPage> FetchAndExtract(std::string_view url, fetch::PageFetcher& fetcher, const std::string& lang);

@@ -51,6 +51,37 @@ TEST(PageAnalysisTest, FetchAndExtractUsesTheFinalUrl) {
   EXPECT_EQ(FetchAndExtract("ftp://shop.example/x", fake, "it").error().code, "FETCH_BAD_URL");
 }
 
+TEST(PageAnalysisTest, RobotCheckRunsOnceWhenTheFetcherHasRunIt) {
+  // A challenge page the fetcher has not vouched for is classified by the extractor; one the
+  // fetcher says it has checked is not checked again (the curl fetcher turns a real challenge
+  // into FETCH_BLOCKED before extraction, so the extractor's own check would repeat its work).
+  const std::string challenge =
+      "<html><head><title>Robot Check</title></head><body><form action=\"/errors/validateCaptcha\">"
+      "<input name=\"field-keywords\"></form></body></html>";
+  fetch::FakePageFetcher fake;
+  fetch::FetchedPage fetched;
+  fetched.final_url = "https://www.amazon.it/dp/B0000AN3QI";
+  fetched.status = 200;
+  fetched.body = challenge;
+  fake.Add("https://www.amazon.it/dp/B0000AN3QI", fetched);
+  auto unchecked = FetchAndExtract("https://www.amazon.it/dp/B0000AN3QI", fake, "it");
+  ASSERT_TRUE(unchecked.ok()) << unchecked.error().ToString();
+  EXPECT_EQ(unchecked->kind, "robot_check");
+  fetched.robot_check_passed = true;
+  fake.Add("https://www.amazon.it/dp/B0000AN3QI", fetched);
+  auto vouched = FetchAndExtract("https://www.amazon.it/dp/B0000AN3QI", fake, "it");
+  ASSERT_TRUE(vouched.ok()) << vouched.error().ToString();
+  EXPECT_NE(vouched->kind, "robot_check");
+  EXPECT_EQ(ExtractPage(challenge, "https://www.amazon.it/dp/B0000AN3QI")->kind, "robot_check");
+  EXPECT_NE(ExtractPage(challenge, "https://www.amazon.it/dp/B0000AN3QI", extract::RobotCheck::kAlreadyPassed)->kind,
+            "robot_check");
+  // A product page reads the same either way.
+  auto run = ExtractPage(kAmazonPage, "https://www.amazon.it/dp/B0000AN3QI");
+  auto skipped = ExtractPage(kAmazonPage, "https://www.amazon.it/dp/B0000AN3QI", extract::RobotCheck::kAlreadyPassed);
+  ASSERT_TRUE(run.ok() && skipped.ok());
+  EXPECT_EQ(ProductPageToJson(*run), ProductPageToJson(*skipped));
+}
+
 TEST(PageAnalysisTest, JsonHasTheDocumentedShape) {
   auto page = ExtractPage(kAmazonPage, "https://www.amazon.it/dp/B0000AN3QI");
   ASSERT_TRUE(page.ok());

@@ -241,12 +241,13 @@ bool TreeLayersCanAddNothing(const PageScan& scan, const Partial& jsonld, const 
 
 }  // namespace
 
-Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_view url, std::string_view site) {
+Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_view url, std::string_view site,
+                                      RobotCheck robot_check) {
   Extraction result;
   ProductPage& page = result.page;
   page.url = std::string(url);
   page.site = std::string(site);
-  if (fetch::LooksLikeRobotCheck(html_utf8)) {
+  if (robot_check == RobotCheck::kRun && fetch::LooksLikeRobotCheck(html_utf8)) {
     page.kind = "robot_check";
     return result;
   }

@@ -29,7 +29,13 @@ struct Extraction {
   std::string rel_canonical;  // <link rel="canonical" href>, as written (may be relative)
 };
 
+// Whether the caller has already run fetch::LooksLikeRobotCheck on these very bytes and it said
+// no (the curl fetcher does, FetchedPage::robot_check_passed): the extractor then skips its own
+// run of the same check (it reads up to 64 KB of every page up to 200 KB).
+enum class RobotCheck { kRun, kAlreadyPassed };
+
 // `url` is the page's URL (for site adapters and relative links); `site` e.g. "amazon.it".
-Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_view url, std::string_view site);
+Result<Extraction> ExtractProductPage(std::string_view html_utf8, std::string_view url, std::string_view site,
+                                      RobotCheck robot_check = RobotCheck::kRun);
 
 }  // namespace worthit::analysis::extract

@@ -172,6 +172,7 @@ Result<FetchedPage> ClassifyFinal(FetchedPage page, long retry_after_s) {
   if (LooksLikeRobotCheck(page.body)) {
     return Error::Transient("FETCH_BLOCKED", "the shop answered with a robot check" + where);
   }
+  page.robot_check_passed = true;
   return page;
 }
 

@@ -70,6 +70,9 @@ struct FetchedPage {
   std::string charset;                 // the charset the body was converted from ("utf-8" when it was already)
   std::string body;                    // UTF-8
   std::vector<std::string> redirects;  // each URL redirected to, in order
+  // True when the fetcher has already run LooksLikeRobotCheck on `body` (and it said no), so the
+  // extractor need not run it again on the same bytes (robot_check.h; the curl fetcher does).
+  bool robot_check_passed = false;
 };
 
 class PageFetcher {

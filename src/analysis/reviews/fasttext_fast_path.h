@@ -28,7 +28,9 @@
 // 2,000,000, dim 100): 8.7 MB by MemoryBytes() (4.9 MB for the model above, measured the same way).
 // Ownership: self-contained (copies what it needs; the fastText model may be freed after Build).
 // Thread-safety: immutable after Build; InputRows/Probabilities are const and re-entrant (state
-// on the stack, plus one thread_local scratch string for long out-of-vocabulary tokens).
+// on the stack, plus thread_local scratch: a string for out-of-vocabulary tokens and a bounded
+// memo of their kept n-gram rows, 448 KB per thread and model, allocated on first use; see
+// OovMemo in the .cpp).
 // Failure modes: Build returns MODEL_UNSUPPORTED (not a supervised softmax model, more than
 // kMaxLabels labels or kMaxWordNgrams) or MODEL_INVALID (hashing self-check failed); the caller
 // then falls back to fastText's own predict.
@@ -96,10 +98,14 @@ class FastTextFastPath {
   bool IsLabel(std::string_view token) const;
   // Rank of a kept n-gram bucket among the kept ones (its projection's index), -1 if pruned.
   int32_t BucketRank(uint32_t bucket) const;
+  // Adds the kept character n-gram rows of an out-of-vocabulary `token` (FNV hash `hash`) to
+  // `acc` and their number to `count`, through the per-thread memo (see OovMemo in the .cpp).
+  void AddOutOfVocabulary(std::string_view token, uint32_t hash, double* acc, size_t& count) const;
   // Calls fn(bucket) for each character n-gram of `<token>` as Dictionary::computeSubwords does.
   template <class Fn>
   void ForEachSubwordBucket(std::string_view token, Fn&& fn) const;
 
+  uint64_t tables_id_ = 0;  // distinct per Build: keys the per-thread out-of-vocabulary memo
   int32_t nlabels_ = 0;
   int32_t nwords_ = 0;
   int minn_ = 0, maxn_ = 0, word_ngrams_ = 1;

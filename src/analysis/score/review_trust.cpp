@@ -78,6 +78,19 @@ uint64_t Mix(uint64_t x, uint64_t seed) {
   return x;
 }
 
+// sig[k] = min(sig[k], Mix(s, k)) over the shingles: 64 independent lanes of integer arithmetic,
+// which GCC vectorises when it may use AVX2 (4 lanes of 64 bits; 64-bit multiplies emulated),
+// so an AVX2 clone is built next to the baseline one and picked at load time (ifunc) on CPUs
+// that have it. Integer arithmetic: both clones give the same signature, bit for bit. Measured
+// 2.03 -> 0.97 us for a review of 25 shingles (the fold was ~1 % of a harness page's work).
+__attribute__((target_clones("avx2", "default"))) void FoldShingles(const uint64_t* shingles, size_t n,
+                                                                    Signature& sig) {
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t s = shingles[i];
+    for (int k = 0; k < kMinHashes; ++k) sig[k] = std::min(sig[k], Mix(s, static_cast<uint64_t>(k)));
+  }
+}
+
 // MinHash of word 3-shingles (texts under 3 words: the whole text is one shingle).
 Signature MinHashOf(const std::vector<std::string>& words) {
   Signature sig;
@@ -98,8 +111,7 @@ Signature MinHashOf(const std::vector<std::string>& words) {
     for (size_t i = 0; i + 2 < words.size(); ++i)
       shingles.push_back(feed(feed(feed(feed(feed(kFnvBasis, words[i]), " "), words[i + 1]), " "), words[i + 2]));
   }
-  for (uint64_t s : shingles)
-    for (int k = 0; k < kMinHashes; ++k) sig[k] = std::min(sig[k], Mix(s, static_cast<uint64_t>(k)));
+  FoldShingles(shingles.data(), shingles.size(), sig);
   return sig;
 }
 

@@ -115,6 +115,29 @@ TEST(PageScanTest, NoticesBidCountsInTextOnly) {
   EXPECT_FALSE(ScanPage("")) << "no input, no scan";
 }
 
+TEST(PageScanTest, FindsTheBidCountWhereverItsDigitFallsInTheText) {
+  // The digit search skips eight bytes at a time: put the one digit at every offset from the
+  // start, in the middle and at the very end of the collected text, with and without the word.
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string filler(pad, 'x');
+    for (char digit = '0'; digit <= '9'; ++digit) {
+      auto with = ScanPage("<p>" + filler + digit + " bids</p>");
+      ASSERT_TRUE(with.has_value());
+      EXPECT_TRUE(with->mentions_bids) << pad << " " << digit;
+    }
+    auto without = ScanPage("<p>" + filler + "7 items, bid later</p>");
+    ASSERT_TRUE(without.has_value());
+    EXPECT_FALSE(without->mentions_bids) << pad;
+    auto last = ScanPage("<p>" + filler + "Gebote 7</p>");
+    ASSERT_TRUE(last.has_value());
+    EXPECT_FALSE(last->mentions_bids) << pad;  // the count comes after the word
+    // Bytes around the digit range ('/' 0x2F, ':' 0x3A) and non-ASCII bytes are not digits.
+    auto near = ScanPage("<p>" + filler + "/:/: \xC3\xA9 bids</p>");
+    ASSERT_TRUE(near.has_value());
+    EXPECT_FALSE(near->mentions_bids) << pad;
+  }
+}
+
 TEST(PageScanTest, FastPathRecordEqualsTheTreePathRecord) {
   // The fixture's JSON-LD gives every field: extracted without a tree. Adding a microdata
   // attribute forces the tree path; the record must not change.

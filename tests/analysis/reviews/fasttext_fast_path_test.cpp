@@ -267,5 +267,73 @@ TEST_F(FastTextFastPathSettings, RefusesModelsItCannotReproduceAndTheModelFallsB
   EXPECT_EQ((*model)->Predict("great battery").probs, (*reference)->Predict("great battery").probs);
 }
 
+// Predictions of the shipped model pinned bit for bit (hex floats, taken from the code before the
+// out-of-vocabulary memo in fasttext_fast_path.cpp): speed work on the fast path must not move a
+// single bit. Italian texts carry many out-of-vocabulary words (the model's vocabulary is
+// en/de/es/fr); each text is predicted cold and again warm. A retrained model changes these
+// numbers: the failure message prints the new ones (%a), to paste here.
+TEST(FastTextFastPath, ShippedModelPredictionsArePinned) {
+  auto model = LoadReviewModel(kShippedModel);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  struct Pin {
+    const char* text;
+    const char* lang;
+    std::array<double, 5> probs;
+  };
+  const Pin pins[] = {
+      {"Ottimo prodotto, funziona benissimo, lo consiglio.",
+       "it",
+       {0x1.4f8712b7b52b7p-17, 0x1.4f88f50b3abf3p-17, 0x1.5ec513f6ef492p-17, 0x1.fa6bf6263b237p-4,
+        0x1.c0ae83661ce1bp-1}},
+      {"Istruzioni solo in inglese, ma l'uso è intuitivo. Ottimo per chi cerca qualcosa di semplice & affidabile.",
+       "it",
+       {0x1.34b6553bd2b08p-15, 0x1.606c72ed6f05fp-8, 0x1.08429843096abp-3, 0x1.a460fbd9949a5p-1, 0x1.6c8b256793da7p-5}},
+      {"Purtroppo è arrivato con un graffio sul lato, il venditore però è stato gentile. Un po' rumoroso.",
+       "it",
+       {0x1.bfd4bdc34607dp-7, 0x1.41d8028fa8bc6p-2, 0x1.552462e7626p-1, 0x1.74993ffdf328dp-8, 0x1.c5967010d6137p-15}},
+      {"Looks premium, feels premium, performs well. Works exactly as described, setup took five minutes.",
+       "en",
+       {0x1.4f87fb89d2c11p-17, 0x1.50b108a877aeap-17, 0x1.77118123636ep-16, 0x1.43a5a6695f22dp-3,
+        0x1.af110809a1be4p-1}},
+      {"Leider nach einer Woche kaputt gegangen, Rücksendung läuft. zxqvbnm flurbington",
+       "de",
+       {0x1.7fcba4828977p-3, 0x1.94d0c5ca67c72p-1, 0x1.6731278199f41p-6, 0x1.78404c0e81622p-17, 0x1.4f989cfceef6ap-17}},
+  };
+  for (const auto& pin : pins) {
+    for (int round = 0; round < 2; ++round) {
+      const auto p = (*model)->Predict(pin.text, pin.lang);
+      std::string got;
+      for (double v : p.probs) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%a, ", v);
+        got += buf;
+      }
+      for (int s = 0; s < 5; ++s) EXPECT_EQ(p.probs[s], pin.probs[s]) << pin.text << " round " << round << ": " << got;
+    }
+  }
+}
+
+// The out-of-vocabulary memo (fasttext_fast_path.cpp) replays the rows it kept: a text reads the
+// same bit for bit cold, warm, after the memo has filled and started again, and with tokens too
+// long to keep.
+TEST(FastTextFastPath, OutOfVocabularyMemoGivesTheSameBits) {
+  auto model = LoadReviewModel(kShippedModel);
+  ASSERT_TRUE(model.ok()) << model.error().ToString();
+  const std::string text =
+      "Consegna velocissima, imballaggio curato, qualcosa di intuitivo "
+      "zzzzqqqqxxxxwwwwvvvvuuuuttttssssrrrrqqqqppppoooonnnnmmmmllllkkkkjjjjiiiihhhh e poi basta";
+  const auto cold = (*model)->Predict(text, "it");
+  const auto warm = (*model)->Predict(text, "it");
+  EXPECT_EQ(cold.probs, warm.probs);
+  // Thousands of distinct unknown words: the memo (2,048 words) fills and starts again.
+  for (int i = 0; i < 3000; i += 50) {
+    std::string many;
+    for (int k = i; k < i + 50; ++k) many += "qzx" + std::to_string(k * 7919) + "vbn ";
+    (*model)->Predict(many, "it");
+  }
+  EXPECT_EQ((*model)->Predict(text, "it").probs, cold.probs);
+  EXPECT_EQ((*model)->Predict(text, "it").probs, cold.probs);
+}
+
 }  // namespace
 }  // namespace worthit::analysis::reviews

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
 #include "common/metrics.h"
 #include "worker/worker_fixture.h"
 
@@ -306,6 +310,69 @@ TEST_F(WorkerTest, StartedWorkerShowsAStageOnlyWhileItLasts) {
   ASSERT_EQ(edits.size(), 2u);
   EXPECT_EQ(edits[0].text, "🔍 Raccolta informazioni sul prodotto...");
   EXPECT_NE(edits[1].text.find("💰 "), std::string::npos) << edits[1].text;
+}
+
+}  // namespace
+}  // namespace worthit::worker
+
+namespace worthit::worker {
+namespace {
+
+// A ReviewModel that records how many predictions run at once. A call alone waits (bounded) for a
+// second one to join it, so CPU steps that could overlap do overlap; only the worker's CPU slots
+// can keep them apart. No speed is asserted.
+class OverlapProbeModel final : public analysis::reviews::ReviewModel {
+ public:
+  analysis::reviews::StarPrediction Predict(std::string_view text, std::string_view lang) const override {
+    {
+      std::unique_lock lock(mu_);
+      ++inside_;
+      max_inside_ = std::max(max_inside_, inside_);
+      cv_.notify_all();
+      cv_.wait_for(lock, std::chrono::milliseconds(50), [&] { return inside_ > 1; });
+      --inside_;
+    }
+    return inner_.Predict(text, lang);
+  }
+  int max_inside() const {
+    std::lock_guard lock(mu_);
+    return max_inside_;
+  }
+
+ private:
+  analysis::testing::FakeReviewModel inner_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;
+  mutable int inside_ = 0;
+  mutable int max_inside_ = 0;
+};
+
+TEST_F(WorkerTest, AtMostCpuThreadsAnalysesRunAtOnce) {
+  for (const int cpu_threads : {1, 2}) {
+    SCOPED_TRACE(cpu_threads);
+    options_.sleeper = nullptr;  // real threads
+    options_.concurrency = 4;
+    options_.cpu_threads = cpu_threads;
+    // No progress edits: this clock never moves, so a stage that waited for the CPU slot a real
+    // second would edit, spend its chat's token, and leave the card waiting for a refill that a
+    // frozen clock never brings (the hang CI saw once).
+    options_.progress_after = std::chrono::hours(1);
+    const int first = 40 + cpu_threads * 10;
+    for (int i = first; i < first + 8; ++i) {
+      AddPage(i);
+      Enqueue(Task(i, Url(i), 100 + i));
+    }
+    OverlapProbeModel probe;
+    WorkerDeps deps{*queue_, api_, limiter_, *stores_.results, fetcher_, probe, clock_};
+    Worker w(deps, options_);
+    w.Start();
+    for (int i = 0; i < 1000 && w.completed() < 8; ++i) std::this_thread::sleep_for(10ms);
+    w.Stop();
+    EXPECT_TRUE(w.Join());
+    ASSERT_EQ(w.completed(), 8);
+    EXPECT_GE(probe.max_inside(), 1);
+    EXPECT_LE(probe.max_inside(), cpu_threads);
+  }
 }
 
 }  // namespace

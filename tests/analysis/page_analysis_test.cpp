@@ -35,13 +35,18 @@ TEST(PageAnalysisTest, SavedPageWithoutUrlUsesItsCanonical) {
   EXPECT_TRUE(page->is_product);
 }
 
+// A 200 answer the fake fetcher serves, ending at `final_url`.
+fetch::FetchedPage Fetched(std::string final_url, std::string body) {
+  fetch::FetchedPage fetched;
+  fetched.final_url = std::move(final_url);
+  fetched.status = 200;
+  fetched.body = std::move(body);
+  return fetched;
+}
+
 TEST(PageAnalysisTest, FetchAndExtractUsesTheFinalUrl) {
   fetch::FakePageFetcher fake;
-  fetch::FetchedPage fetched;
-  fetched.final_url = "https://www.amazon.it/dp/B0000AN3QI?ref_=x";
-  fetched.status = 200;
-  fetched.body = kAmazonPage;
-  fake.Add("https://amzn.eu/d/abc", fetched);
+  fake.Add("https://amzn.eu/d/abc", Fetched("https://www.amazon.it/dp/B0000AN3QI?ref_=x", kAmazonPage));
   auto page = FetchAndExtract("https://amzn.eu/d/abc", fake, "it");
   ASSERT_TRUE(page.ok()) << page.error().ToString();
   EXPECT_EQ(page->url, "https://amzn.eu/d/abc");
@@ -59,10 +64,7 @@ TEST(PageAnalysisTest, RobotCheckRunsOnceWhenTheFetcherHasRunIt) {
       "<html><head><title>Robot Check</title></head><body><form action=\"/errors/validateCaptcha\">"
       "<input name=\"field-keywords\"></form></body></html>";
   fetch::FakePageFetcher fake;
-  fetch::FetchedPage fetched;
-  fetched.final_url = "https://www.amazon.it/dp/B0000AN3QI";
-  fetched.status = 200;
-  fetched.body = challenge;
+  fetch::FetchedPage fetched = Fetched("https://www.amazon.it/dp/B0000AN3QI", challenge);
   fake.Add("https://www.amazon.it/dp/B0000AN3QI", fetched);
   auto unchecked = FetchAndExtract("https://www.amazon.it/dp/B0000AN3QI", fake, "it");
   ASSERT_TRUE(unchecked.ok()) << unchecked.error().ToString();

@@ -11,7 +11,7 @@ class WebhookHandlerTest : public ::testing::Test {
  protected:
   WebhookHandler Make() {
     return WebhookHandler(
-        {"/telegram/webhook", "s3cret-token", 4096},
+        {"/telegram/webhook", "s3cret-token", 4096, ""},
         [this](const telegram::Update& u) -> Status {
           ++calls_;
           last_kind_ = u.kind;
@@ -48,7 +48,7 @@ TEST_F(WebhookHandlerTest, WrongOrMissingSecretIs401AndNothingHappens) {
 
 TEST_F(WebhookHandlerTest, DuringARotationBothSecretsAreAcceptedAndNothingElse) {
   int calls = 0;
-  WebhookHandlerOptions o{"/telegram/webhook", "new-secret", 4096};
+  WebhookHandlerOptions o{"/telegram/webhook", "new-secret", 4096, ""};
   o.previous_secret = "old-secret";
   WebhookHandler h(
       o,
@@ -65,13 +65,13 @@ TEST_F(WebhookHandlerTest, DuringARotationBothSecretsAreAcceptedAndNothingElse) 
   EXPECT_EQ(calls, 2);
   // Without a previous secret the old one is refused.
   WebhookHandler after(
-      {"/telegram/webhook", "new-secret", 4096}, [&](const telegram::Update&) { return OkStatus(); }, nullptr);
+      {"/telegram/webhook", "new-secret", 4096, ""}, [&](const telegram::Update&) { return OkStatus(); }, nullptr);
   EXPECT_EQ(after.Handle({"POST", "/telegram/webhook", std::string("old-secret"), body, false}).status, 401);
 }
 
 TEST_F(WebhookHandlerTest, EmptyConfiguredSecretRejectsEverything) {
   WebhookHandler h(
-      {"/telegram/webhook", "", 4096}, [](const telegram::Update&) { return OkStatus(); }, nullptr);
+      {"/telegram/webhook", "", 4096, ""}, [](const telegram::Update&) { return OkStatus(); }, nullptr);
   EXPECT_EQ(h.Handle({"POST", "/telegram/webhook", std::string(""), R"({"update_id":1})", false}).status, 401);
 }
 

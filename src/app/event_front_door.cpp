@@ -210,24 +210,34 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     });
   }
 
+  // The intake's enqueue script call (payload, idempotency key, ack record and handled mark).
+  queue::redis::ScriptCall IntakeCall(const OpPtr& op, int64_t ack_message_id) const {
+    bot::IntakeWrite w = bot.MakeIntakeWrite(op->d, ack_message_id);
+    return queue::redis::EnqueueCall(queue_options, std::move(w.payload), w.options, &w.records);
+  }
+
   void Write(const OpPtr& op, int64_t ack_message_id, bool had_ack) {
-    const bot::IntakeWrite w = bot.MakeIntakeWrite(op->d, ack_message_id);
-    auto call = queue::redis::EnqueueCall(queue_options, w.payload, w.options, &w.records);
-    std::vector<Command> cmds{queue::redis::ScriptCommand(queue::redis::EnqueueScript(), call.keys, call.args)};
+    auto call = IntakeCall(op, ack_message_id);
+    std::vector<Command> cmds;
+    cmds.reserve(2);
+    // The keys and args move into the command: on the rare NOSCRIPT below the call is built again
+    // (with a new task id: the script did not run, so no task carries the first one).
+    cmds.push_back(
+        queue::redis::ScriptCommand(queue::redis::EnqueueScript(), std::move(call.keys), std::move(call.args)));
     if (op->d.clear_state_after) cmds.push_back(codec.ClearChatState(op->d.send.chat_id));
-    auto shared_call = std::make_shared<queue::redis::ScriptCall>(std::move(call));
-    redis.Pipeline(std::move(cmds),
-                   [self = shared_from_this(), op, ack_message_id, had_ack, shared_call](Result<std::vector<Reply>> r) {
-                     if (r.ok() && queue::redis::IsNoScript(r->front())) {
-                       // NOSCRIPT (Redis restarted): the enqueue did not run; EVAL it.
-                       return self->redis.Eval(queue::redis::EnqueueScript(), shared_call->keys, shared_call->args,
-                                               [self, op, ack_message_id, had_ack](Result<Reply> again) {
-                                                 self->AfterWrite(op, std::move(again), ack_message_id, had_ack);
-                                               });
-                     }
-                     self->AfterWrite(op, r.ok() ? Result<Reply>(std::move(r->front())) : Result<Reply>(r.error()),
-                                      ack_message_id, had_ack);
-                   });
+    redis.Pipeline(std::move(cmds), [self = shared_from_this(), op, ack_message_id,
+                                     had_ack](Result<std::vector<Reply>> r) {
+      if (r.ok() && queue::redis::IsNoScript(r->front())) {
+        // NOSCRIPT (Redis restarted): the enqueue did not run; EVAL it.
+        auto again_call = self->IntakeCall(op, ack_message_id);
+        return self->redis.Eval(queue::redis::EnqueueScript(), std::move(again_call.keys), std::move(again_call.args),
+                                [self, op, ack_message_id, had_ack](Result<Reply> again) {
+                                  self->AfterWrite(op, std::move(again), ack_message_id, had_ack);
+                                });
+      }
+      self->AfterWrite(op, r.ok() ? Result<Reply>(std::move(r->front())) : Result<Reply>(r.error()), ack_message_id,
+                       had_ack);
+    });
   }
 
   void AfterWrite(const OpPtr& op, Result<Reply> reply, int64_t ack_message_id, bool had_ack) {

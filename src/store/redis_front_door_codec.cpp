@@ -5,6 +5,8 @@
 namespace worthit::store {
 namespace {
 
+using queue::redis::Concat;
+using queue::redis::MakeCommand;
 using queue::redis::Reply;
 
 int64_t Secs(std::chrono::hours h) { return std::chrono::duration_cast<std::chrono::seconds>(h).count(); }
@@ -50,11 +52,19 @@ std::pair<RedisFrontDoorCodec::Command, RedisFrontDoorCodec::Command> RedisFront
     int64_t update_id, int64_t chat_id, const LinkProbe& probe) const {
   const std::string id = std::to_string(update_id);
   const std::string user = std::to_string(probe.user_id);
-  Command keys{p_ + "upd:h:" + id, p_ + "upd:a:" + id, p_ + "chat:" + std::to_string(chat_id),
-               p_ + "rl:m:" + user + ":" + std::to_string(probe.now_ms / 60000),
-               p_ + "rl:d:" + user + ":" + std::to_string(UtcDay(probe.now_ms))};
+  Command keys;
+  keys.reserve(6);
+  keys.push_back(Concat({p_, "upd:h:", id}));
+  keys.push_back(Concat({p_, "upd:a:", id}));
+  keys.push_back(Concat({p_, "chat:", std::to_string(chat_id)}));
+  keys.push_back(Concat({p_, "rl:m:", user, ":", std::to_string(probe.now_ms / 60000)}));
+  keys.push_back(Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(probe.now_ms))}));
   if (!probe.url_key.empty()) keys.push_back(UrlKey(probe.url_key));
-  return {std::move(keys), Command{probe.require_awaiting ? "1" : "0", p_ + "res:"}};
+  Command args;
+  args.reserve(2);
+  args.emplace_back(probe.require_awaiting ? "1" : "0");
+  args.push_back(Concat({p_, "res:"}));
+  return {std::move(keys), std::move(args)};
 }
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::LookupMessage(int64_t update_id,
@@ -62,13 +72,21 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::LookupMessage(int
                                                                              int64_t chat_id,
                                                                              const LinkProbe* probe) const {
   const std::string id = std::to_string(update_id);
-  std::vector<Command> cmds{{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}, GetChatState(chat_id)};
+  std::vector<Command> cmds;
+  cmds.reserve(5);
+  cmds.push_back(MakeCommand("EXISTS", Concat({p_, "upd:h:", id})));  // as Lookup(update_id)
+  cmds.push_back(MakeCommand("GET", Concat({p_, "upd:a:", id})));
+  cmds.push_back(GetChatState(chat_id));
   if (user_id) cmds.push_back(GetUserLanguage(*user_id));
   if (probe != nullptr) {
     auto [keys, args] = ProbeCall(update_id, chat_id, *probe);
-    Command c{"EVALSHA", ProbeScript().sha, std::to_string(keys.size())};
-    c.insert(c.end(), keys.begin(), keys.end());
-    c.insert(c.end(), args.begin(), args.end());
+    Command c;
+    c.reserve(3 + keys.size() + args.size());
+    c.emplace_back("EVALSHA");
+    c.push_back(ProbeScript().sha);
+    c.push_back(std::to_string(keys.size()));
+    c.insert(c.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+    c.insert(c.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
     cmds.push_back(std::move(c));
   }
   return cmds;
@@ -107,23 +125,27 @@ Result<MessageLookup> RedisFrontDoorCodec::ParseLookupMessage(const std::vector<
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::Lookup(int64_t update_id) const {
   const std::string id = std::to_string(update_id);
-  return {{"EXISTS", p_ + "upd:h:" + id}, {"GET", p_ + "upd:a:" + id}};
+  std::vector<Command> cmds;
+  cmds.reserve(2);
+  cmds.push_back(MakeCommand("EXISTS", Concat({p_, "upd:h:", id})));
+  cmds.push_back(MakeCommand("GET", Concat({p_, "upd:a:", id})));
+  return cmds;
 }
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::MarkHandled(int64_t update_id, const std::string& outcome) const {
-  return {"SET", p_ + "upd:h:" + std::to_string(update_id), outcome.empty() ? "1" : outcome,
-          "EX",  std::to_string(Secs(kUpdateRetention)),    "NX"};
+  return MakeCommand("SET", Concat({p_, "upd:h:", std::to_string(update_id)}), outcome.empty() ? "1" : outcome, "EX",
+                     std::to_string(Secs(kUpdateRetention)), "NX");
 }
 
 namespace {
 std::string AckValue(const AckRecord& ack) {
-  return std::to_string(ack.chat_id) + ":" + std::to_string(ack.message_id);
+  return Concat({std::to_string(ack.chat_id), ":", std::to_string(ack.message_id)});
 }
 }  // namespace
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::PutAck(int64_t update_id, const AckRecord& ack) const {
-  return {"SET", p_ + "upd:a:" + std::to_string(update_id), AckValue(ack), "EX",
-          std::to_string(Secs(kUpdateRetention))};
+  return MakeCommand("SET", Concat({p_, "upd:a:", std::to_string(update_id)}), AckValue(ack), "EX",
+                     std::to_string(Secs(kUpdateRetention)));
 }
 
 // The same keys and values as PutAck and MarkHandled. The handled mark is a plain SET here (not NX):
@@ -132,28 +154,32 @@ std::vector<queue::AtomicRecord> RedisFrontDoorCodec::IntakeRecords(int64_t upda
                                                                     const std::string& outcome) const {
   const std::string id = std::to_string(update_id);
   const std::chrono::seconds ttl(Secs(kUpdateRetention));
-  return {{p_ + "upd:a:" + id, AckValue(ack), ttl}, {p_ + "upd:h:" + id, outcome.empty() ? "1" : outcome, ttl}};
+  std::vector<queue::AtomicRecord> records;
+  records.reserve(2);
+  records.push_back({Concat({p_, "upd:a:", id}), AckValue(ack), ttl});
+  records.push_back({Concat({p_, "upd:h:", id}), outcome.empty() ? "1" : outcome, ttl});
+  return records;
 }
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::GetChatState(int64_t chat_id) const {
-  return {"GET", p_ + "chat:" + std::to_string(chat_id)};
+  return MakeCommand("GET", Concat({p_, "chat:", std::to_string(chat_id)}));
 }
 
 // The chat state value "<mode>:<expires_at_ms>"; the key expires with it (PX).
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::SetChatState(int64_t chat_id, const ChatState& state,
                                                                int64_t now_ms) const {
   const int64_t ttl = std::max<int64_t>(1, state.expires_at_ms - now_ms);
-  return {"SET", p_ + "chat:" + std::to_string(chat_id),
-          std::to_string(static_cast<int>(state.mode)) + ":" + std::to_string(state.expires_at_ms), "PX",
-          std::to_string(ttl)};
+  return MakeCommand("SET", Concat({p_, "chat:", std::to_string(chat_id)}),
+                     Concat({std::to_string(static_cast<int>(state.mode)), ":", std::to_string(state.expires_at_ms)}),
+                     "PX", std::to_string(ttl));
 }
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::ClearChatState(int64_t chat_id) const {
-  return {"DEL", p_ + "chat:" + std::to_string(chat_id)};
+  return MakeCommand("DEL", Concat({p_, "chat:", std::to_string(chat_id)}));
 }
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::GetUserLanguage(int64_t user_id) const {
-  return {"HGET", p_ + "lang", std::to_string(user_id)};
+  return MakeCommand("HGET", Concat({p_, "lang"}), std::to_string(user_id));
 }
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::RecordAnalysis(int64_t user_id,

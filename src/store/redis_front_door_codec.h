@@ -56,8 +56,8 @@ class RedisFrontDoorCodec {
   std::vector<Command> RecordAnalysis(int64_t user_id, const std::string& product_id, int64_t at_ms) const;
   // TakeUserRequest without the script (the ResultStore method).
   std::vector<Command> TakeUserRequest(int64_t user_id, int64_t now_ms) const;
-  std::string ResultKey(const std::string& product_id) const { return p_ + "res:" + product_id; }
-  std::string UrlKey(const std::string& url_key) const { return p_ + "url:" + url_key; }
+  std::string ResultKey(const std::string& product_id) const { return queue::redis::Concat({p_, "res:", product_id}); }
+  std::string UrlKey(const std::string& url_key) const { return queue::redis::Concat({p_, "url:", url_key}); }
 
   static std::optional<ChatState> ParseState(const Reply& v);
   static std::optional<AckRecord> ParseAck(const Reply& v);

@@ -24,17 +24,30 @@ constexpr const char* kClosed = "client closed";
 
 Error Unavailable(const std::string& what) { return Error::Transient("QUEUE_UNAVAILABLE", "redis: " + what); }
 
+// Arguments of a command whose argv/lengths hiredis reads from the stack: the front door's
+// commands have at most 17 (the intake's enqueue script call with its records); longer ones (batch
+// scripts) use the heap.
+constexpr size_t kStackArgs = 32;
+
 void Append(std::string& out, const Command& command) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  argv.reserve(command.size());
-  lens.reserve(command.size());
-  for (const auto& a : command) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
+  std::array<const char*, kStackArgs> stack_argv{};
+  std::array<size_t, kStackArgs> stack_lens{};
+  std::vector<const char*> heap_argv;
+  std::vector<size_t> heap_lens;
+  const char** argv = stack_argv.data();
+  size_t* lens = stack_lens.data();
+  if (command.size() > kStackArgs) {
+    heap_argv.resize(command.size());
+    heap_lens.resize(command.size());
+    argv = heap_argv.data();
+    lens = heap_lens.data();
+  }
+  for (size_t i = 0; i < command.size(); ++i) {
+    argv[i] = command[i].data();
+    lens[i] = command[i].size();
   }
   char* encoded = nullptr;
-  const int n = redisFormatCommandArgv(&encoded, static_cast<int>(argv.size()), argv.data(), lens.data());
+  const int n = redisFormatCommandArgv(&encoded, static_cast<int>(command.size()), argv, lens);
   if (n > 0 && encoded != nullptr) out.append(encoded, static_cast<size_t>(n));
   redisFreeCommand(encoded);
 }
@@ -43,6 +56,10 @@ void Append(std::string& out, const Command& command) {
 
 Command ScriptCommand(const Script& script, const Command& keys, const Command& args, bool with_source) {
   return with_source ? EvalCommand("EVAL", script.source, keys, args) : EvalCommand("EVALSHA", script.sha, keys, args);
+}
+
+Command ScriptCommand(const Script& script, Command&& keys, Command&& args) {
+  return EvalCommand("EVALSHA", script.sha, std::move(keys), std::move(args));
 }
 
 struct AsyncRedisClient::Impl : std::enable_shared_from_this<Impl> {

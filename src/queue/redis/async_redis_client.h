@@ -61,5 +61,7 @@ class AsyncRedisClient {
 
 // EVALSHA sha numkeys keys... args... (EVAL with the source when `with_source`).
 Command ScriptCommand(const Script& script, const Command& keys, const Command& args, bool with_source = false);
+// EVALSHA with the keys and args moved in (no copy of each).
+Command ScriptCommand(const Script& script, Command&& keys, Command&& args);
 
 }  // namespace worthit::queue::redis

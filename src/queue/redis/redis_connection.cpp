@@ -90,10 +90,24 @@ Script MakeScript(std::string source) {
 bool IsNoScript(const Reply& reply) { return reply.IsError() && reply.str.rfind("NOSCRIPT", 0) == 0; }
 
 Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args) {
-  Command c{verb, sha_or_source, std::to_string(keys.size())};
+  Command c;
   c.reserve(3 + keys.size() + args.size());
+  c.emplace_back(verb);
+  c.push_back(sha_or_source);
+  c.push_back(std::to_string(keys.size()));
   c.insert(c.end(), keys.begin(), keys.end());
   c.insert(c.end(), args.begin(), args.end());
+  return c;
+}
+
+Command EvalCommand(const char* verb, const std::string& sha_or_source, Command&& keys, Command&& args) {
+  Command c;
+  c.reserve(3 + keys.size() + args.size());
+  c.emplace_back(verb);
+  c.push_back(sha_or_source);
+  c.push_back(std::to_string(keys.size()));
+  c.insert(c.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
+  c.insert(c.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   return c;
 }
 

@@ -15,9 +15,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -49,6 +52,28 @@ struct Script {
 
 using Command = std::vector<std::string>;
 
+// A key or value built from parts in one allocation: `a + "x" + b` allocates for each `+` that
+// outgrows the string (a Redis key under a prefix never fits the small-string buffer), and the
+// front door builds a dozen keys per update.
+inline std::string Concat(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (const auto p : parts) n += p.size();
+  std::string out;
+  out.reserve(n);
+  for (const auto p : parts) out.append(p);
+  return out;
+}
+
+// A command from its arguments, each moved in (a braced `Command{...}` copies every string out of
+// its initializer_list, one more allocation per argument that outgrows the small-string buffer).
+template <class... Args>
+Command MakeCommand(Args&&... args) {
+  Command c;
+  c.reserve(sizeof...(args));
+  (c.emplace_back(std::forward<Args>(args)), ...);
+  return c;
+}
+
 // A Script with its sha already computed (SHA-1 of the source, hex, as Redis names scripts), so
 // EVALSHA can go out in a pipeline without a SCRIPT LOAD round trip first. A NOSCRIPT answer (Redis
 // restarted) still means: send it once with EVAL, or through EvalMany, which loads it.
@@ -56,6 +81,8 @@ Script MakeScript(std::string source);
 bool IsNoScript(const Reply& reply);
 // `verb` ("EVALSHA" or "EVAL") sha-or-source numkeys keys... args...
 Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args);
+// The same, with keys and args moved in.
+Command EvalCommand(const char* verb, const std::string& sha_or_source, Command&& keys, Command&& args);
 // An owned copy of a hiredis reply (also used by AsyncRedisClient, which parses with hiredis's reader).
 Reply ConvertReply(const redisReply* reply);
 

@@ -23,8 +23,9 @@ struct ScriptCall {
 const Script& EnqueueScript();
 // The "{prefix}:queue" key base of a queue with this REDIS_PREFIX.
 std::string QueueKeyBase(const std::string& prefix);
-// records may be null or empty (plain Enqueue).
-ScriptCall EnqueueCall(const QueueOptions& options, const std::string& payload, const EnqueueOptions& enqueue,
+// records may be null or empty (plain Enqueue). payload is moved into the args (pass an rvalue to
+// spare a copy of the task).
+ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
                        const std::vector<AtomicRecord>* records);
 // The task id the script answered, or QUEUE_UNAVAILABLE.
 Result<std::string> ParseEnqueueReply(const Reply& reply);

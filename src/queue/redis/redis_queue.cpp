@@ -489,20 +489,30 @@ const Script& EnqueueScript() {
 }
 
 std::string QueueKeyBase(const std::string& prefix) {
-  const std::string p = prefix.empty() ? "worthit" : prefix;
+  const std::string_view p = prefix.empty() ? std::string_view("worthit") : std::string_view(prefix);
   // A prefix that already carries a hash tag is used as is.
-  if (p.find('{') != std::string::npos && p.find('}') != std::string::npos) return p + ":queue";
-  return "{" + p + "}:queue";
+  if (p.find('{') != std::string_view::npos && p.find('}') != std::string_view::npos) return Concat({p, ":queue"});
+  return Concat({"{", p, "}:queue"});
 }
 
-ScriptCall EnqueueCall(const QueueOptions& options, const std::string& payload, const EnqueueOptions& enqueue,
+ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
                        const std::vector<AtomicRecord>* records) {
   const std::string base = QueueKeyBase(options.redis_prefix);
-  const std::string ttl = std::to_string(std::max<int64_t>(1, options.idempotency_ttl.count()));
-  Command keys{base + ":stream", base + ":delayed", base + ":stats"};
-  if (!enqueue.idempotency_key.empty()) keys.push_back(base + ":idem:" + enqueue.idempotency_key);
-  Command args{kGroup, payload, std::to_string(std::max<int64_t>(0, enqueue.delay.count())), ttl, RandomId(16)};
-  if (records != nullptr && !records->empty()) {
+  const size_t n_records = records != nullptr ? records->size() : 0;
+  Command keys;
+  keys.reserve(4 + n_records);
+  keys.push_back(Concat({base, ":stream"}));
+  keys.push_back(Concat({base, ":delayed"}));
+  keys.push_back(Concat({base, ":stats"}));
+  if (!enqueue.idempotency_key.empty()) keys.push_back(Concat({base, ":idem:", enqueue.idempotency_key}));
+  Command args;
+  args.reserve(6 + 2 * n_records);
+  args.emplace_back(kGroup);
+  args.push_back(std::move(payload));
+  args.push_back(std::to_string(std::max<int64_t>(0, enqueue.delay.count())));
+  args.push_back(std::to_string(std::max<int64_t>(1, options.idempotency_ttl.count())));
+  args.push_back(RandomId(16));
+  if (n_records != 0) {
     args.push_back(std::to_string(keys.size() + 1));
     for (const auto& rec : *records) {
       keys.push_back(rec.key);

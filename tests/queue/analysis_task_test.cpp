@@ -5,6 +5,40 @@
 namespace worthit::queue {
 namespace {
 
+// The payload's exact text: workers of an older release read it, and the enqueue's bytes on the
+// wire are this string (the task JSON is built in a stack buffer: the text must not change).
+TEST(AnalysisTask, ToJsonTextIsPinned) {
+  AnalysisTask t;
+  t.update_id = 912345678;
+  t.chat_id = -1001234567890;
+  t.user_id = 42;
+  t.chat_type = "supergroup";
+  t.lang = "en";
+  t.url = "https://www.amazon.it/dp/B0TEST1234?tag=x&q=\"cafè\"";
+  t.ack_message_id = 77;
+  t.reply_to_message_id = 76;
+  t.force_refresh = true;
+  t.created_at_ms = 1767225600000;
+  EXPECT_EQ(ToJson(t),
+            R"({"v":1,"kind":"analyze","update_id":912345678,"chat_id":-1001234567890,"user_id":42,)"
+            R"("chat_type":"supergroup","lang":"en","url":"https://www.amazon.it/dp/B0TEST1234?tag=x&q=\"cafè\"",)"
+            R"("ack_message_id":77,"reply_to_message_id":76,"force_refresh":true,"created_at_ms":1767225600000})");
+
+  AnalysisTask minimal;
+  minimal.url = "https://amzn.eu/d/abc";
+  EXPECT_EQ(ToJson(minimal), R"({"v":1,"kind":"analyze","update_id":0,"chat_id":0,"user_id":0,"chat_type":"private",)"
+                             R"("lang":"it","url":"https://amzn.eu/d/abc","created_at_ms":0})");
+
+  // A url longer than the stack buffer: the same text, from the heap.
+  AnalysisTask long_url;
+  long_url.url = "https://www.amazon.it/dp/B0TEST1234?q=" + std::string(3000, 'x');
+  const std::string text = ToJson(long_url);
+  EXPECT_NE(text.find(R"("url":")" + long_url.url + R"(","created_at_ms":0})"), std::string::npos);
+  auto back = ParseAnalysisTask(text);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(back->url, long_url.url);
+}
+
 TEST(AnalysisTask, RoundTripsEveryField) {
   AnalysisTask t;
   t.update_id = 912345678;

@@ -96,11 +96,9 @@ TEST(RedisEnqueueCallTest, IntakeCallWithRecords) {
   EXPECT_EQ(call.args[2], "0");
   EXPECT_EQ(call.args[3], "3600");
   EXPECT_EQ(call.args[4].size(), 16u);  // the task id, random
-  EXPECT_EQ((Command{call.args.begin() + 5, call.args.end()}),
-            (Command{"5", "-5:77", "172800", "enqueued", "172800"}));
+  EXPECT_EQ((Command{call.args.begin() + 5, call.args.end()}), (Command{"5", "-5:77", "172800", "enqueued", "172800"}));
 
-  const auto command =
-      queue::redis::EvalCommand("EVALSHA", "sha", Command(call.keys), Command(call.args));  // moved in
+  const auto command = queue::redis::EvalCommand("EVALSHA", "sha", Command(call.keys), Command(call.args));  // moved in
   ASSERT_EQ(command.size(), 3 + call.keys.size() + call.args.size());
   EXPECT_EQ(command[0], "EVALSHA");
   EXPECT_EQ(command[2], "6");

@@ -213,7 +213,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
   // The intake's enqueue script call (payload, idempotency key, ack record and handled mark).
   queue::redis::ScriptCall IntakeCall(const OpPtr& op, int64_t ack_message_id) const {
     bot::IntakeWrite w = bot.MakeIntakeWrite(op->d, ack_message_id);
-    return queue::redis::EnqueueCall(queue_options, std::move(w.payload), w.options, &w.records);
+    return queue::redis::EnqueueCall(queue_options, std::move(w.payload), w.options, std::move(w.records));
   }
 
   void Write(const OpPtr& op, int64_t ack_message_id, bool had_ack) {

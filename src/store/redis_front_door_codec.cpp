@@ -48,22 +48,33 @@ queue::redis::Script& RedisFrontDoorCodec::ProbeScript() {
   return script;
 }
 
-std::pair<RedisFrontDoorCodec::Command, RedisFrontDoorCodec::Command> RedisFrontDoorCodec::ProbeCall(
-    int64_t update_id, int64_t chat_id, const LinkProbe& probe) const {
+size_t RedisFrontDoorCodec::ProbeKeyCount(const LinkProbe& probe) { return probe.url_key.empty() ? 5 : 6; }
+
+void RedisFrontDoorCodec::AppendProbeKeys(Command& out, int64_t update_id, int64_t chat_id,
+                                          const LinkProbe& probe) const {
   const std::string id = std::to_string(update_id);
   const std::string user = std::to_string(probe.user_id);
+  out.push_back(Concat({p_, "upd:h:", id}));
+  out.push_back(Concat({p_, "upd:a:", id}));
+  out.push_back(Concat({p_, "chat:", std::to_string(chat_id)}));
+  out.push_back(Concat({p_, "rl:m:", user, ":", std::to_string(probe.now_ms / 60000)}));
+  out.push_back(Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(probe.now_ms))}));
+  if (!probe.url_key.empty()) out.push_back(UrlKey(probe.url_key));
+}
+
+void RedisFrontDoorCodec::AppendProbeArgs(Command& out, const LinkProbe& probe) const {
+  out.emplace_back(probe.require_awaiting ? "1" : "0");
+  out.push_back(Concat({p_, "res:"}));
+}
+
+std::pair<RedisFrontDoorCodec::Command, RedisFrontDoorCodec::Command> RedisFrontDoorCodec::ProbeCall(
+    int64_t update_id, int64_t chat_id, const LinkProbe& probe) const {
   Command keys;
-  keys.reserve(6);
-  keys.push_back(Concat({p_, "upd:h:", id}));
-  keys.push_back(Concat({p_, "upd:a:", id}));
-  keys.push_back(Concat({p_, "chat:", std::to_string(chat_id)}));
-  keys.push_back(Concat({p_, "rl:m:", user, ":", std::to_string(probe.now_ms / 60000)}));
-  keys.push_back(Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(probe.now_ms))}));
-  if (!probe.url_key.empty()) keys.push_back(UrlKey(probe.url_key));
+  keys.reserve(ProbeKeyCount(probe));
+  AppendProbeKeys(keys, update_id, chat_id, probe);
   Command args;
-  args.reserve(2);
-  args.emplace_back(probe.require_awaiting ? "1" : "0");
-  args.push_back(Concat({p_, "res:"}));
+  args.reserve(kProbeArgCount);
+  AppendProbeArgs(args, probe);
   return {std::move(keys), std::move(args)};
 }
 
@@ -79,14 +90,15 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::LookupMessage(int
   cmds.push_back(GetChatState(chat_id));
   if (user_id) cmds.push_back(GetUserLanguage(*user_id));
   if (probe != nullptr) {
-    auto [keys, args] = ProbeCall(update_id, chat_id, *probe);
+    // EVALSHA sha numkeys keys... args..., as ProbeCall's (keys, args), built in place.
+    const size_t nkeys = ProbeKeyCount(*probe);
     Command c;
-    c.reserve(3 + keys.size() + args.size());
+    c.reserve(3 + nkeys + kProbeArgCount);
     c.emplace_back("EVALSHA");
     c.push_back(ProbeScript().sha);
-    c.push_back(std::to_string(keys.size()));
-    c.insert(c.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
-    c.insert(c.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
+    c.push_back(std::to_string(nkeys));
+    AppendProbeKeys(c, update_id, chat_id, *probe);
+    AppendProbeArgs(c, *probe);
     cmds.push_back(std::move(c));
   }
   return cmds;

@@ -65,6 +65,12 @@ class RedisFrontDoorCodec {
   static std::optional<StoredResult> ParseResult(const std::string& product_id, const std::vector<Reply>& fields);
 
  private:
+  // ProbeCall's keys and args, appended to `out` (LookupMessage builds its EVALSHA in place).
+  static constexpr size_t kProbeArgCount = 2;
+  static size_t ProbeKeyCount(const LinkProbe& probe);
+  void AppendProbeKeys(Command& out, int64_t update_id, int64_t chat_id, const LinkProbe& probe) const;
+  void AppendProbeArgs(Command& out, const LinkProbe& probe) const;
+
   std::string p_;
 };
 

@@ -98,6 +98,12 @@ TEST(RedisEnqueueCallTest, IntakeCallWithRecords) {
   EXPECT_EQ(call.args[4].size(), 16u);  // the task id, random
   EXPECT_EQ((Command{call.args.begin() + 5, call.args.end()}), (Command{"5", "-5:77", "172800", "enqueued", "172800"}));
 
+  // The front door's overload moves the records in: the same call.
+  auto moved = queue::redis::EnqueueCall(options, payload, enqueue, std::vector<queue::AtomicRecord>(records));
+  EXPECT_EQ(moved.keys, call.keys);
+  moved.args[4] = call.args[4];
+  EXPECT_EQ(moved.args, call.args);
+
   const auto command = queue::redis::EvalCommand("EVALSHA", "sha", Command(call.keys), Command(call.args));  // moved in
   ASSERT_EQ(command.size(), 3 + call.keys.size() + call.args.size());
   EXPECT_EQ(command[0], "EVALSHA");

@@ -27,6 +27,10 @@ std::string QueueKeyBase(const std::string& prefix);
 // spare a copy of the task).
 ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
                        const std::vector<AtomicRecord>* records);
+// The same, with the records moved into the call (the front door's intake, which builds them
+// for this call only).
+ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
+                       std::vector<AtomicRecord>&& records);
 // The task id the script answered, or QUEUE_UNAVAILABLE.
 Result<std::string> ParseEnqueueReply(const Reply& reply);
 

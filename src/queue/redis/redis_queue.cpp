@@ -495,8 +495,12 @@ std::string QueueKeyBase(const std::string& prefix) {
   return Concat({"{", p, "}:queue"});
 }
 
-ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
-                       const std::vector<AtomicRecord>* records) {
+namespace {
+// EnqueueCall's common part; Records is `const std::vector<AtomicRecord>` (records copied) or
+// `std::vector<AtomicRecord>` (moved).
+template <class Records>
+ScriptCall BuildEnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
+                            Records* records) {
   const std::string base = QueueKeyBase(options.redis_prefix);
   const size_t n_records = records != nullptr ? records->size() : 0;
   Command keys;
@@ -514,13 +518,24 @@ ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const E
   args.push_back(RandomId(16));
   if (n_records != 0) {
     args.push_back(std::to_string(keys.size() + 1));
-    for (const auto& rec : *records) {
-      keys.push_back(rec.key);
-      args.push_back(rec.value);
+    for (auto& rec : *records) {
+      keys.push_back(std::move(rec.key));  // a copy when Records is const
+      args.push_back(std::move(rec.value));
       args.push_back(std::to_string(std::max<int64_t>(0, rec.ttl.count())));
     }
   }
   return {std::move(keys), std::move(args)};
+}
+}  // namespace
+
+ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
+                       const std::vector<AtomicRecord>* records) {
+  return BuildEnqueueCall(options, std::move(payload), enqueue, records);
+}
+
+ScriptCall EnqueueCall(const QueueOptions& options, std::string payload, const EnqueueOptions& enqueue,
+                       std::vector<AtomicRecord>&& records) {
+  return BuildEnqueueCall(options, std::move(payload), enqueue, &records);
 }
 
 Result<std::string> ParseEnqueueReply(const Reply& reply) {

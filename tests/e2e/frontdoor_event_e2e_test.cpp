@@ -78,6 +78,28 @@ TEST_F(EventFrontDoorE2E, LinksAndCommandsExactlyOnceAcrossRedeliveries) {
   EXPECT_EQ(*code, 0) << serve->Log();
 }
 
+// Redis lost its scripts (restart, SCRIPT FLUSH) between two links: the link probe and then the
+// intake's enqueue answer NOSCRIPT, and each runs again with EVAL (the enqueue call rebuilt).
+TEST_F(EventFrontDoorE2E, ScriptsLostByRedisAreSentAgainAndTheLinkIsTakenOnce) {
+  auto serve = StartServe("serve.log");
+  ASSERT_EQ(Post(8101, 91, "https://www.amazon.it/dp/B0EVENT101"), 200) << serve->Log();
+  ASSERT_EQ(Tasks(), "1");
+  redis_.Command({"SCRIPT", "FLUSH"});
+  ASSERT_EQ(Post(8102, 92, "https://www.amazon.it/dp/B0EVENT102"), 200) << serve->Log();
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), 2u);
+  EXPECT_EQ(Tasks(), "2");
+  EXPECT_TRUE(Handled(8102));
+  EXPECT_NE(redis_.Command({"GET", "worthit:s:upd:a:8102"}).find("92:"), std::string::npos);
+  // The redelivery finds the handled mark: no second acknowledgement, no second task.
+  ASSERT_EQ(Post(8102, 92, "https://www.amazon.it/dp/B0EVENT102"), 200);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), 2u);
+  EXPECT_EQ(Tasks(), "2");
+  serve->Signal(SIGTERM);
+  auto code = serve->Wait(kWait);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << serve->Log();
+}
+
 TEST_F(EventFrontDoorE2E, TelegramFailuresAre503AndTheRedeliveryAcknowledgesOnce) {
   auto serve = StartServe("serve.log");
   fake_.FailNext(

@@ -218,7 +218,8 @@ class Checker:
         src = (self.root / "src/queue/redis/redis_queue.cpp").read_text(encoding="utf-8")
         group = re.search(r'kGroup\s*=\s*"([^"]+)"', src)
         stream_suffix = re.search(r'stream_\(base_ \+ "([^"]+)"\)', src)
-        base = re.search(r'return "\{" \+ p \+ "\}(:[a-z]+)";', src)
+        # QueueKeyBase: return Concat({"{", p, "}:queue"});
+        base = re.search(r'return Concat\(\{"\{", p, "\}(:[a-z]+)"\}\);', src)
         if not (group and stream_suffix and base):
             self.fail(where, "cannot find the stream/group naming in src/queue/redis/redis_queue.cpp (update this test)")
             return

@@ -5,20 +5,26 @@
 namespace worthit::queue {
 namespace {
 
-// The payload's exact text: workers of an older release read it, and the enqueue's bytes on the
-// wire are this string (the task JSON is built in a stack buffer: the text must not change).
-TEST(AnalysisTask, ToJsonTextIsPinned) {
+// A task with every field set, for `url`.
+AnalysisTask EveryField(std::string url) {
   AnalysisTask t;
   t.update_id = 912345678;
   t.chat_id = -1001234567890;
   t.user_id = 42;
   t.chat_type = "supergroup";
   t.lang = "en";
-  t.url = "https://www.amazon.it/dp/B0TEST1234?tag=x&q=\"cafè\"";
+  t.url = std::move(url);
   t.ack_message_id = 77;
   t.reply_to_message_id = 76;
   t.force_refresh = true;
   t.created_at_ms = 1767225600000;
+  return t;
+}
+
+// The payload's exact text: workers of an older release read it, and the enqueue's bytes on the
+// wire are this string (the task JSON is built in a stack buffer: the text must not change).
+TEST(AnalysisTask, ToJsonTextIsPinned) {
+  const AnalysisTask t = EveryField("https://www.amazon.it/dp/B0TEST1234?tag=x&q=\"cafè\"");
   EXPECT_EQ(ToJson(t),
             R"({"v":1,"kind":"analyze","update_id":912345678,"chat_id":-1001234567890,"user_id":42,)"
             R"("chat_type":"supergroup","lang":"en","url":"https://www.amazon.it/dp/B0TEST1234?tag=x&q=\"cafè\"",)"
@@ -40,17 +46,7 @@ TEST(AnalysisTask, ToJsonTextIsPinned) {
 }
 
 TEST(AnalysisTask, RoundTripsEveryField) {
-  AnalysisTask t;
-  t.update_id = 912345678;
-  t.chat_id = -1001234567890;
-  t.user_id = 42;
-  t.chat_type = "supergroup";
-  t.lang = "en";
-  t.url = "https://www.amazon.it/dp/B0TEST1234?tag=x";
-  t.ack_message_id = 77;
-  t.reply_to_message_id = 76;
-  t.force_refresh = true;
-  t.created_at_ms = 1767225600000;
+  const AnalysisTask t = EveryField("https://www.amazon.it/dp/B0TEST1234?tag=x");
   auto back = ParseAnalysisTask(ToJson(t));
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_EQ(back->v, 1);

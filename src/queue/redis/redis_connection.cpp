@@ -89,23 +89,27 @@ Script MakeScript(std::string source) {
 
 bool IsNoScript(const Reply& reply) { return reply.IsError() && reply.str.rfind("NOSCRIPT", 0) == 0; }
 
-Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args) {
+namespace {
+// "verb sha-or-source numkeys", with room for the keys and args that follow.
+Command EvalHead(const char* verb, const std::string& sha_or_source, size_t keys, size_t args) {
   Command c;
-  c.reserve(3 + keys.size() + args.size());
+  c.reserve(3 + keys + args);
   c.emplace_back(verb);
   c.push_back(sha_or_source);
-  c.push_back(std::to_string(keys.size()));
+  c.push_back(std::to_string(keys));
+  return c;
+}
+}  // namespace
+
+Command EvalCommand(const char* verb, const std::string& sha_or_source, const Command& keys, const Command& args) {
+  Command c = EvalHead(verb, sha_or_source, keys.size(), args.size());
   c.insert(c.end(), keys.begin(), keys.end());
   c.insert(c.end(), args.begin(), args.end());
   return c;
 }
 
 Command EvalCommand(const char* verb, const std::string& sha_or_source, Command&& keys, Command&& args) {
-  Command c;
-  c.reserve(3 + keys.size() + args.size());
-  c.emplace_back(verb);
-  c.push_back(sha_or_source);
-  c.push_back(std::to_string(keys.size()));
+  Command c = EvalHead(verb, sha_or_source, keys.size(), args.size());
   c.insert(c.end(), std::make_move_iterator(keys.begin()), std::make_move_iterator(keys.end()));
   c.insert(c.end(), std::make_move_iterator(args.begin()), std::make_move_iterator(args.end()));
   return c;

@@ -160,10 +160,10 @@ char LowerAscii(unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z'
 bool MayHaveBidCount(const std::string& text) {
   // Stems of kBidWords: the scan does not check where a word ends, so a stem stands for them all.
   static constexpr std::string_view kStems[] = {"bid", "gebot", "enchère", "puja", "puntat"};
+  // The letters the stems start with: a word starting with any other cannot be one of them.
+  static constexpr std::string_view kStemFirsts = "bgep";
   static_assert(std::all_of(std::begin(kStems), std::end(kStems),
-                            [](std::string_view stem) {
-                              return std::string_view("bgep").find(stem[0]) != std::string_view::npos;
-                            }),
+                            [](std::string_view stem) { return kStemFirsts.find(stem[0]) != std::string_view::npos; }),
                 "the first-letter filter below must let every stem through");
   const size_t n = text.size();
   // One pass from each digit forward (digits are rarer than letters in page text).
@@ -184,7 +184,7 @@ bool MayHaveBidCount(const std::string& text) {
     // digits are followed by other digits, punctuation or other words: they stop here).
     if (w == n) break;
     const char first = LowerAscii(static_cast<unsigned char>(text[w]));
-    if (first != 'b' && first != 'g' && first != 'e' && first != 'p') continue;
+    if (kStemFirsts.find(first) == std::string_view::npos) continue;
     for (std::string_view stem : kStems) {
       if (n - w < stem.size()) continue;
       size_t k = 0;

@@ -9,6 +9,13 @@ find_package(CLI11 CONFIG REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)
+# MyHTML, from Debian's libmodest-dev: the HTML5 tokenizer of the page scan (analysis/extract/page_scan.cpp).
+# The package's modestConfig.cmake includes a file the package does not ship, so it is found by hand.
+find_library(MODEST_LIB NAMES modest REQUIRED)
+find_path(MODEST_INCLUDE_DIR NAMES myhtml/api.h REQUIRED)
+add_library(Modest::myhtml INTERFACE IMPORTED)
+target_link_libraries(Modest::myhtml INTERFACE ${MODEST_LIB})
+target_include_directories(Modest::myhtml SYSTEM INTERFACE ${MODEST_INCLUDE_DIR})
 pkg_check_modules(SQLITE3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
 # Debian's libfasttext-dev ships fasttext.pc; fall back to the plain library name.

@@ -49,7 +49,7 @@ void InitLibxml2();
 
 class HtmlDocument {
  public:
-  // libxml2 options for every parse of a page (the tree here, the SAX scan in page_scan.h).
+  // libxml2 options for every parse of a page into a tree.
   static constexpr int kParseOptions =
       HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_COMPACT;
 

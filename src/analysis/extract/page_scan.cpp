@@ -1,15 +1,16 @@
 #include "analysis/extract/page_scan.h"
 
-#include <libxml/HTMLparser.h>
-#include <libxml/parserInternals.h>
+#include <myhtml/api.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <string_view>
 
-#include "analysis/extract/html_document.h"
 #include "analysis/extract/numbers.h"
 
 namespace worthit::analysis::extract {
@@ -17,72 +18,67 @@ namespace {
 
 struct ScanState {
   PageScan scan;
-  bool any_element = false;
-  bool in_ldjson = false;
+  bool any_element = false;      // a start tag, or text that implies the root, was seen
+  bool in_ldjson = false;        // inside an ld+json script's body
+  bool in_raw = false;           // inside a script or style body (code and CSS, not visible text)
   bool canonical_found = false;  // the first <link rel="canonical"> was seen (its href may be "")
   std::string text;              // all text outside script/style bodies, in document order
 };
 
-// One scan per thread at a time: the SAX callbacks find their state here (libxml2's userData is
-// reset by htmlCtxtReadMemory to the parser context).
-thread_local ScanState* t_state = nullptr;
-
-// The attributes any of the collected facts reads, found in one pass over an element's list
-// (the parser has already dropped repeated attributes, so each name occurs once). A present
-// attribute without a value reads "", as the tree's attribute does.
+// The attributes any of the collected facts reads, found in one pass over a start tag's list.
+// The tokenizer keeps repeated attributes in source order; the first one wins, as in the tree.
+// A present attribute without a value reads "", as the tree's attribute does.
 struct Attrs {
-  const char *lang = nullptr, *itemscope = nullptr, *itemtype = nullptr, *type_of = nullptr, *type = nullptr,
-             *content = nullptr, *property = nullptr, *name = nullptr, *itemprop = nullptr, *rel = nullptr,
-             *href = nullptr, *review_rating = nullptr;
+  std::optional<std::string_view> lang, itemscope, itemtype, type_of, type, content, property, name, itemprop, rel,
+      href, review_rating;
 };
 
-// Whether the NUL-terminated `s` equals the literal `lit`, compared inline: most names differ
-// from the candidate at their first or second byte, where a strcmp call would still cost its
-// call and set-up (~10 M instructions per 60 harness pages). `lit` includes its NUL, so the loop
-// stops at the first difference or at the end of both, and never reads past `s`'s NUL.
-template <size_t N>
-bool Is(const char* s, const char (&lit)[N]) {
-  for (size_t i = 0; i < N; ++i) {
-    if (s[i] != lit[i]) return false;
-  }
-  return true;
+void SetFirst(std::optional<std::string_view>& slot, std::string_view value) {
+  if (!slot) slot = value;
 }
 
-Attrs ReadAttrs(const xmlChar** atts) {
+Attrs ReadAttrs(myhtml_token_node_t* token) {
   Attrs a;
-  for (size_t i = 0; atts[i] != nullptr; i += 2) {
-    const char* n = reinterpret_cast<const char*>(atts[i]);
-    const char* v = atts[i + 1] ? reinterpret_cast<const char*>(atts[i + 1]) : "";
+  for (myhtml_tree_attr_t* attr = myhtml_token_node_attribute_first(token); attr != nullptr;
+       attr = myhtml_attribute_next(attr)) {
+    size_t key_len = 0, value_len = 0;
+    const char* key = myhtml_attribute_key(attr, &key_len);
+    const char* value = myhtml_attribute_value(attr, &value_len);
+    if (key == nullptr || key_len == 0) continue;
+    const std::string_view n(key, key_len);
+    const std::string_view v = value ? std::string_view(value, value_len) : std::string_view();
+    // Names are lower-case (the tokenizer folds them); most differ from every candidate at the
+    // first byte, so the switch rejects them before any comparison.
     switch (n[0]) {
       case 'c':
-        if (Is(n, "content")) a.content = v;
+        if (n == "content") SetFirst(a.content, v);
         break;
       case 'd':
-        if (Is(n, "data-review-rating")) a.review_rating = v;
+        if (n == "data-review-rating") SetFirst(a.review_rating, v);
         break;
       case 'h':
-        if (Is(n, "href")) a.href = v;
+        if (n == "href") SetFirst(a.href, v);
         break;
       case 'i':
-        if (Is(n, "itemscope")) a.itemscope = v;
-        if (Is(n, "itemtype")) a.itemtype = v;
-        if (Is(n, "itemprop")) a.itemprop = v;
+        if (n == "itemscope") SetFirst(a.itemscope, v);
+        if (n == "itemtype") SetFirst(a.itemtype, v);
+        if (n == "itemprop") SetFirst(a.itemprop, v);
         break;
       case 'l':
-        if (Is(n, "lang")) a.lang = v;
+        if (n == "lang") SetFirst(a.lang, v);
         break;
       case 'n':
-        if (Is(n, "name")) a.name = v;
+        if (n == "name") SetFirst(a.name, v);
         break;
       case 'p':
-        if (Is(n, "property")) a.property = v;
+        if (n == "property") SetFirst(a.property, v);
         break;
       case 'r':
-        if (Is(n, "rel")) a.rel = v;
+        if (n == "rel") SetFirst(a.rel, v);
         break;
       case 't':
-        if (Is(n, "type")) a.type = v;
-        if (Is(n, "typeof")) a.type_of = v;
+        if (n == "type") SetFirst(a.type, v);
+        if (n == "typeof") SetFirst(a.type_of, v);
         break;
       default: break;
     }
@@ -90,47 +86,49 @@ Attrs ReadAttrs(const xmlChar** atts) {
   return a;
 }
 
-std::string Collapsed(const char* value) { return value ? CollapseSpace(value) : std::string(); }
+std::string Collapsed(const std::optional<std::string_view>& value) {
+  return value ? CollapseSpace(*value) : std::string();
+}
 
-bool HasCaseless(const char* value, const char* needle) {
-  if (value == nullptr) return false;
-  const size_t n = std::strlen(needle);
-  for (const char* p = value; *p; ++p) {
-    if (strncasecmp(p, needle, n) == 0) return true;
+bool HasCaseless(const std::optional<std::string_view>& value, std::string_view needle) {
+  if (!value || value->size() < needle.size()) return false;
+  for (size_t i = 0; i + needle.size() <= value->size(); ++i) {
+    if (strncasecmp(value->data() + i, needle.data(), needle.size()) == 0) return true;
   }
   return false;
 }
 
-void OnStart(void*, const xmlChar* xname, const xmlChar** atts) {
-  ScanState& s = *t_state;
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; });
+}
+
+void OnStartTag(ScanState& s, myhtml_tag_id_t tag, myhtml_token_node_t* token) {
   const bool root = !s.any_element;
   s.any_element = true;
-  if (atts == nullptr) return;
-  const Attrs a = ReadAttrs(atts);
-  if (root) s.scan.root_lang = Collapsed(a.lang);
+  if (tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_STYLE) s.in_raw = true;
+  if (myhtml_token_node_attribute_first(token) == nullptr) return;
+  const Attrs a = ReadAttrs(token);
+  // The root is the first element; a page that opens with another tag (or with text) gets an
+  // implied <html> without attributes, whose lang is "".
+  if (root && tag == MyHTML_TAG_HTML) s.scan.root_lang = Collapsed(a.lang);
   if ((a.itemscope && a.itemtype) || a.type_of) s.scan.has_microdata = true;
   if (a.review_rating) s.scan.has_review_rating_attr = true;
-  const char* name = reinterpret_cast<const char*>(xname);
-  if (Is(name, "meta")) {
-    if (a.content != nullptr) {
+  if (tag == MyHTML_TAG_META) {
+    if (a.content) {
       s.scan.metas.push_back({Collapsed(a.property), Collapsed(a.name), Collapsed(a.itemprop), Collapsed(a.content)});
     }
-  } else if (Is(name, "script")) {
+  } else if (tag == MyHTML_TAG_SCRIPT) {
     if (HasCaseless(a.type, "ld+json")) {
       s.in_ldjson = true;
       s.scan.ldjson.emplace_back();
     }
-  } else if (!s.canonical_found && Is(name, "link")) {
-    if (a.rel != nullptr && std::strcmp(a.rel, "canonical") == 0) {
+  } else if (!s.canonical_found && tag == MyHTML_TAG_LINK) {
+    if (a.rel && *a.rel == "canonical") {
       s.canonical_found = true;
       s.scan.canonical = Collapsed(a.href);
     }
   }
-}
-
-void OnEnd(void*, const xmlChar* name) {
-  ScanState& s = *t_state;
-  if (s.in_ldjson && Is(reinterpret_cast<const char*>(name), "script")) s.in_ldjson = false;
 }
 
 // Whether one of the eight bytes of `w` is an ASCII digit 0x30-0x39: the "has a byte between
@@ -195,72 +193,112 @@ bool MayHaveBidCount(const std::string& text) {
   return false;
 }
 
-void OnText(void*, const xmlChar* ch, int len) {
-  ScanState& s = *t_state;
-  if (len <= 0) return;
-  if (s.in_ldjson) {
-    s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
-    return;
+// One token, as the tokenizer finishes it (MyHTML's after-token-done callback).
+void* OnToken(myhtml_tree_t*, myhtml_token_node_t* token, void* ctx) {
+  ScanState& s = *static_cast<ScanState*>(ctx);
+  const myhtml_tag_id_t tag = myhtml_token_node_tag_id(token);
+  if (tag == MyHTML_TAG__TEXT) {
+    size_t len = 0;
+    const char* text = myhtml_token_node_text(token, &len);
+    if (text == nullptr || len == 0) return ctx;
+    const std::string_view body(text, len);
+    if (s.in_ldjson) {
+      s.scan.ldjson.back().append(body);
+    } else if (!s.in_raw) {
+      // Text before any tag implies the root, as in the tree (whitespace does not).
+      if (!s.any_element && !IsBlank(body)) s.any_element = true;
+      s.text.append(body);
+    }
+    return ctx;
   }
-  s.text.append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
+  if (tag == MyHTML_TAG__COMMENT || tag == MyHTML_TAG__DOCTYPE || tag == MyHTML_TAG__END_OF_FILE) return ctx;
+  if (myhtml_token_node_is_close(token)) {
+    if (tag == MyHTML_TAG_SCRIPT || tag == MyHTML_TAG_STYLE) {
+      s.in_raw = false;
+      s.in_ldjson = false;
+    }
+    return ctx;
+  }
+  OnStartTag(s, tag, token);
+  return ctx;
 }
 
-// Script and style bodies: only an ld+json script's is kept (other scripts' code and CSS are
-// not text any layer reads).
-void OnCdata(void*, const xmlChar* ch, int len) {
-  ScanState& s = *t_state;
-  if (s.in_ldjson) s.scan.ldjson.back().append(reinterpret_cast<const char*>(ch), static_cast<size_t>(len));
-}
+// The calling thread's MyHTML parser: tokenizer only (no tree), one thread (MyHTML's SINGLE mode
+// starts none of its own), scripting off so <noscript> bodies are markup, as in libxml2's tree.
+class ThreadParser {
+ public:
+  ThreadParser() : myhtml_(myhtml_create()), tree_(myhtml_tree_create()) {
+    if (myhtml_ == nullptr || tree_ == nullptr) return;
+    if (myhtml_init(myhtml_, MyHTML_OPTIONS_PARSE_MODE_SINGLE, 1, 0) != MyHTML_STATUS_OK) return;
+    if (myhtml_tree_init(tree_, myhtml_) != MyHTML_STATUS_OK) return;
+    myhtml_tree_parse_flags_set(tree_, MyHTML_TREE_PARSE_FLAGS_WITHOUT_BUILD_TREE);
+    ok_ = true;
+  }
+  ~ThreadParser() {
+    if (tree_ != nullptr) myhtml_tree_destroy(tree_);
+    if (myhtml_ != nullptr) myhtml_destroy(myhtml_);
+  }
+  ThreadParser(const ThreadParser&) = delete;
+  ThreadParser& operator=(const ThreadParser&) = delete;
 
-struct CtxtDeleter {
-  void operator()(htmlParserCtxt* c) const { htmlFreeParserCtxt(c); }
+  bool ok() const { return ok_; }
+
+  bool Parse(std::string_view html, ScanState& state) {
+    myhtml_callback_after_token_done_set(tree_, OnToken, &state);
+    const mystatus_t status = myhtml_parse(tree_, MyENCODING_UTF_8, html.data(), html.size());
+    myhtml_callback_after_token_done_set(tree_, nullptr, nullptr);
+    return status == MyHTML_STATUS_OK;
+  }
+
+ private:
+  myhtml_t* myhtml_;
+  myhtml_tree_t* tree_;
+  bool ok_ = false;
 };
 
-// Pages one thread's parser context serves before it is replaced: its dictionary keeps every tag
-// and attribute name it has seen (interned once, found again on the next page), and a fresh
-// context now and then bounds that growth on odd pages.
-constexpr int kPagesPerContext = 1000;
+// A thread's parser serves this many pages before it is replaced, and is dropped after any page
+// above kMaxRetainedPageBytes: MyHTML keeps its token and text pools at their largest size between parses, about 7.5
+// bytes per byte of the largest page so far (measured: 12 MB after a 1.6 MB page, 38 MB after
+// 5 MB), so a big page's pools go with its parser, and a thread keeps at most ~4 MB. Creating a
+// parser is cheap (~160 KB of tables, no threads).
+constexpr int kPagesPerParser = 1000;
+constexpr size_t kMaxRetainedPageBytes = 512 * 1024;
 
-// The calling thread's SAX parser context, created on first use. htmlCtxtReadMemory resets a
-// context before each parse (htmlCtxtReset: input, stacks, state, options; the SAX handler and
-// the dictionary stay), so a reused one parses exactly as a new one; reusing it saves creating
-// and freeing the handler, dictionary and stacks on every page.
-htmlParserCtxt* ThreadContext() {
-  thread_local std::unique_ptr<htmlParserCtxt, CtxtDeleter> ctxt;
-  thread_local int uses = 0;
-  if (ctxt == nullptr || ++uses > kPagesPerContext) {
-    ctxt.reset(htmlNewParserCtxt());
-    uses = 0;
-    if (ctxt == nullptr || ctxt->sax == nullptr) {
-      ctxt.reset();
+// The calling thread's parser: made on first use, replaced after kPagesPerParser pages, and
+// dropped right after a page above kMaxRetainedPageBytes (its pools go with it).
+class ThreadParserSlot {
+ public:
+  ThreadParser* Get() {
+    if (parser_ == nullptr || ++uses_ > kPagesPerParser) {
+      parser_ = std::make_unique<ThreadParser>();
+      uses_ = 0;
+    }
+    if (!parser_->ok()) {
+      parser_.reset();
       return nullptr;
     }
-    // Only the callbacks above: no startDocument, so libxml2 builds no tree.
-    std::memset(ctxt->sax, 0, sizeof(htmlSAXHandler));
-    ctxt->sax->startElement = OnStart;
-    ctxt->sax->endElement = OnEnd;
-    ctxt->sax->characters = OnText;
-    ctxt->sax->cdataBlock = OnCdata;
-    ctxt->sax->initialized = 1;
+    return parser_.get();
   }
-  return ctxt.get();
-}
+  void Release(size_t page_bytes) {
+    if (page_bytes > kMaxRetainedPageBytes) parser_.reset();
+  }
+
+ private:
+  std::unique_ptr<ThreadParser> parser_;
+  int uses_ = 0;
+};
 
 }  // namespace
 
 std::optional<PageScan> ScanPage(std::string_view utf8_html) {
   if (utf8_html.empty()) return std::nullopt;
-  InitLibxml2();
-  htmlParserCtxt* ctxt = ThreadContext();
-  if (ctxt == nullptr) return std::nullopt;
+  thread_local ThreadParserSlot slot;
+  ThreadParser* parser = slot.Get();
+  if (parser == nullptr) return std::nullopt;
   ScanState state;
-  t_state = &state;
-  // Same encoding and options as HtmlDocument::Parse, so the events are the tree's.
-  xmlDoc* doc = htmlCtxtReadMemory(ctxt, utf8_html.data(), static_cast<int>(utf8_html.size()), nullptr, "UTF-8",
-                                   HtmlDocument::kParseOptions);
-  t_state = nullptr;
-  if (doc != nullptr) xmlFreeDoc(doc);  // never built without startDocument; defensive
-  if (!state.any_element) return std::nullopt;
+  const bool parsed = parser->Parse(utf8_html, state);
+  slot.Release(utf8_html.size());
+  if (!parsed || !state.any_element) return std::nullopt;
   state.scan.mentions_bids = MayHaveBidCount(state.text);
   return std::move(state.scan);
 }

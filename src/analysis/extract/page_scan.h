@@ -1,17 +1,24 @@
-// PageScan: one streaming pass over a page with libxml2's SAX HTML parser — the same parser and
-// options as HtmlDocument::Parse, but no tree is built — collecting what the structured layers
-// and the page's identity read: the ld+json blocks, the <meta> tags, the root's lang, the first
-// rel=canonical link, and two facts that say whether the tree-based layers could add anything
-// (microdata/RDFa or data-review-rating attributes anywhere; a bid count in the text).
+// PageScan: one streaming pass over a page with MyHTML's HTML5 tokenizer (Debian's libmodest; no
+// tree is built) collecting what the structured layers and the page's identity read: the ld+json
+// blocks, the <meta> tags, the root's lang, the first rel=canonical link, and two facts that say
+// whether the tree-based layers could add anything (microdata/RDFa or data-review-rating
+// attributes anywhere; a bid count in the text).
 //
-// Why: building libxml2's tree of a 200 KB page (a node, attributes and text copies per element,
-// all freed again) costs about 2.5 times the parse itself. A page whose JSON-LD already gives
-// every field (PageExtractor decides) needs no tree at all.
-// Every value here equals what the tree gives for the same bytes (the tree is built from the
-// same SAX events): tests/analysis/extract/page_scan_test.cpp compares both on every fixture.
+// Why: the scan decides most product pages (PageExtractor's fast path), so its cost is most of a
+// worker's CPU per task. libxml2 2.9's HTML tokenizer costs about 100 instructions per byte of
+// attribute value; MyHTML's tokenizer reads the same pages in half the time (docs/performance.md,
+// "Session 6"). The tree (html_document.h) stays on libxml2, for its XPath.
+// Every value here equals what libxml2's tree gives for the same bytes on every fixture and on
+// the evaluation pages (tests/analysis/extract/page_scan_test.cpp compares both). Where HTML5 and
+// libxml2 2.9's HTML 4 rules part, the scan follows the tree: the first start tag is the root only
+// when it is <html> and no text came before it; repeated attributes keep the first; script and
+// style bodies are not text. Known remaining differences, all outside what real pages do: markup
+// inside <iframe>, <xmp>, <noembed> or <noframes> is text here (HTML5), elements there; a
+// self-closed <script/> ends at once there, at </script> here; CR LF is LF here.
 //
-// Thread-safety: ScanPage may run on many threads at once (parser state is per call).
-// Failure: nullopt when libxml2 reports no element at all (empty input), like Parse.
+// Thread-safety: ScanPage may run on many threads at once (one parser per thread).
+// Failure: nullopt for empty input, input with no element or text, or a tokenizer error (the
+// caller then builds the tree, which decides).
 #pragma once
 
 #include <optional>

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include "analysis/extract/html_document.h"
 #include "analysis/extract/page_extractor.h"
-#include "analysis/extract/page_scan.h"
 
 namespace worthit::analysis::extract {
 namespace {
@@ -37,8 +37,9 @@ TEST(LibxmlInitTest, ManyThreadsParsingTheProcesssFirstPagesAllFinish) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       go.arrive_and_wait();  // all threads enter libxml2 together
-      // Both entry points: the SAX scan and the tree.
-      if (ScanPage(Page(t)).has_value()) {
+      // The tree first (libxml2's entry point; the page scan runs on MyHTML), then a whole
+      // extraction.
+      if (HtmlDocument::Parse(Page(t)).has_value()) {
         auto page = ExtractProductPage(Page(t), "https://shop.example/p/" + std::to_string(t), "shop.example");
         if (page.ok() && page->page.product.title == "Prodotto " + std::to_string(t)) ++products;
       }

@@ -1,6 +1,7 @@
-// The streaming scan (page_scan.h) against the tree (html_document.h): the same ld+json blocks,
-// meta tags, root language, canonical link and microdata presence on every fixture page and on
-// malformed markup; and the fast path's record equal to the tree path's.
+// The streaming scan (page_scan.h, MyHTML) against the tree (html_document.h, libxml2): the same
+// ld+json blocks, meta tags, root language, canonical link and microdata presence on every fixture
+// page and on malformed markup; the same scans on many threads at once; and the fast path's record
+// equal to the tree path's.
 #include "analysis/extract/page_scan.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "analysis/extract/html_document.h"
 #include "analysis/extract/page_extractor.h"
@@ -92,6 +95,14 @@ TEST(PageScanTest, ReadsWhatTheTreeHoldsOnMalformedMarkup) {
       // Entities in attribute values, a script inside the body's table.
       "<table><tr><td><script type=\"application/ld+json\">{\"n\": \"A &amp; B\"}</script>"
       "<meta property=\"og:title\" content=\"A &amp; B &#8211; C\"></td></tr></table>",
+      // A comment, a doctype and blank lines before the root: it is still <html>, lang and all.
+      "<!DOCTYPE html>\n<!-- build 7 -->\n  <html lang=\"it-IT\"><head><meta name=a content=b></head></html>",
+      // <noscript> bodies are markup (scripting off), as in the tree; style bodies are not text.
+      "<html><head><noscript><meta property=\"og:image\" content=\"/i.jpg\"><link rel=canonical href=/n>"
+      "</noscript><style>p::after{content:\"<meta content=x>\"}</style></head></html>",
+      // An ld+json block beside other scripts whose code holds markup and a fake closing tag.
+      "<script>document.write('<meta content=\"w\">')</script><script type='application/ld+json'>"
+      "{\"@type\": \"Product\", \"name\": \"x < y\"}</script><script>var s = '</scr' + 'ipt>';</script>",
   };
   for (const char* html : cases) ExpectScanMatchesTree(html, html);
 }
@@ -112,6 +123,9 @@ TEST(PageScanTest, NoticesBidCountsInTextOnly) {
   auto script = ScanPage("<html><head><script src=x>var prebid = 1; // 3 bids</script></head><body>Buy</body></html>");
   ASSERT_TRUE(script.has_value());
   EXPECT_FALSE(script->mentions_bids);  // code is not visible text
+  auto style = ScanPage("<html><head><style>.n::after{content:\"3 bids\"}</style></head><body>Buy</body></html>");
+  ASSERT_TRUE(style.has_value());
+  EXPECT_FALSE(style->mentions_bids);  // nor is CSS
   EXPECT_FALSE(ScanPage("")) << "no input, no scan";
 }
 
@@ -135,6 +149,61 @@ TEST(PageScanTest, FindsTheBidCountWhereverItsDigitFallsInTheText) {
     auto near = ScanPage("<p>" + filler + "/:/: \xC3\xA9 bids</p>");
     ASSERT_TRUE(near.has_value());
     EXPECT_FALSE(near->mentions_bids) << pad;
+  }
+}
+
+TEST(PageScanTest, ReadsPagesOnManyThreadsAtOnceAsOnOne) {
+  // Each thread has its own parser: eight threads scanning every fixture at once read what one
+  // thread reads alone.
+  std::vector<std::string> pages;
+  for (const auto& entry : std::filesystem::directory_iterator(kFixtures)) {
+    if (entry.path().extension() == ".html") pages.push_back(Read(entry.path().string()));
+  }
+  ASSERT_FALSE(pages.empty());
+  auto describe = [](const std::optional<PageScan>& scan) {
+    if (!scan) return std::string("none");
+    std::string out = scan->root_lang + "|" + scan->canonical + "|" + std::to_string(scan->has_microdata) +
+                      std::to_string(scan->has_review_rating_attr) + std::to_string(scan->mentions_bids);
+    for (const auto& block : scan->ldjson) out += "|" + block;
+    for (const auto& m : scan->metas) out += "|" + m.property + "," + m.name + "," + m.itemprop + "," + m.content;
+    return out;
+  };
+  std::vector<std::string> alone;
+  for (const auto& page : pages) alone.push_back(describe(ScanPage(page)));
+  std::vector<std::vector<std::string>> seen(8);
+  std::vector<std::thread> threads;
+  for (auto& out : seen) {
+    threads.emplace_back([&pages, &out, &describe] {
+      for (int round = 0; round < 5; ++round) {
+        for (const auto& page : pages) out.push_back(describe(ScanPage(page)));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& out : seen) {
+    ASSERT_EQ(out.size(), pages.size() * 5);
+    for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], alone[i % pages.size()]) << i;
+  }
+}
+
+TEST(PageScanTest, ReadsASmallPageRightAfterABigOne) {
+  // A page above the retained-size limit drops the thread's parser; the next page gets a new one.
+  std::string big = "<html lang=\"en\"><head><script type=\"application/ld+json\">{\"n\": 1}</script></head><body>";
+  while (big.size() < 2 * 1024 * 1024) big += "<div class=\"row c-1\" data-x=\"y\"><span>12 items</span></div>\n";
+  big += "<p>3 bids</p></body></html>";
+  auto first = ScanPage(big);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->root_lang, "en");
+  EXPECT_EQ(first->ldjson, std::vector<std::string>{"{\"n\": 1}"});
+  EXPECT_TRUE(first->mentions_bids);
+  for (int i = 0; i < 3; ++i) {
+    auto small = ScanPage("<html lang=\"it\"><link rel=\"canonical\" href=\"/p/1\"><meta name=d content=\"e\">");
+    ASSERT_TRUE(small.has_value());
+    EXPECT_EQ(small->root_lang, "it");
+    EXPECT_EQ(small->canonical, "/p/1");
+    ASSERT_EQ(small->metas.size(), 1u);
+    EXPECT_EQ(small->metas[0].content, "e");
+    EXPECT_FALSE(small->mentions_bids);
   }
 }
 

@@ -271,7 +271,7 @@ Result<std::shared_ptr<EventFrontDoor>> EventFrontDoor::Create(net::io_context& 
   if (!fd->bot->options().atomic_intake) {
     return Error::Invalid("CONFIG_INVALID",
                           "the event-driven front door needs the queue and the stores on one Redis (STORE_URL unset or "
-                          "equal to QUEUE_URL)");
+                          "naming QUEUE_URL's server, database and user)");
   }
   auto ep = queue::ParseQueueUrl(EffectiveQueueUrl(config));
   if (!ep.ok()) return ep.error();

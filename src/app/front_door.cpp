@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "queue/queue_metrics.h"
+#include "queue/queue_url.h"
 #include "telegram/curl_bot_api.h"
 #include "worker/store_insights.h"
 
@@ -24,6 +25,10 @@ std::string EffectiveStoreUrl(const Config& config) {
   const std::string queue_url = EffectiveQueueUrl(config);
   if (queue_url.starts_with("redis://")) return queue_url;
   return "sqlite://" + config.Get("DATA_DIR") + "/bot.db";
+}
+
+bool StoresOnQueueRedis(const Config& config) {
+  return queue::SameRedis(EffectiveStoreUrl(config), EffectiveQueueUrl(config));
 }
 
 telegram::CurlBotApiOptions BotApiOptionsFrom(const Config& config) {
@@ -70,7 +75,7 @@ Result<std::unique_ptr<FrontDoor>> BuildFrontDoor(const Config& config) {
   bot::BotOptions bopts{username};
   // One durable write per link (docs/design.md "Intake") when the queue can write the stores'
   // records itself: a Redis queue on the very server and database of the stores.
-  bopts.atomic_intake = fd->queue->SupportsRecords() && EffectiveStoreUrl(config) == EffectiveQueueUrl(config);
+  bopts.atomic_intake = fd->queue->SupportsRecords() && StoresOnQueueRedis(config);
   fd->bot = std::make_unique<bot::Bot>(deps, bopts);
   if (config.GetBool("BOT_PUBLISH_COMMANDS")) {
     if (auto s = fd->bot->PublishCommands(); !s.ok()) {

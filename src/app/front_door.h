@@ -35,6 +35,11 @@ struct FrontDoor {
 std::string EffectiveQueueUrl(const Config& config);
 // STORE_URL, else the queue's URL when it is redis://, else sqlite://$DATA_DIR/bot.db.
 std::string EffectiveStoreUrl(const Config& config);
+// Whether the stores live on the queue's Redis: queue::SameRedis of the two URLs above, so
+// redis://h and redis://h:6379/0 count as one (both sides take REDIS_PREFIX: the key prefix is the
+// same by construction). With a queue that SupportsRecords() this turns on the front door's atomic
+// intake (BotOptions::atomic_intake) and the worker's records_with_queue.
+bool StoresOnQueueRedis(const Config& config);
 // TELEGRAM_API_URL, TELEGRAM_TOKEN, TELEGRAM_CA_FILE: every Bot API client of the process is made from these.
 telegram::CurlBotApiOptions BotApiOptionsFrom(const Config& config);
 std::unique_ptr<telegram::BotApi> MakeBotApi(const Config& config);

@@ -94,7 +94,7 @@ class WorkerHost final : public RunningWorkers {
     o.progress_after = std::chrono::milliseconds(config.GetInt("PROGRESS_AFTER_MS"));
     o.progress_stage_after = std::chrono::milliseconds(config.GetInt("PROGRESS_STAGE_MS"));
     // As the front door's atomic intake: the store's records may ride with the queue's calls.
-    o.records_with_queue = queue->SupportsRecords() && EffectiveStoreUrl(config) == queue_url;
+    o.records_with_queue = queue->SupportsRecords() && StoresOnQueueRedis(config);
     worker::WorkerDeps deps{*h->queue_,   *h->api_,   *h->limiter_,           *h->results_,
                             *h->fetcher_, *h->model_, SystemClock::Instance()};
     h->worker_ = std::make_unique<worker::Worker>(deps, o);

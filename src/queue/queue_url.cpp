@@ -94,4 +94,17 @@ Result<QueueEndpoint> ParseQueueUrl(const std::string& url) {
                                                             "\" (expected memory, sqlite or redis)");
 }
 
+bool SameRedis(const RedisEndpoint& a, const RedisEndpoint& b) {
+  return a.host == b.host && a.port == b.port && a.db == b.db && a.username == b.username && a.password == b.password;
+}
+
+bool SameRedis(const std::string& url_a, const std::string& url_b) {
+  auto a = ParseQueueUrl(url_a);
+  auto b = ParseQueueUrl(url_b);
+  if (!a.ok() || !b.ok()) return false;
+  const auto* ra = std::get_if<RedisEndpoint>(&*a);
+  const auto* rb = std::get_if<RedisEndpoint>(&*b);
+  return ra != nullptr && rb != nullptr && SameRedis(*ra, *rb);
+}
+
 }  // namespace worthit::queue

@@ -160,10 +160,6 @@ std::string ScoreText(const std::optional<double>& s) { return s ? std::to_strin
 
 class RedisOutboundLimiter;
 
-bool SameEndpoint(const queue::RedisEndpoint& a, const queue::RedisEndpoint& b) {
-  return a.host == b.host && a.port == b.port && a.db == b.db && a.username == b.username && a.password == b.password;
-}
-
 class RedisResultStore final : public ResultStore {
  public:
   RedisResultStore(std::shared_ptr<RedisClient> c, queue::RedisEndpoint endpoint, std::string p)
@@ -508,7 +504,7 @@ class RedisOutboundLimiter final : public telegram::OutboundLimiter {
   // Whether the buckets live on this server under this key prefix (so another client there may
   // run AcquireCall in its own pipeline).
   bool LivesAt(const queue::RedisEndpoint& endpoint, const std::string& prefix) const {
-    return SameEndpoint(endpoint_, endpoint) && p_ == prefix;
+    return queue::SameRedis(endpoint_, endpoint) && p_ == prefix;
   }
   RedisClient::ScriptCall AcquireCall(int64_t chat_id, bool is_group) {
     const double chat_rate = is_group ? limits_.group_per_minute / 60000.0 : limits_.private_per_second / 1000.0;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/curl_global.h"
 #include "common/log.h"
 #include "telegram/api_error.h"
 #include "telegram/bot_api_wire.h"
@@ -71,7 +72,7 @@ class CurlMultiBotApi final : public AsyncBotApi {
   struct Impl : std::enable_shared_from_this<Impl> {
     Impl(net::io_context& io, CurlBotApiOptions o)
         : strand(net::make_strand(io)), timer(strand), options(std::move(o)) {
-      GlobalCurlInit();
+      EnsureCurlGlobalInit();
       while (!options.base_url.empty() && options.base_url.back() == '/') options.base_url.pop_back();
       if (!options.token.empty()) log::AddSecret(options.token);
       url = options.base_url + "/bot" + options.token + "/sendMessage";

@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/http_read_reserve.h"
 #include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -102,12 +103,8 @@ class Client;
 template <class Stream>
 struct Connection {
   Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {
-    // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
-    // parser never grows past 512: a ~700-byte sendMessage answer then took two reads (two recv
-    // syscalls, two parser passes). One read takes a whole answer of up to kReadReserve bytes.
-    buffer.reserve(kReadReserve);
+    buffer.reserve(kHttpReadReserve);  // one read takes a whole answer (http_read_reserve.h)
   }
-  static constexpr size_t kReadReserve = 8 * 1024;
 
   static Stream MakeStream(net::strand<net::io_context::executor_type> ex, ssl::context* tls) {
     if constexpr (std::is_same_v<Stream, tcp::socket>) {

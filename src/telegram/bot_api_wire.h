@@ -1,7 +1,6 @@
 // What the Bot API clients share on the wire: request bodies and result parsing, so the blocking
 // libcurl client (curl_bot_api.cpp) and the event-driven one (async_bot_api.cpp) send and read the
-// very same JSON. Errors come from MapBotApiResponse (api_error.h) in both. Pure; thread-safe
-// (GlobalCurlInit runs curl_global_init once, thread-safely).
+// very same JSON. Errors come from MapBotApiResponse (api_error.h) in both. Pure; thread-safe.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -22,6 +21,5 @@ Result<Message> ReadMessageResult(std::string_view method, const std::string& re
 // A whole sendMessage / editMessageText HTTP answer → Message: the same outcome as MapBotApiResponse
 // then ReadMessageResult, with one parse (in a stack arena) instead of parse, serialise, parse.
 Result<Message> ReadSendMessageResponse(long http_status, std::string_view body, std::string_view method);
-void GlobalCurlInit();
 
 }  // namespace worthit::telegram

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "common/curl_global.h"
 #include "common/log.h"
 #include "common/metrics.h"
 #include "telegram/api_error.h"
@@ -74,15 +75,7 @@ Result<Message> ReadSendMessageResponse(long http_status, std::string_view body,
   return ReadMessageResult(method, *mapped);
 }
 
-void GlobalCurlInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 namespace {
-
-// curl_global_init is not thread-safe; run it once before any handle exists.
-void GlobalInitOnce() { GlobalCurlInit(); }
 
 size_t WriteBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
@@ -96,7 +89,7 @@ size_t WriteBody(char* data, size_t size, size_t n, void* user) {
 class CurlBotApi final : public BotApi {
  public:
   explicit CurlBotApi(CurlBotApiOptions options) : options_(std::move(options)) {
-    GlobalInitOnce();
+    EnsureCurlGlobalInit();
     while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
     if (!options_.token.empty()) log::AddSecret(options_.token);
     share_ = curl_share_init();

@@ -4,7 +4,8 @@
 
 #include <algorithm>
 #include <memory>
-#include <mutex>
+
+#include "common/curl_global.h"
 
 namespace worthit::webhook {
 namespace {
@@ -12,11 +13,6 @@ namespace {
 // Bodies we read are Lambda events (API Gateway caps them at 10 MB) and probe answers; cap the
 // buffer so a misbehaving peer cannot grow memory without bound.
 constexpr size_t kMaxBodyBytes = 16u << 20;
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
@@ -47,7 +43,7 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }  // namespace
 
 Result<HttpCallResponse> HttpCall(const HttpCallRequest& request) {
-  GlobalInit();
+  EnsureCurlGlobalInit();
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return Error::Transient("HTTP_UNAVAILABLE", "curl_easy_init failed");
   HttpCallResponse response;

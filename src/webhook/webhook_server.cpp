@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/http_read_reserve.h"
 #include "common/io_strand.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -32,10 +33,7 @@ struct Shared {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
-    // Beast reads at most max(512, free capacity) bytes at a time, and a flat_buffer emptied by the
-    // parser never grows past 512: a ~800-byte Telegram update then took two reads (two recv
-    // syscalls, two parser passes). One read takes a whole request of up to kReadReserve bytes.
-    buffer_.reserve(kReadReserve);
+    buffer_.reserve(kHttpReadReserve);  // one read takes a whole update (http_read_reserve.h)
   }
 
   void Start() {
@@ -203,8 +201,6 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   WebhookRequest request_;
-  // Most updates (a message with its sender, chat and entities) fit, headers included.
-  static constexpr size_t kReadReserve = 8 * 1024;
   // How long a refused client may keep sending before the connection is closed anyway.
   static constexpr int kDrainSeconds = 2;
   bool keep_alive_ = false;

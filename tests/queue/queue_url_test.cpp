@@ -50,6 +50,46 @@ TEST(QueueUrl, InvalidUrlsNameTheProblemWithoutThePassword) {
   EXPECT_EQ(r.error().message.find("hunter2"), std::string::npos);
 }
 
+// SameRedis: one server, database and user, however the URLs spell them.
+TEST(QueueUrl, SameRedisIgnoresSpellingOnly) {
+  const std::string base = "redis://127.0.0.1:6379";
+  EXPECT_TRUE(SameRedis(base, base));
+  EXPECT_TRUE(SameRedis(base, "redis://127.0.0.1:6379/0"));  // db 0 is the default
+  EXPECT_TRUE(SameRedis(base, "redis://127.0.0.1"));         // so is port 6379
+  EXPECT_TRUE(SameRedis(base, "redis://127.0.0.1:6379/"));
+  EXPECT_TRUE(SameRedis("redis://[::1]:7000/3", "redis://[::1]:7000/3"));
+  EXPECT_TRUE(SameRedis("redis://:s%40cret@h/2", "redis://:s@cret@h:6379/2"));  // the password decoded
+  EXPECT_TRUE(SameRedis("redis://bot:pw@h:1", "redis://bot:pw@h:1/0"));
+}
+
+TEST(QueueUrl, SameRedisTellsServersDatabasesAndUsersApart) {
+  const std::string base = "redis://127.0.0.1:6379/0";
+  EXPECT_FALSE(SameRedis(base, "redis://127.0.0.1:6379/1"));  // another database: other keys
+  EXPECT_FALSE(SameRedis(base, "redis://127.0.0.1:6380/0"));
+  EXPECT_FALSE(SameRedis(base, "redis://127.0.0.2:6379/0"));
+  EXPECT_FALSE(SameRedis(base, "redis://localhost:6379/0"));  // names are not resolved
+  EXPECT_FALSE(SameRedis(base, "redis://:pw@127.0.0.1:6379/0"));
+  EXPECT_FALSE(SameRedis("redis://a:pw@127.0.0.1", "redis://b:pw@127.0.0.1"));  // ACL users may see other keys
+  EXPECT_FALSE(SameRedis("redis://:pw1@127.0.0.1", "redis://:pw2@127.0.0.1"));
+  // The endpoint form is the same rule (the result store and the limiter compare endpoints).
+  auto a = std::get<RedisEndpoint>(ParseQueueUrl(base).value());
+  auto b = std::get<RedisEndpoint>(ParseQueueUrl("redis://127.0.0.1").value());
+  EXPECT_TRUE(SameRedis(a, b));
+  b.db = 4;
+  EXPECT_FALSE(SameRedis(a, b));
+}
+
+// Only two valid redis:// URLs can be the same Redis. There is no Unix-socket form: such URLs are
+// invalid, so never the same as anything (the stores then keep their own writes).
+TEST(QueueUrl, SameRedisNeedsTwoRedisUrls) {
+  EXPECT_FALSE(SameRedis("memory://", "memory://"));
+  EXPECT_FALSE(SameRedis("sqlite:///tmp/q.db", "sqlite:///tmp/q.db"));
+  EXPECT_FALSE(SameRedis("redis://127.0.0.1", "sqlite:///tmp/q.db"));
+  EXPECT_FALSE(SameRedis("redis://h:bad", "redis://h:bad"));
+  EXPECT_FALSE(SameRedis("redis:///run/redis.sock", "redis:///run/redis.sock"));
+  EXPECT_FALSE(SameRedis("unix:///run/redis.sock", "unix:///run/redis.sock"));
+}
+
 TEST(QueueUrl, OpenQueueRejectsAnInvalidUrl) {
   auto q = OpenQueue("ftp://nope", QueueOptions{});
   ASSERT_FALSE(q.ok());

@@ -1,6 +1,6 @@
 // EnsureCurlGlobalInit: the process's one call of curl_global_init, for every libcurl user to call
 // before its first handle (the Bot API clients in telegram/, the Lambda runtime's HTTP calls in
-// webhook/; analysis/fetch's page fetcher still keeps a call_once of its own, to be switched over).
+// webhook/, the page fetcher in analysis/fetch).
 //
 // Why one: curl_global_init sets up libcurl's global state (TLS library, sockets) and is not
 // thread-safe on the libcurl this project builds against (Debian 12: 7.88; thread-safe only from

@@ -17,6 +17,7 @@
 #include "analysis/fetch/charset.h"
 #include "analysis/fetch/page_fetcher.h"
 #include "analysis/fetch/robot_check.h"
+#include "common/curl_global.h"
 #include "common/log.h"
 #include "common/metrics.h"
 
@@ -179,8 +180,7 @@ Result<FetchedPage> ClassifyFinal(FetchedPage page, long retry_after_s) {
 class CurlPageFetcher final : public PageFetcher {
  public:
   CurlPageFetcher(FetchOptions options, AllowList allow) : options_(std::move(options)), allow_(std::move(allow)) {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    EnsureCurlGlobalInit();
   }
 
   Result<FetchedPage> Fetch(const FetchRequest& request) override {

@@ -7,7 +7,7 @@
 // answers a connection's commands in order). The client runs on StrandFor(io) (common/io_strand.h):
 // the io_context's one shared strand when a single thread runs it, so Pipeline from a handler of
 // the webhook or the Bot API client submits inline instead of posting. Commands are encoded and replies parsed by
-// hiredis (redisFormatCommandArgv, redisReader); the socket, timers and reconnection are Asio's.
+// hiredis (redisFormatSdsCommandArgv, redisReader); the socket, timers and reconnection are Asio's.
 // Ownership: the client owns its socket; an internal state object lives while an operation of it is
 // pending in the io_context (handlers hold it), so destroying the client is safe at any time
 // (pending calls then fail with QUEUE_UNAVAILABLE if the io_context still runs them).

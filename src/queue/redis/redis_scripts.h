@@ -128,17 +128,16 @@ if added > 0 then redis.call('HINCRBY', KEYS[3], 'enqueued', added) end
 return ids
 )lua";
 
-// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
-// (1: also take over expired leases; the client asks for it at most every few hundred ms,
-// because XAUTOCLAIM scans the pending list and most calls would find nothing)
+// lease(group, consumer, count, lease_ms, max_attempts, reclaim) on KEYS stream, delayed, dead,
+// stats. reclaim '1': also take over expired leases; the client asks for it at most every few
+// hundred ms, because XAUTOCLAIM scans the pending list and most calls would find nothing.
 // Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons, delivered}...}
 // Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP.
 // The group is not checked with EXISTS on every call (the script runs once per leased task):
 // a missing group (first lease on a fresh Redis, or after a restart without persistence) shows
 // as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then created as ensure_group would have.
-inline constexpr const char* kLease = R"lua(
-local group, consumer = ARGV[1], ARGV[2]
-local count, lease_ms, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+inline constexpr const char* kLeaseFunction = R"lua(
+local function lease(group, consumer, count, lease_ms, max, reclaim)
 local now = now_ms()
 -- Runs a consumer-group command; on NOGROUP creates the group (MKSTREAM) and runs it again.
 local function in_group(...)
@@ -164,7 +163,7 @@ end
 local out = {}
 -- 2. Expired leases: reclaim, or dead-letter those whose last attempt expired.
 local claimed = {'0-0', {}}
-if ARGV[6] == '1' then
+if reclaim == '1' then
   claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
 end
 for _, e in ipairs(claimed[2]) do
@@ -195,27 +194,53 @@ end
 local next_due = -1
 if #head > 0 then next_due = math.max(0, tonumber(head[2]) - now) end
 return {fmt(now), fmt(next_due), out}
+end
+)lua";
+
+// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
+// Returns lease(...)'s answer.
+inline constexpr const char* kLease = R"lua(
+return lease(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+)lua";
+
+// ack_leases(stream, stats, group, lease_ms, argv, from): acknowledges (XACK + XDEL) the leases
+// given as (eid, consumer, delivered) triples in argv from index `from` that are still live.
+// Returns one 1/0 per lease.
+inline constexpr const char* kAckFunction = R"lua(
+local function ack_leases(stream, stats, group, lease_ms, argv, from)
+  local out = {}
+  local acked = 0
+  for i = from, #argv, 3 do
+    local eid = argv[i]
+    if live(stream, group, eid, argv[i + 1], tonumber(argv[i + 2]), lease_ms) then
+      redis.call('XACK', stream, group, eid)
+      redis.call('XDEL', stream, eid)
+      acked = acked + 1
+      table.insert(out, 1)
+    else
+      table.insert(out, 0)
+    end
+  end
+  if acked > 0 then redis.call('HINCRBY', stats, 'acked', acked) end
+  return out
+end
 )lua";
 
 // KEYS: stream, stats  ARGV: group, lease_ms, then (eid, consumer, delivered) triples.
 // Returns one 1/0 per lease.
 inline constexpr const char* kAck = R"lua(
-local group, lease_ms = ARGV[1], tonumber(ARGV[2])
-local out = {}
-local acked = 0
-for i = 3, #ARGV, 3 do
-  local eid = ARGV[i]
-  if live(KEYS[1], group, eid, ARGV[i + 1], tonumber(ARGV[i + 2]), lease_ms) then
-    redis.call('XACK', KEYS[1], group, eid)
-    redis.call('XDEL', KEYS[1], eid)
-    acked = acked + 1
-    table.insert(out, 1)
-  else
-    table.insert(out, 0)
-  end
-end
-if acked > 0 then redis.call('HINCRBY', KEYS[2], 'acked', acked) end
-return out
+return ack_leases(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV, 3)
+)lua";
+
+// A worker's delivered leases acknowledged and its next lease taken in one script run (one
+// EVALSHA per task instead of two; AckThenLease). The acks run first, as when they were two scripts.
+// KEYS: stream, delayed, dead, stats  ARGV: as kLease (6), then the ack triples as kAck's.
+// Returns {now, next_due, leases (as kLease), {1/0 per ack}}.
+inline constexpr const char* kAckLease = R"lua(
+local acks = ack_leases(KEYS[1], KEYS[4], ARGV[1], tonumber(ARGV[4]), ARGV, 7)
+local r = lease(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+table.insert(r, acks)
+return r
 )lua";
 
 // KEYS: stream  ARGV: group, lease_ms, eid, consumer, delivered. Returns the new deadline or -1.

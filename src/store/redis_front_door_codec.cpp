@@ -23,7 +23,9 @@ constexpr const char* kDayTtl = "172800";
 // GET of its own for them. Nothing is counted (counted = 0) when the update was handled or
 // acknowledged, or when the chat is not awaiting a link and that is required. A counter starts with
 // SET NX EX (one command for the first request of a window; the expiry is set once, from that
-// first request, and outlives the window as before); later requests INCR it. The result key is
+// first request, and outlives the window as before); later requests INCR it. Numbers given to
+// redis.call are strings here: Redis 7.0 turns a Lua number argument into text with
+// snprintf("%.17g"), measurable per call (docs/performance.md, "Session 6"). The result key is
 // derived from the url key's value, so this needs one Redis server, not Cluster (as the intake
 // script).
 constexpr const char* kProbeLua = R"lua(
@@ -37,8 +39,8 @@ local function count(key, ttl)
   if redis.call('SET', key, '1', 'EX', ttl, 'NX') then return 1 end
   return redis.call('INCR', key)
 end
-local m = count(KEYS[4], 120)
-local d = count(KEYS[5], 172800)
+local m = count(KEYS[4], '120')
+local d = count(KEYS[5], '172800')
 if #KEYS < 6 then return {1, false, false, m, d} end
 local id = redis.call('GET', KEYS[6])
 if not id then return {1, false, false, m, d} end

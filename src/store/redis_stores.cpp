@@ -442,6 +442,7 @@ bool SharesClient(const ResultStore* results, const RedisClient* c, const std::s
 // gone; Telegram answers the excess with 429, which pauses the chat (OnRetryAfter) and loses no card.
 // KEYS: chat bucket, global bucket. ARGV: chat rate per ms, chat burst, global rate per ms, global
 // burst. Returns 0 (token taken) or the wait in ms. A value of another length is a full bucket.
+// The expiry is passed to SET as a string: Redis 7.0 formats a Lua number with snprintf("%.17g").
 constexpr const char* kAcquireLua = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -457,8 +458,8 @@ if cp > now then wait = cp - now end
 if ct < 1 then wait = math.max(wait, math.ceil((1 - ct) / cr)) end
 if gt < 1 then wait = math.max(wait, math.ceil((1 - gt) / gr)) end
 if wait == 0 then ct = ct - 1; gt = gt - 1 end
-redis.call('SET', KEYS[1], struct.pack('<ddd', ct, cts, cp), 'PX', 600000)
-redis.call('SET', KEYS[2], struct.pack('<dd', gt, gts), 'PX', 600000)
+redis.call('SET', KEYS[1], struct.pack('<ddd', ct, cts, cp), 'PX', '600000')
+redis.call('SET', KEYS[2], struct.pack('<dd', gt, gts), 'PX', '600000')
 return wait
 )lua";
 

@@ -19,6 +19,8 @@
 namespace worthit::queue::redis {
 
 // Shared prelude: server time in ms, group creation, entry field decoding, reasons.
+// Numbers given to redis.call on the per-task paths are strings (ARGV as sent, or fmt): Redis 7.0
+// turns a Lua number argument into text with snprintf("%.17g"), measurable per call.
 inline constexpr const char* kPrelude = R"lua(
 local function now_ms()
   local t = redis.call('TIME')
@@ -71,9 +73,8 @@ local first = tonumber(ARGV[6] or '0')
 if first and first > 0 then
   for k = first, #KEYS do
     local a = 7 + (k - first) * 2
-    local ttl = tonumber(ARGV[a + 1])
-    if ttl > 0 then
-      redis.call('SET', KEYS[k], ARGV[a], 'EX', ttl)
+    if tonumber(ARGV[a + 1]) > 0 then
+      redis.call('SET', KEYS[k], ARGV[a], 'EX', ARGV[a + 1])
     else
       redis.call('SET', KEYS[k], ARGV[a])
     end
@@ -92,7 +93,7 @@ else
   -- finds no group creates it from id 0 (kLease, NOGROUP), so this entry is read all the same.
   redis.call('XADD', KEYS[1], '*', 'id', id, 'p', ARGV[2], 'e', fmt(now), 'a', '0', 'r', '[]')
 end
-redis.call('HINCRBY', KEYS[3], 'enqueued', 1)
+redis.call('HINCRBY', KEYS[3], 'enqueued', '1')
 return id
 )lua";
 
@@ -129,16 +130,17 @@ return ids
 )lua";
 
 // lease(group, consumer, count, lease_ms, max_attempts, reclaim) on KEYS stream, delayed, dead,
-// stats. reclaim '1': also take over expired leases; the client asks for it at most every few
-// hundred ms, because XAUTOCLAIM scans the pending list and most calls would find nothing.
-// Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons, delivered}...}
-// Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP.
-// The group is not checked with EXISTS on every call (the script runs once per leased task):
-// a missing group (first lease on a fresh Redis, or after a restart without persistence) shows
-// as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then created as ensure_group would have.
+// stats; count and lease_ms as the strings the client sent (see the prelude on numbers). reclaim '1': also take over
+// expired leases; the client asks for it at most every few hundred ms, because XAUTOCLAIM scans the pending list and
+// most calls would find nothing. Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons,
+// delivered}...} Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP. The
+// group is not checked with EXISTS on every call (the script runs once per leased task): a missing group (first lease
+// on a fresh Redis, or after a restart without persistence) shows as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then
+// created as ensure_group would have.
 inline constexpr const char* kLeaseFunction = R"lua(
-local function lease(group, consumer, count, lease_ms, max, reclaim)
+local function lease(group, consumer, count_arg, lease_ms, max, reclaim)
 local now = now_ms()
+local count = tonumber(count_arg)
 -- Runs a consumer-group command; on NOGROUP creates the group (MKSTREAM) and runs it again.
 local function in_group(...)
   local ok, r = pcall(redis.call, ...)
@@ -150,7 +152,7 @@ local function in_group(...)
 end
 -- 1. Delayed tasks that are due become ready (bounded per call; the rest follow next call). The
 -- head of the delayed set says whether any is due and, when none is, when the next one is.
-local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local head = redis.call('ZRANGE', KEYS[2], '0', '0', 'WITHSCORES')
 if #head > 0 and tonumber(head[2]) <= now then
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
   for _, m in ipairs(due) do
@@ -158,13 +160,13 @@ if #head > 0 and tonumber(head[2]) <= now then
     redis.call('XADD', KEYS[1], '*', 'id', t.id, 'p', t.p, 'e', t.e, 'a', t.a, 'r', t.r)
     redis.call('ZREM', KEYS[2], m)
   end
-  head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  head = redis.call('ZRANGE', KEYS[2], '0', '0', 'WITHSCORES')
 end
 local out = {}
 -- 2. Expired leases: reclaim, or dead-letter those whose last attempt expired.
 local claimed = {'0-0', {}}
 if reclaim == '1' then
-  claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
+  claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count_arg)
 end
 for _, e in ipairs(claimed[2]) do
   local eid, f = e[1], fields(e[2])
@@ -183,7 +185,9 @@ for _, e in ipairs(claimed[2]) do
 end
 -- 3. New entries.
 if #out < count then
-  local r = in_group('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - #out, 'STREAMS', KEYS[1], '>')
+  local want = count_arg
+  if #out > 0 then want = fmt(count - #out) end
+  local r = in_group('XREADGROUP', 'GROUP', group, consumer, 'COUNT', want, 'STREAMS', KEYS[1], '>')
   if r then
     for _, e in ipairs(r[1][2]) do
       local f = fields(e[2])
@@ -200,7 +204,7 @@ end
 // KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
 // Returns lease(...)'s answer.
 inline constexpr const char* kLease = R"lua(
-return lease(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+return lease(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6])
 )lua";
 
 // ack_leases(stream, stats, group, lease_ms, argv, from): acknowledges (XACK + XDEL) the leases
@@ -221,7 +225,7 @@ local function ack_leases(stream, stats, group, lease_ms, argv, from)
       table.insert(out, 0)
     end
   end
-  if acked > 0 then redis.call('HINCRBY', stats, 'acked', acked) end
+  if acked > 0 then redis.call('HINCRBY', stats, 'acked', fmt(acked)) end
   return out
 end
 )lua";
@@ -238,7 +242,7 @@ return ack_leases(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV, 3)
 // Returns {now, next_due, leases (as kLease), {1/0 per ack}}.
 inline constexpr const char* kAckLease = R"lua(
 local acks = ack_leases(KEYS[1], KEYS[4], ARGV[1], tonumber(ARGV[4]), ARGV, 7)
-local r = lease(ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6])
+local r = lease(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6])
 table.insert(r, acks)
 return r
 )lua";

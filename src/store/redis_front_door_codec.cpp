@@ -16,25 +16,35 @@ int64_t Secs(std::chrono::hours h) { return std::chrono::duration_cast<std::chro
 constexpr const char* kMinuteTtl = "120";
 constexpr const char* kDayTtl = "172800";
 
-// The link probe. KEYS: handled mark, ack record, chat state, minute counter, day counter, [url key].
-// ARGV: require_awaiting ('1' | '0'), the result hash prefix.
-// Returns {0} when nothing was counted (handled, acknowledged, or not awaiting when required), else
-// {1, minute count, day count[, product id, HGETALL of the result]}. The result key is derived from
-// the url key's value, so this needs one Redis server, not Cluster (as the intake script).
+// The link probe, and with it the update's own lookup. KEYS: handled mark, ack record, chat state,
+// minute counter, day counter, [url key]. ARGV: require_awaiting ('1' | '0'), the result hash prefix.
+// Returns {counted, handled mark, ack record[, minute count, day count[, product id, HGETALL of the
+// result]]}: the mark and the record as read (nil when absent), so the pipeline needs no EXISTS and
+// GET of its own for them. Nothing is counted (counted = 0) when the update was handled or
+// acknowledged, or when the chat is not awaiting a link and that is required. A counter starts with
+// SET NX EX (one command for the first request of a window; the expiry is set once, from that
+// first request, and outlives the window as before); later requests INCR it. Numbers given to
+// redis.call are strings here: Redis 7.0 turns a Lua number argument into text with
+// snprintf("%.17g"), measurable per call (docs/performance.md, "Session 6"). The result key is
+// derived from the url key's value, so this needs one Redis server, not Cluster (as the intake
+// script).
 constexpr const char* kProbeLua = R"lua(
-if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return {0} end
+local u = redis.call('MGET', KEYS[1], KEYS[2])
+if u[1] or u[2] then return {0, u[1], u[2]} end
 if ARGV[1] == '1' then
   local s = redis.call('GET', KEYS[3])
-  if not s or string.sub(s, 1, 2) ~= '1:' then return {0} end
+  if not s or string.sub(s, 1, 2) ~= '1:' then return {0, false, false} end
 end
-local m = redis.call('INCR', KEYS[4])
-redis.call('EXPIRE', KEYS[4], 120)
-local d = redis.call('INCR', KEYS[5])
-redis.call('EXPIRE', KEYS[5], 172800)
-if #KEYS < 6 then return {1, m, d} end
+local function count(key, ttl)
+  if redis.call('SET', key, '1', 'EX', ttl, 'NX') then return 1 end
+  return redis.call('INCR', key)
+end
+local m = count(KEYS[4], '120')
+local d = count(KEYS[5], '172800')
+if #KEYS < 6 then return {1, false, false, m, d} end
 local id = redis.call('GET', KEYS[6])
-if not id then return {1, m, d} end
-return {1, m, d, id, redis.call('HGETALL', ARGV[2] .. id)}
+if not id then return {1, false, false, m, d} end
+return {1, false, false, m, d, id, redis.call('HGETALL', ARGV[2] .. id)}
 )lua";
 
 Error Unavailable(const std::string& what) { return Error::Transient("STORE_UNAVAILABLE", "redis: " + what); }
@@ -82,11 +92,10 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::LookupMessage(int
                                                                              std::optional<int64_t> user_id,
                                                                              int64_t chat_id,
                                                                              const LinkProbe* probe) const {
-  const std::string id = std::to_string(update_id);
-  std::vector<Command> cmds;
-  cmds.reserve(5);
-  cmds.push_back(MakeCommand("EXISTS", Concat({p_, "upd:h:", id})));  // as Lookup(update_id)
-  cmds.push_back(MakeCommand("GET", Concat({p_, "upd:a:", id})));
+  // With a probe, the script reads the handled mark and the ack record (kProbeLua); without, as
+  // Lookup(update_id).
+  std::vector<Command> cmds = probe == nullptr ? Lookup(update_id) : std::vector<Command>();
+  cmds.reserve(cmds.size() + 3);
   cmds.push_back(GetChatState(chat_id));
   if (user_id) cmds.push_back(GetUserLanguage(*user_id));
   if (probe != nullptr) {
@@ -111,25 +120,30 @@ bool RedisFrontDoorCodec::ProbeNeedsEval(const std::vector<Reply>& replies, cons
 Result<MessageLookup> RedisFrontDoorCodec::ParseLookupMessage(const std::vector<Reply>& r,
                                                               std::optional<int64_t> user_id,
                                                               const LinkProbe* probe) const {
-  const size_t expected = 3 + (user_id ? 1 : 0) + (probe ? 1 : 0);
+  const size_t expected = (probe ? 2 : 3) + (user_id ? 1 : 0);
   if (r.size() != expected) return Unavailable("unexpected number of replies");
   for (const auto& reply : r) {
     if (reply.IsError()) return Unavailable(reply.str);
   }
   MessageLookup out;
-  out.update = UpdateLookup{r[0].AsInt() > 0, ParseAck(r[1])};
-  out.chat.state = ParseState(r[2]);
-  size_t next = 3;
+  size_t next = 0;
+  if (probe == nullptr) {
+    out.update = UpdateLookup{r[0].AsInt() > 0, ParseAck(r[1])};
+    next = 2;
+  }
+  out.chat.state = ParseState(r[next++]);
   if (user_id) {
     if (!r[next].IsNil()) out.chat.language = r[next].str;
     ++next;
   }
   if (probe != nullptr) {
     const auto& p = r[next].elements;
-    if (!p.empty() && p[0].AsInt() == 1 && p.size() >= 3) {
+    if (p.size() < 3) return Unavailable("unexpected probe reply");
+    out.update = UpdateLookup{!p[1].IsNil(), ParseAck(p[2])};
+    if (p[0].AsInt() == 1 && p.size() >= 5) {
       out.link.taken = true;
-      out.link.allowance = AllowanceFor(p[1].AsInt(), p[2].AsInt(), probe->per_minute, probe->per_day, probe->now_ms);
-      if (p.size() >= 5) out.link.cached = ParseResult(p[3].str, p[4].elements);
+      out.link.allowance = AllowanceFor(p[3].AsInt(), p[4].AsInt(), probe->per_minute, probe->per_day, probe->now_ms);
+      if (p.size() >= 7) out.link.cached = ParseResult(p[5].str, p[6].elements);
     }
   }
   return out;

@@ -31,7 +31,9 @@ class RedisFrontDoorCodec {
   explicit RedisFrontDoorCodec(std::string prefix);
   const std::string& prefix() const { return p_; }
 
-  // EXISTS handled, GET ack, GET chat state, [HGET language], [EVALSHA probe]: one pipeline.
+  // One pipeline. Without a probe: EXISTS handled, GET ack, GET chat state, [HGET language]. With
+  // one: GET chat state, [HGET language], EVALSHA probe (the script reads the handled mark and the
+  // ack record itself).
   std::vector<Command> LookupMessage(int64_t update_id, std::optional<int64_t> user_id, int64_t chat_id,
                                      const LinkProbe* probe) const;
   // The replies of LookupMessage(...) with the same arguments. Error replies → STORE_UNAVAILABLE

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <map>
+#include <sstream>
 
 #include "analysis/product_link.h"
 #include "bot/bot.h"
@@ -290,6 +292,54 @@ TEST_F(LinkProbeTest, LimitsAreCountedOncePerNewLinkWithinTheOneLookup) {
   ASSERT_EQ(Handle(*bot, Text(6, -100, "/cerca@WorthItTestBot", true))->action, "command:cerca");
   ASSERT_EQ(Handle(*bot, Text(7, -100, "https://www.amazon.it/dp/B0PROBE007", true))->action, "link");
   EXPECT_EQ(MinuteCount(5), "1");
+}
+
+// Redis commands per call, from INFO commandstats (commands run inside scripts included).
+std::map<std::string, long long> CommandCalls() {
+  std::map<std::string, long long> out;
+  std::istringstream in(SharedRedis().Command({"INFO", "commandstats"}));
+  for (std::string line; std::getline(in, line);) {
+    const auto colon = line.find(':');
+    const auto calls = line.find("calls=");
+    if (line.rfind("cmdstat_", 0) != 0 || colon == std::string::npos || calls == std::string::npos) continue;
+    out[line.substr(8, colon - 8)] = std::stoll(line.substr(calls + 6));
+  }
+  out.erase("info");
+  out.erase("config|resetstat");
+  return out;
+}
+
+// The deterministic cost of a new link's intake on Redis, command by command: the lookup pipeline
+// (chat state, language, the probe script: MGET of the handled mark and the ack record, the two
+// counters started with SET NX EX, the url key) and the enqueue script (ack record, handled mark,
+// idempotency key, TIME, XADD, HINCRBY). 18 before the probe read the update's own keys and started
+// its counters with one command each.
+TEST_F(LinkProbeTest, ANewLinkCostsFourteenRedisCommands) {
+  auto bot = ProbingBot();
+  // Another user's link first: the scripts are loaded (NOSCRIPT, SCRIPT LOAD) before counting.
+  ASSERT_EQ(Handle(*bot, Text(20, 19, "https://www.amazon.it/dp/B0COUNT000"))->action, "link");
+  SharedRedis().Command({"CONFIG", "RESETSTAT"});
+  ASSERT_EQ(Handle(*bot, Text(21, 9, "https://www.amazon.it/dp/B0COUNT001"))->action, "link");
+  const std::map<std::string, long long> expected{{"evalsha", 2}, {"get", 2},  {"hget", 1}, {"mget", 1},
+                                                  {"set", 5},     {"time", 1}, {"xadd", 1}, {"hincrby", 1}};
+  EXPECT_EQ(CommandCalls(), expected);
+  // The counters expire with their windows (2 minutes, 2 days) although only their first request
+  // set the expiry; a second link in the minute INCRs them.
+  const std::string minute = "worthit:s:rl:m:9:" + std::to_string(clock_.NowMillis() / 60000);
+  const std::string day = "worthit:s:rl:d:9:" + std::to_string(store::UtcDay(clock_.NowMillis()));
+  // (ranges, not equality: a loaded machine may cross a second boundary between the calls)
+  EXPECT_GT(std::stoll(SharedRedis().Command({"TTL", minute})), 100);
+  EXPECT_GT(std::stoll(SharedRedis().Command({"TTL", day})), 172700);
+  SharedRedis().Command({"CONFIG", "RESETSTAT"});
+  ASSERT_EQ(Handle(*bot, Text(22, 9, "https://www.amazon.it/dp/B0COUNT002"))->action, "link");
+  EXPECT_EQ(MinuteCount(9), "2");
+  EXPECT_EQ(SharedRedis().Command({"GET", day}), "2");
+  const auto ttl = std::stoll(SharedRedis().Command({"TTL", minute}));
+  EXPECT_GT(ttl, 100);
+  EXPECT_LE(ttl, 120);
+  auto again = CommandCalls();
+  EXPECT_EQ(again["set"], 5);   // the two counters' SET NX refused ...
+  EXPECT_EQ(again["incr"], 2);  // ... and INCRed instead
 }
 
 TEST_F(LinkProbeTest, ACachedCardIsReadWithTheLookupSentAndRecorded) {

@@ -135,6 +135,39 @@ TEST(RedisQueue, AckThenLeaseSendsTheWritesFirstAndOnce) {
   EXPECT_EQ(q->Stats()->acked_total, 3);
 }
 
+// The ack and the next lease are one script run (kAckLease): one EVALSHA per delivered task, not
+// two, with the same commands inside (the live check, XACK, XDEL, the counter; TIME, the delayed
+// set's head, XREADGROUP). A lease no longer live answers QUEUE_LEASE_LOST and does not stop the lease.
+TEST(RedisQueue, AckThenLeaseIsOneScriptRun) {
+  RedisServer server;
+  ASSERT_TRUE(server.Start()) << server.error();
+  auto q = std::move(OpenQueue(server.Url(), QueueOptions{}).value());
+  for (const char* p : {"one", "two", "three"}) ASSERT_TRUE(q->Enqueue(p, {}).ok());
+  auto first = q->LeaseTasks("c", 1, 0ms);
+  ASSERT_TRUE(first.ok() && first->size() == 1u);
+  std::vector<Status> acked;
+  auto second = q->AckThenLease(*first, acked, "c", 1, 0ms);  // scripts loaded before counting
+  ASSERT_TRUE(second.ok() && second->size() == 1u);
+  server.Command({"CONFIG", "RESETSTAT"});
+  auto next = q->AckThenLease(*second, acked, "c", 1, 0ms);
+  ASSERT_TRUE(next.ok()) << next.error().ToString();
+  ASSERT_EQ(next->size(), 1u);
+  ASSERT_EQ(acked.size(), 1u);
+  EXPECT_TRUE(acked[0].ok());
+  const std::string stats = server.Command({"INFO", "commandstats"});
+  EXPECT_NE(stats.find("cmdstat_evalsha:calls=1,"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("cmdstat_xack:calls=1,"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("cmdstat_xreadgroup:calls=1,"), std::string::npos) << stats;
+  // The second lease again (acknowledged above): lost; the next lease is still taken.
+  auto stale = q->AckThenLease({second->front(), next->front()}, acked, "c", 1, 0ms);
+  ASSERT_TRUE(stale.ok()) << stale.error().ToString();
+  ASSERT_EQ(acked.size(), 2u);
+  ASSERT_FALSE(acked[0].ok());
+  EXPECT_EQ(acked[0].error().code, "QUEUE_LEASE_LOST");
+  EXPECT_TRUE(acked[1].ok());
+  EXPECT_EQ(q->Stats()->acked_total, 3);
+}
+
 // The lease script does not check the consumer group on every call: a missing one (a fresh Redis,
 // or its data flushed) shows as NOGROUP and is created there and then.
 TEST(RedisQueue, LeasingCreatesAMissingConsumerGroup) {

@@ -24,15 +24,78 @@ TEST(RedisFrontDoorCodecTest, LookupMessageWithProbe) {
   probe.url_key = "https://www.amazon.it/dp/B0TEST0001";
   probe.require_awaiting = true;
   const auto cmds = codec.LookupMessage(123456789, 42, -1001234567890, &probe);
-  ASSERT_EQ(cmds.size(), 5u);
-  EXPECT_EQ(cmds[0], (Command{"EXISTS", "wt:s:upd:h:123456789"}));
-  EXPECT_EQ(cmds[1], (Command{"GET", "wt:s:upd:a:123456789"}));
-  EXPECT_EQ(cmds[2], (Command{"GET", "wt:s:chat:-1001234567890"}));
-  EXPECT_EQ(cmds[3], (Command{"HGET", "wt:s:lang", "42"}));
-  EXPECT_EQ(cmds[4], (Command{"EVALSHA", RedisFrontDoorCodec::ProbeScript().sha, "6", "wt:s:upd:h:123456789",
+  // The probe reads the handled mark and the ack record itself: no EXISTS / GET of them here.
+  ASSERT_EQ(cmds.size(), 3u);
+  EXPECT_EQ(cmds[0], (Command{"GET", "wt:s:chat:-1001234567890"}));
+  EXPECT_EQ(cmds[1], (Command{"HGET", "wt:s:lang", "42"}));
+  EXPECT_EQ(cmds[2], (Command{"EVALSHA", RedisFrontDoorCodec::ProbeScript().sha, "6", "wt:s:upd:h:123456789",
                               "wt:s:upd:a:123456789", "wt:s:chat:-1001234567890", "wt:s:rl:m:42:28333333",
                               "wt:s:rl:d:42:19675", "wt:s:url:https://www.amazon.it/dp/B0TEST0001", "1", "wt:s:res:"}));
   EXPECT_EQ(RedisFrontDoorCodec::ProbeScript().sha.size(), 40u);
+}
+
+queue::redis::Reply Str(std::string s) {
+  queue::redis::Reply r;
+  r.type = queue::redis::Reply::Type::kString;
+  r.str = std::move(s);
+  return r;
+}
+queue::redis::Reply Int(long long v) {
+  queue::redis::Reply r;
+  r.type = queue::redis::Reply::Type::kInteger;
+  r.integer = v;
+  return r;
+}
+queue::redis::Reply Arr(std::vector<queue::redis::Reply> e) {
+  queue::redis::Reply r;
+  r.type = queue::redis::Reply::Type::kArray;
+  r.elements = std::move(e);
+  return r;
+}
+const queue::redis::Reply kNil;
+
+// The update's lookup comes from the probe's reply: {counted, handled mark, ack record, ...}.
+TEST(RedisFrontDoorCodecTest, ParseLookupMessageTakesTheUpdateFromTheProbe) {
+  const RedisFrontDoorCodec codec("wt:s:");
+  LinkProbe probe;
+  probe.user_id = 42;
+  probe.per_minute = 3;
+  probe.per_day = 20;
+  probe.now_ms = kNowMs;
+  // Handled: nothing counted.
+  auto handled = codec.ParseLookupMessage({kNil, Str("it"), Arr({Int(0), Str("enqueued"), kNil})}, 42, &probe);
+  ASSERT_TRUE(handled.ok());
+  EXPECT_TRUE(handled->update.handled);
+  EXPECT_FALSE(handled->update.ack.has_value());
+  EXPECT_FALSE(handled->link.taken);
+  EXPECT_EQ(handled->chat.language.value_or(""), "it");
+  // Acknowledged, not handled (the write failed after the acknowledgement): its message id.
+  auto acked = codec.ParseLookupMessage({kNil, Arr({Int(0), kNil, Str("-5:77")})}, std::nullopt, &probe);
+  ASSERT_TRUE(acked.ok());
+  EXPECT_FALSE(acked->update.handled);
+  ASSERT_TRUE(acked->update.ack.has_value());
+  EXPECT_EQ(acked->update.ack->chat_id, -5);
+  EXPECT_EQ(acked->update.ack->message_id, 77);
+  EXPECT_FALSE(acked->link.taken);
+  // New: counted, with the cached result.
+  auto fresh = codec.ParseLookupMessage({Str("1:1700000600000"), kNil,
+                                         Arr({Int(1), kNil, kNil, Int(4), Int(5), Str("amz:B0X"),
+                                              Arr({Str("title"), Str("Moka"), Str("at"), Str("9")})})},
+                                        42, &probe);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->update.handled);
+  EXPECT_FALSE(fresh->update.ack.has_value());
+  ASSERT_TRUE(fresh->chat.state.has_value());
+  EXPECT_TRUE(fresh->link.taken);
+  EXPECT_FALSE(fresh->link.allowance.allowed);  // 4 in the minute, 3 allowed
+  EXPECT_FALSE(fresh->link.allowance.daily);
+  ASSERT_TRUE(fresh->link.cached.has_value());
+  EXPECT_EQ(fresh->link.cached->product_id, "amz:B0X");
+  EXPECT_EQ(fresh->link.cached->title, "Moka");
+  // A reply of the wrong shape is STORE_UNAVAILABLE, not a silent "new".
+  auto bad = codec.ParseLookupMessage({kNil, Arr({Int(0)})}, std::nullopt, &probe);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, "STORE_UNAVAILABLE");
 }
 
 TEST(RedisFrontDoorCodecTest, LookupMessageWithoutUserOrProbe) {

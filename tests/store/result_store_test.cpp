@@ -2,6 +2,8 @@
 // stores and the Redis outbound limiter.
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstring>
 #include <set>
 
 #include "store/redis_stores.h"
@@ -233,8 +235,8 @@ TEST(RedisResultStore, ALimiterUnderAnotherPrefixIsAskedSeparately) {
   ASSERT_TRUE(stores->results->PutAnalysisTakeToken(r, {}, std::nullopt, *other, 7, true, wait).ok());
   EXPECT_EQ(wait, std::optional<std::chrono::milliseconds>(0ms));
   EXPECT_TRUE(stores->results->GetResult("g")->has_value());
-  EXPECT_EQ(SharedRedis().Command({"EXISTS", "other:s:tg:c:7"}), "1");
-  EXPECT_EQ(SharedRedis().Command({"EXISTS", "worthit:s:tg:c:7"}), "0");
+  EXPECT_EQ(SharedRedis().Command({"EXISTS", "other:s:tg:c2:7"}), "1");
+  EXPECT_EQ(SharedRedis().Command({"EXISTS", "worthit:s:tg:c2:7"}), "0");
 }
 
 TEST_P(ResultStoreTest, UserLimitsPerMinuteAndPerDay) {
@@ -369,6 +371,50 @@ TEST(RedisOutboundLimiter, OneBudgetPerChatSharedByProcessesAndPausedBy429) {
   const auto wait = (*b)->TryAcquire(6, false);
   EXPECT_GT(wait.count(), 2000);
   EXPECT_LE(wait.count(), 3000);
+}
+
+// The bucket format (kAcquireLua): little-endian doubles packed by Lua's struct library, under
+// key names of their own (tg:c2:/tg:g2), so a bucket of the text format (tg:c:/tg:g, an older
+// process) is never read, and a value of another length counts as a full bucket.
+double DoubleAt(const std::string& packed, size_t i) {
+  double d = 0;
+  std::memcpy(&d, packed.data() + i * sizeof(double), sizeof(double));
+  return d;
+}
+
+TEST(RedisOutboundLimiter, BucketsArePackedDoublesUnderTheirOwnKeyNames) {
+  static_assert(std::endian::native == std::endian::little, "the buckets are little-endian doubles");
+  SharedRedis().Command({"FLUSHALL"});
+  telegram::RateLimits limits;
+  auto l = OpenRedisOutboundLimiter(SharedRedis().Url(), "t", limits);
+  ASSERT_TRUE(l.ok());
+  const int64_t before_ms = SystemClock::Instance().NowMillis();
+  // An older process's bucket for chat 5, paused for an hour: another key, not read.
+  SharedRedis().Command(
+      {"SET", "t:s:tg:c:5", "0|" + std::to_string(before_ms) + "|" + std::to_string(before_ms + 3600000)});
+  EXPECT_EQ((*l)->TryAcquire(5, false).count(), 0);
+  const std::string chat = SharedRedis().Command({"GET", "t:s:tg:c2:5"});
+  const std::string global = SharedRedis().Command({"GET", "t:s:tg:g2"});
+  ASSERT_EQ(chat.size(), 24u);
+  ASSERT_EQ(global.size(), 16u);
+  EXPECT_NEAR(DoubleAt(chat, 0), telegram::OutboundRateLimiter::kPrivateBurst - 1, 0.01);
+  EXPECT_NEAR(DoubleAt(chat, 1), static_cast<double>(before_ms), 60000);  // the server's clock
+  EXPECT_EQ(DoubleAt(chat, 2), 0.0);                                      // not paused
+  EXPECT_NEAR(DoubleAt(global, 0), limits.global_per_second - 1, 0.01);
+  const auto ttl = std::stoll(SharedRedis().Command({"PTTL", "t:s:tg:c2:5"}));
+  EXPECT_GT(ttl, 500000);
+  EXPECT_LE(ttl, 600000);
+  // A pause is written in the same format and read back by the next acquire.
+  (*l)->OnRetryAfter(5, 3s);
+  const std::string paused = SharedRedis().Command({"GET", "t:s:tg:c2:5"});
+  ASSERT_EQ(paused.size(), 24u);
+  EXPECT_EQ(DoubleAt(paused, 0), 0.0);
+  EXPECT_GT(DoubleAt(paused, 2), DoubleAt(paused, 1) + 2000);
+  EXPECT_GT((*l)->TryAcquire(5, false).count(), 2000);
+  // A value of another length (not this format): a full bucket.
+  SharedRedis().Command({"SET", "t:s:tg:c2:6", "2|1|99999999999999"});
+  EXPECT_EQ((*l)->TryAcquire(6, false).count(), 0);
+  EXPECT_EQ(SharedRedis().Command({"GET", "t:s:tg:c2:6"}).size(), 24u);
 }
 
 }  // namespace

@@ -77,8 +77,9 @@ class RedisQueue final : public TaskQueue {
         lease_ms_(std::to_string(options.lease_duration.count())),
         enqueue_(redis::EnqueueScript()),
         enqueue_batch_{std::string(redis::kPrelude) + redis::kEnqueueBatch, {}},
-        lease_{std::string(redis::kPrelude) + redis::kLease, {}},
-        ack_{std::string(redis::kPrelude) + redis::kAck, {}},
+        lease_{std::string(redis::kPrelude) + redis::kLeaseFunction + redis::kLease, {}},
+        ack_{std::string(redis::kPrelude) + redis::kAckFunction + redis::kAck, {}},
+        ack_lease_{std::string(redis::kPrelude) + redis::kAckFunction + redis::kLeaseFunction + redis::kAckLease, {}},
         extend_{std::string(redis::kPrelude) + redis::kExtend, {}},
         settle_{std::string(redis::kPrelude) + redis::kSettle, {}},
         requeue_{std::string(redis::kPrelude) + redis::kRequeue, {}},
@@ -199,8 +200,9 @@ class RedisQueue final : public TaskQueue {
     return out;
   }
 
-  // The writes, the acks' script and the first lease script in one pipeline; the rest of
-  // LeaseTasks (waiting for a task when none was ready) as usual.
+  // The writes and then one script run that acknowledges and leases (kAckLease) in one pipeline;
+  // the rest of LeaseTasks (waiting for a task when none was ready) as usual. Without acks it is
+  // LeaseTasks; without a lease to take (max_tasks 0, shutdown) the ack script alone.
   Result<std::vector<Lease>> AckThenLease(const std::vector<Lease>& acks, std::vector<Status>& acked,
                                           const std::string& consumer, int max_tasks, std::chrono::milliseconds wait,
                                           PipelinedWrites* writes) override {
@@ -211,8 +213,15 @@ class RedisQueue final : public TaskQueue {
     const std::vector<Command>& before = writes != nullptr ? writes->commands : no_writes;
     if (sent.empty() && before.empty()) return LeaseTasks(consumer, max_tasks, wait);
     std::vector<redis::RedisClient::ScriptCall> calls;
-    if (!sent.empty()) calls.push_back({&ack_, {stream_, stats_}, std::move(ack_args)});
-    if (max_tasks > 0) {
+    const bool lease = max_tasks > 0;
+    if (!sent.empty() && lease) {
+      // kAckLease's ARGV: the lease's, then the ack triples (ack_args without its group and lease_ms).
+      Command args = LeaseArgs(consumer, max_tasks, false);
+      args.insert(args.end(), std::make_move_iterator(ack_args.begin() + 2), std::make_move_iterator(ack_args.end()));
+      calls.push_back({&ack_lease_, {stream_, delayed_, dead_, stats_}, std::move(args)});
+    } else if (!sent.empty()) {
+      calls.push_back({&ack_, {stream_, stats_}, std::move(ack_args)});
+    } else if (lease) {
       calls.push_back({&lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, false)});
     }
     const auto start = std::chrono::steady_clock::now();
@@ -231,12 +240,26 @@ class RedisQueue final : public TaskQueue {
         }
       }
     }
-    size_t at = before.size();
-    if (!sent.empty()) SetAckStatuses((*replies)[at++], acks, sent, acked);
     std::vector<Lease> out;
-    if (max_tasks < 1) return out;
+    if (calls.empty()) return out;  // writes only (no acks, no lease)
+    Reply& reply = (*replies)[before.size()];
+    if (!lease) {
+      SetAckStatuses(reply, acks, sent, acked);
+      return out;
+    }
+    if (!sent.empty()) {
+      // {now, next_due, leases, acks}: the acks' answer is the fourth element. An error reply (the
+      // lease part failed after the acks ran: a script is not undone) fails every ack here; the
+      // worker then sends them again, and they answer QUEUE_LEASE_LOST (already acknowledged).
+      if (reply.type != Reply::Type::kArray || reply.elements.size() != 4) {
+        SetAckStatuses(reply, acks, sent, acked);  // every ack gets the error
+        return Unexpected(reply);
+      }
+      SetAckStatuses(reply.elements[3], acks, sent, acked);
+      reply.elements.pop_back();
+    }
     int64_t next_due = -1;
-    if (auto parsed = ParseLeases((*replies)[at], consumer, out, next_due); !parsed.ok()) return parsed.error();
+    if (auto parsed = ParseLeases(reply, consumer, out, next_due); !parsed.ok()) return parsed.error();
     if (!out.empty()) return out;
     const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
     return LeaseTasks(consumer, max_tasks, std::max(std::chrono::milliseconds(0), wait - spent));
@@ -470,7 +493,7 @@ class RedisQueue final : public TaskQueue {
   const QueueOptions options_;
   const std::string base_, stream_, delayed_, dead_, stats_;
   const std::string lease_ms_;
-  Script enqueue_, enqueue_batch_, lease_, ack_, extend_, settle_, requeue_, stats_script_;
+  Script enqueue_, enqueue_batch_, lease_, ack_, ack_lease_, extend_, settle_, requeue_, stats_script_;
 };
 
 }  // namespace

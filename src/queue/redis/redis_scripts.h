@@ -19,6 +19,8 @@
 namespace worthit::queue::redis {
 
 // Shared prelude: server time in ms, group creation, entry field decoding, reasons.
+// Numbers given to redis.call on the per-task paths are strings (ARGV as sent, or fmt): Redis 7.0
+// turns a Lua number argument into text with snprintf("%.17g"), measurable per call.
 inline constexpr const char* kPrelude = R"lua(
 local function now_ms()
   local t = redis.call('TIME')
@@ -71,9 +73,8 @@ local first = tonumber(ARGV[6] or '0')
 if first and first > 0 then
   for k = first, #KEYS do
     local a = 7 + (k - first) * 2
-    local ttl = tonumber(ARGV[a + 1])
-    if ttl > 0 then
-      redis.call('SET', KEYS[k], ARGV[a], 'EX', ttl)
+    if tonumber(ARGV[a + 1]) > 0 then
+      redis.call('SET', KEYS[k], ARGV[a], 'EX', ARGV[a + 1])
     else
       redis.call('SET', KEYS[k], ARGV[a])
     end
@@ -92,7 +93,7 @@ else
   -- finds no group creates it from id 0 (kLease, NOGROUP), so this entry is read all the same.
   redis.call('XADD', KEYS[1], '*', 'id', id, 'p', ARGV[2], 'e', fmt(now), 'a', '0', 'r', '[]')
 end
-redis.call('HINCRBY', KEYS[3], 'enqueued', 1)
+redis.call('HINCRBY', KEYS[3], 'enqueued', '1')
 return id
 )lua";
 
@@ -128,18 +129,18 @@ if added > 0 then redis.call('HINCRBY', KEYS[3], 'enqueued', added) end
 return ids
 )lua";
 
-// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
-// (1: also take over expired leases; the client asks for it at most every few hundred ms,
-// because XAUTOCLAIM scans the pending list and most calls would find nothing)
-// Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons, delivered}...}
-// Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP.
-// The group is not checked with EXISTS on every call (the script runs once per leased task):
-// a missing group (first lease on a fresh Redis, or after a restart without persistence) shows
-// as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then created as ensure_group would have.
-inline constexpr const char* kLease = R"lua(
-local group, consumer = ARGV[1], ARGV[2]
-local count, lease_ms, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+// lease(group, consumer, count, lease_ms, max_attempts, reclaim) on KEYS stream, delayed, dead,
+// stats; count and lease_ms as the strings the client sent (see the prelude on numbers). reclaim '1': also take over
+// expired leases; the client asks for it at most every few hundred ms, because XAUTOCLAIM scans the pending list and
+// most calls would find nothing. Returns {now, next_due_ms_or_-1, {eid, id, payload, enqueued, attempt, reasons,
+// delivered}...} Commands per call on the busy path (a task ready, nothing delayed due): TIME, ZRANGE, XREADGROUP. The
+// group is not checked with EXISTS on every call (the script runs once per leased task): a missing group (first lease
+// on a fresh Redis, or after a restart without persistence) shows as NOGROUP from XAUTOCLAIM / XREADGROUP, and is then
+// created as ensure_group would have.
+inline constexpr const char* kLeaseFunction = R"lua(
+local function lease(group, consumer, count_arg, lease_ms, max, reclaim)
 local now = now_ms()
+local count = tonumber(count_arg)
 -- Runs a consumer-group command; on NOGROUP creates the group (MKSTREAM) and runs it again.
 local function in_group(...)
   local ok, r = pcall(redis.call, ...)
@@ -151,7 +152,7 @@ local function in_group(...)
 end
 -- 1. Delayed tasks that are due become ready (bounded per call; the rest follow next call). The
 -- head of the delayed set says whether any is due and, when none is, when the next one is.
-local head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+local head = redis.call('ZRANGE', KEYS[2], '0', '0', 'WITHSCORES')
 if #head > 0 and tonumber(head[2]) <= now then
   local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, 100)
   for _, m in ipairs(due) do
@@ -159,13 +160,13 @@ if #head > 0 and tonumber(head[2]) <= now then
     redis.call('XADD', KEYS[1], '*', 'id', t.id, 'p', t.p, 'e', t.e, 'a', t.a, 'r', t.r)
     redis.call('ZREM', KEYS[2], m)
   end
-  head = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  head = redis.call('ZRANGE', KEYS[2], '0', '0', 'WITHSCORES')
 end
 local out = {}
 -- 2. Expired leases: reclaim, or dead-letter those whose last attempt expired.
 local claimed = {'0-0', {}}
-if ARGV[6] == '1' then
-  claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count)
+if reclaim == '1' then
+  claimed = in_group('XAUTOCLAIM', KEYS[1], group, consumer, lease_ms, '0-0', 'COUNT', count_arg)
 end
 for _, e in ipairs(claimed[2]) do
   local eid, f = e[1], fields(e[2])
@@ -184,7 +185,9 @@ for _, e in ipairs(claimed[2]) do
 end
 -- 3. New entries.
 if #out < count then
-  local r = in_group('XREADGROUP', 'GROUP', group, consumer, 'COUNT', count - #out, 'STREAMS', KEYS[1], '>')
+  local want = count_arg
+  if #out > 0 then want = fmt(count - #out) end
+  local r = in_group('XREADGROUP', 'GROUP', group, consumer, 'COUNT', want, 'STREAMS', KEYS[1], '>')
   if r then
     for _, e in ipairs(r[1][2]) do
       local f = fields(e[2])
@@ -195,27 +198,53 @@ end
 local next_due = -1
 if #head > 0 then next_due = math.max(0, tonumber(head[2]) - now) end
 return {fmt(now), fmt(next_due), out}
+end
+)lua";
+
+// KEYS: stream, delayed, dead, stats  ARGV: group, consumer, count, lease_ms, max_attempts, reclaim
+// Returns lease(...)'s answer.
+inline constexpr const char* kLease = R"lua(
+return lease(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6])
+)lua";
+
+// ack_leases(stream, stats, group, lease_ms, argv, from): acknowledges (XACK + XDEL) the leases
+// given as (eid, consumer, delivered) triples in argv from index `from` that are still live.
+// Returns one 1/0 per lease.
+inline constexpr const char* kAckFunction = R"lua(
+local function ack_leases(stream, stats, group, lease_ms, argv, from)
+  local out = {}
+  local acked = 0
+  for i = from, #argv, 3 do
+    local eid = argv[i]
+    if live(stream, group, eid, argv[i + 1], tonumber(argv[i + 2]), lease_ms) then
+      redis.call('XACK', stream, group, eid)
+      redis.call('XDEL', stream, eid)
+      acked = acked + 1
+      table.insert(out, 1)
+    else
+      table.insert(out, 0)
+    end
+  end
+  if acked > 0 then redis.call('HINCRBY', stats, 'acked', fmt(acked)) end
+  return out
+end
 )lua";
 
 // KEYS: stream, stats  ARGV: group, lease_ms, then (eid, consumer, delivered) triples.
 // Returns one 1/0 per lease.
 inline constexpr const char* kAck = R"lua(
-local group, lease_ms = ARGV[1], tonumber(ARGV[2])
-local out = {}
-local acked = 0
-for i = 3, #ARGV, 3 do
-  local eid = ARGV[i]
-  if live(KEYS[1], group, eid, ARGV[i + 1], tonumber(ARGV[i + 2]), lease_ms) then
-    redis.call('XACK', KEYS[1], group, eid)
-    redis.call('XDEL', KEYS[1], eid)
-    acked = acked + 1
-    table.insert(out, 1)
-  else
-    table.insert(out, 0)
-  end
-end
-if acked > 0 then redis.call('HINCRBY', KEYS[2], 'acked', acked) end
-return out
+return ack_leases(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]), ARGV, 3)
+)lua";
+
+// A worker's delivered leases acknowledged and its next lease taken in one script run (one
+// EVALSHA per task instead of two; AckThenLease). The acks run first, as when they were two scripts.
+// KEYS: stream, delayed, dead, stats  ARGV: as kLease (6), then the ack triples as kAck's.
+// Returns {now, next_due, leases (as kLease), {1/0 per ack}}.
+inline constexpr const char* kAckLease = R"lua(
+local acks = ack_leases(KEYS[1], KEYS[4], ARGV[1], tonumber(ARGV[4]), ARGV, 7)
+local r = lease(ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6])
+table.insert(r, acks)
+return r
 )lua";
 
 // KEYS: stream  ARGV: group, lease_ms, eid, consumer, delivered. Returns the new deadline or -1.

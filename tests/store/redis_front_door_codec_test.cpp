@@ -14,13 +14,19 @@ using Command = queue::redis::Command;
 
 constexpr int64_t kNowMs = 1'700'000'000'000;  // minute 28333333, UTC day 19675
 
-TEST(RedisFrontDoorCodecTest, LookupMessageWithProbe) {
-  const RedisFrontDoorCodec codec("wt:s:");
+// User 42's probe at kNowMs with a limit of 3 links a minute and 20 a day.
+LinkProbe UserProbe() {
   LinkProbe probe;
   probe.user_id = 42;
   probe.per_minute = 3;
   probe.per_day = 20;
   probe.now_ms = kNowMs;
+  return probe;
+}
+
+TEST(RedisFrontDoorCodecTest, LookupMessageWithProbe) {
+  const RedisFrontDoorCodec codec("wt:s:");
+  LinkProbe probe = UserProbe();
   probe.url_key = "https://www.amazon.it/dp/B0TEST0001";
   probe.require_awaiting = true;
   const auto cmds = codec.LookupMessage(123456789, 42, -1001234567890, &probe);
@@ -57,11 +63,7 @@ const queue::redis::Reply kNil;
 // The update's lookup comes from the probe's reply: {counted, handled mark, ack record, ...}.
 TEST(RedisFrontDoorCodecTest, ParseLookupMessageTakesTheUpdateFromTheProbe) {
   const RedisFrontDoorCodec codec("wt:s:");
-  LinkProbe probe;
-  probe.user_id = 42;
-  probe.per_minute = 3;
-  probe.per_day = 20;
-  probe.now_ms = kNowMs;
+  const LinkProbe probe = UserProbe();
   // Handled: nothing counted.
   auto handled = codec.ParseLookupMessage({kNil, Str("it"), Arr({Int(0), Str("enqueued"), kNil})}, 42, &probe);
   ASSERT_TRUE(handled.ok());

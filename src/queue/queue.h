@@ -60,7 +60,7 @@ struct AtomicRecord {
 // with AtomicRecord, only a caller that knows their keys live on the queue's backend (the same
 // server and database) passes them; backends without SupportsRecords() refuse them.
 struct PipelinedWrites {
-  std::vector<std::vector<std::string>> commands;
+  std::vector<std::vector<std::string>> commands;  // consumed by the call that sends them (moved out)
   // Out: OK when every command answered without an error; else the first error (a transport
   // failure too: then they may or may not have run, and are not sent again).
   Status status = OkStatus();

@@ -23,13 +23,19 @@ int64_t Secs(std::chrono::hours h) { return std::chrono::duration_cast<std::chro
 
 Error Unavailable(const Error& e) { return Error::Transient("STORE_UNAVAILABLE", "redis: " + e.message); }
 
+// The first error among the first `count` replies, as STORE_UNAVAILABLE; OK when there is none.
+Status FirstErrorReply(const std::vector<Reply>& replies, size_t count) {
+  for (size_t i = 0; i < count && i < replies.size(); ++i) {
+    if (replies[i].IsError()) return Error::Transient("STORE_UNAVAILABLE", "redis: " + replies[i].str);
+  }
+  return OkStatus();
+}
+
 // Runs commands in one round trip; transport failures and error replies become STORE_UNAVAILABLE.
 Result<std::vector<Reply>> Run(RedisClient& client, const std::vector<Command>& commands) {
   auto r = client.Pipeline(commands);
   if (!r.ok()) return Unavailable(r.error());
-  for (const auto& reply : *r) {
-    if (reply.IsError()) return Error::Transient("STORE_UNAVAILABLE", "redis: " + reply.str);
-  }
+  if (auto st = FirstErrorReply(*r, r->size()); !st.ok()) return st.error();
   return r;
 }
 
@@ -550,11 +556,10 @@ Status RedisResultStore::PutAnalysisTakeToken(const StoredResult& result, const 
   std::vector<Command> cmds;
   if (price) AppendAddPrice(cmds, result.product_id, *price);
   AppendPutResult(cmds, result, url_keys);
-  auto r = c_->EvalEach({redis->AcquireCall(chat_id, is_group)}, cmds);
+  const size_t writes = cmds.size();
+  auto r = c_->EvalEach({redis->AcquireCall(chat_id, is_group)}, std::move(cmds));
   if (!r.ok()) return Unavailable(r.error());
-  for (size_t i = 0; i < cmds.size(); ++i) {
-    if ((*r)[i].IsError()) return Error::Transient("STORE_UNAVAILABLE", "redis: " + (*r)[i].str);
-  }
+  if (auto st = FirstErrorReply(*r, writes); !st.ok()) return st;
   token_wait = RedisOutboundLimiter::WaitFrom(std::move(r->back()));
   return OkStatus();
 }

@@ -190,12 +190,13 @@ Result<std::vector<queue::Lease>> Worker::SendDeferred(DeferredAcks& deferred, c
   queue::PipelinedWrites writes;
   writes.commands = std::move(deferred.writes);
   deferred.writes.clear();
+  const bool with_writes = !writes.commands.empty();
   std::vector<Status> acked;
   auto leases = deps_.queue.AckThenLease(deferred.leases, acked, consumer, max_tasks, std::chrono::milliseconds(1000),
-                                         writes.commands.empty() ? nullptr : &writes);
+                                         with_writes ? &writes : nullptr);
   // The records are sent once: a failure costs a history entry and the delivery record (as a
   // failed RecordDelivered did); the ack still ends the task.
-  if (!writes.commands.empty() && !writes.status.ok()) {
+  if (with_writes && !writes.status.ok()) {
     log::Warn("worker.history_failed", {{"error", writes.status.error().ToString()}, {"deferred", true}});
   }
   // The acks were sent (applied or not) unless the transport failed before any reply: then they

@@ -338,12 +338,11 @@ Result<std::vector<Reply>> RedisClient::EvalMany(Script& script,
   return PipelineScripts(commands, std::vector<Script*>(calls.size(), &script));
 }
 
-Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls,
-                                                 const std::vector<Command>& before) {
-  std::vector<Command> commands(before);
-  std::vector<Script*> scripts(before.size(), nullptr);
-  commands.reserve(before.size() + calls.size());
-  scripts.reserve(before.size() + calls.size());
+Result<std::vector<Reply>> RedisClient::EvalEach(const std::vector<ScriptCall>& calls, std::vector<Command> before) {
+  std::vector<Command> commands = std::move(before);
+  std::vector<Script*> scripts(commands.size(), nullptr);
+  commands.reserve(commands.size() + calls.size());
+  scripts.reserve(commands.size() + calls.size());
   for (const auto& call : calls) {
     auto sha = ShaOf(*call.script);
     if (!sha.ok()) return sha.error();

@@ -111,8 +111,8 @@ class RedisClient {
     Command args;
   };
   // `before`: plain commands sent first in the same pipeline (their replies come first, in order;
-  // a NOSCRIPT retry never sends them again).
-  Result<std::vector<Reply>> EvalEach(const std::vector<ScriptCall>& calls, const std::vector<Command>& before = {});
+  // a NOSCRIPT retry never sends them again). Taken by value: callers move theirs in.
+  Result<std::vector<Reply>> EvalEach(const std::vector<ScriptCall>& calls, std::vector<Command> before = {});
 
   // A command that would not answer in this time means Redis is wedged or the network is gone.
   static constexpr std::chrono::milliseconds kCommandTimeout{5000};

@@ -209,9 +209,10 @@ class RedisQueue final : public TaskQueue {
     Command ack_args;
     std::vector<size_t> sent;
     AckArgs(acks, acked, ack_args, sent);
-    const std::vector<Command> no_writes;
-    const std::vector<Command>& before = writes != nullptr ? writes->commands : no_writes;
-    if (sent.empty() && before.empty()) return LeaseTasks(consumer, max_tasks, wait);
+    std::vector<Command> before;
+    if (writes != nullptr) before = std::move(writes->commands);  // consumed (PipelinedWrites)
+    const size_t n_before = before.size();
+    if (sent.empty() && n_before == 0) return LeaseTasks(consumer, max_tasks, wait);
     std::vector<redis::RedisClient::ScriptCall> calls;
     const bool lease = max_tasks > 0;
     if (!sent.empty() && lease) {
@@ -225,15 +226,15 @@ class RedisQueue final : public TaskQueue {
       calls.push_back({&lease_, {stream_, delayed_, dead_, stats_}, LeaseArgs(consumer, max_tasks, false)});
     }
     const auto start = std::chrono::steady_clock::now();
-    auto replies = client_.EvalEach(calls, before);
+    auto replies = client_.EvalEach(calls, std::move(before));
     if (!replies.ok()) {
       for (auto i : sent) acked[i] = replies.error();
-      if (writes != nullptr && !before.empty()) writes->status = replies.error();
+      if (n_before != 0) writes->status = replies.error();
       return replies.error();
     }
     if (writes != nullptr) {
       writes->status = OkStatus();
-      for (size_t i = 0; i < before.size(); ++i) {
+      for (size_t i = 0; i < n_before; ++i) {
         if ((*replies)[i].IsError()) {
           writes->status = Unexpected((*replies)[i]);
           break;
@@ -242,7 +243,7 @@ class RedisQueue final : public TaskQueue {
     }
     std::vector<Lease> out;
     if (calls.empty()) return out;  // writes only (no acks, no lease)
-    Reply& reply = (*replies)[before.size()];
+    Reply& reply = (*replies)[n_before];
     if (!lease) {
       SetAckStatuses(reply, acks, sent, acked);
       return out;

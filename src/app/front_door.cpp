@@ -36,6 +36,7 @@ telegram::CurlBotApiOptions BotApiOptionsFrom(const Config& config) {
   o.base_url = config.Get("TELEGRAM_API_URL");
   o.token = config.Get("TELEGRAM_TOKEN");
   o.ca_file = config.Get("TELEGRAM_CA_FILE");
+  o.pipeline_depth = static_cast<size_t>(config.GetInt("TELEGRAM_PIPELINE_DEPTH"));
   return o;
 }
 

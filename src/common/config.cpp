@@ -24,6 +24,10 @@ const std::vector<ConfigKey> kKeys = {
     {"TELEGRAM_CA_FILE", "", T::kString,
      "PEM file of the CA that signs the Bot API server's certificate (a self-hosted server behind a private "
      "CA); empty: the system's trust store."},
+    {"TELEGRAM_PIPELINE_DEPTH", "8", T::kInt,
+     "Most acknowledgements `serve` writes at once on one Bot API connection (HTTP/1.1 pipelining), used only "
+     "while the server answers within 5 ms on average (a local Bot API server); 1: one call per connection.",
+     "1..32"},
     {"BOT_USERNAME", "", T::kString,
      "The bot's @username without @; asked from getMe at start when unset (used for /cmd@BotName in groups)."},
     {"BOT_PUBLISH_COMMANDS", "true", T::kBool,

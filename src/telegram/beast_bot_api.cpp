@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/beast_serialize.h"
 #include "common/http_read_reserve.h"
 #include "common/io_strand.h"
 #include "common/log.h"
@@ -48,6 +49,9 @@ constexpr auto kMaxIdleAge = std::chrono::seconds(50);
 // often than every 5 ms (short test timeouts) nor less often than every 100 ms.
 constexpr auto kMinSweep = std::chrono::milliseconds(5);
 constexpr auto kMaxSweep = std::chrono::milliseconds(100);
+// Requests per write on one connection at most (TELEGRAM_PIPELINE_DEPTH is clamped to it): past a
+// few dozen the saving per call is nil and one slow answer would hold more calls behind it.
+constexpr size_t kMaxPipelineDepth = 32;
 
 struct Target {
   bool tls = false;
@@ -95,6 +99,12 @@ struct Call {
   bool retried = false;
 };
 
+SteadyClock::time_point EarliestDeadline(const std::deque<Call>& calls) {
+  auto t = SteadyClock::time_point::max();
+  for (const auto& c : calls) t = std::min(t, c.deadline);
+  return t;
+}
+
 template <class Stream>
 class Client;
 
@@ -103,7 +113,7 @@ class Client;
 template <class Stream>
 struct Connection {
   Connection(net::strand<net::io_context::executor_type> ex, ssl::context* tls) : stream(MakeStream(ex, tls)) {
-    buffer.reserve(kHttpReadReserve);  // one read takes a whole answer (http_read_reserve.h)
+    buffer.reserve(kHttpReadReserve);  // one read takes whole answers (http_read_reserve.h)
   }
 
   static Stream MakeStream(net::strand<net::io_context::executor_type> ex, ssl::context* tls) {
@@ -119,12 +129,15 @@ struct Connection {
   Stream stream;
   beast::flat_buffer buffer;
   http::request<http::string_body> request;  // method, target and headers set once; the body per call
+  std::string out;                           // the batch's requests, serialised (capacity reused)
   std::optional<http::response_parser<http::string_body>> parser;
-  std::optional<Call> call;
+  std::deque<Call> calls;  // sent (or being sent) on this connection; answers come back in this order
   SteadyClock::time_point deadline{};
   SteadyClock::time_point idle_since{};
+  SteadyClock::time_point written_at{};
   size_t busy_index = 0;
-  bool reused = false;  // has answered a call before: a failure before any answer byte may be staleness
+  bool reused = false;    // has answered a batch before: a failure before any answer byte may be staleness
+  bool answered = false;  // some byte of an answer arrived since the current batch was written
   bool dead = false;
 };
 
@@ -146,6 +159,9 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     path_ = target_.path + "/bot" + options_.token + "/sendMessage";
     const auto shortest = std::min(options_.connect_timeout, options_.request_timeout);
     sweep_period_ = std::clamp<std::chrono::milliseconds>(shortest / 10, kMinSweep, kMaxSweep);
+    max_batch_ = std::clamp<size_t>(options_.pipeline_depth, 1, kMaxPipelineDepth);
+    ceiling_us_ = static_cast<double>(options_.pipeline_latency_ceiling.count());
+    latency_us_ = ceiling_us_;
     if constexpr (kTls) {
       tls_.set_verify_mode(ssl::verify_peer);
       boost::system::error_code ec;
@@ -180,29 +196,81 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
  private:
   // --- on the strand from here on ---
 
+  // A call waits for the end of this turn of the event loop, so the calls that concurrent updates
+  // start in one turn can leave together (Flush).
   void Start(Call call) {
     if (shutting_) return;
-    const auto now = SteadyClock::now();
-    while (!idle_.empty()) {
-      ConnPtr c = std::move(idle_.back());
-      idle_.pop_back();
-      if (now - c->idle_since > kMaxIdleAge) {
-        Kill(*c);
-        --open_;
-        continue;
-      }
-      return Send(c, std::move(call));
-    }
-    if (open_ < kMaxConnections) return Connect(std::move(call));
     if (waiting_.size() >= kMaxWaiting) {
       return Complete(std::move(call), NetworkError("sendMessage", "too many calls waiting for a connection"));
     }
     waiting_.push_back(std::move(call));
+    ScheduleFlush();
     EnsureSweep();
   }
 
-  void Connect(Call call) {
-    if (!tls_error_.empty()) return Complete(std::move(call), NetworkError("sendMessage", tls_error_));
+  // As the Redis client's writes (async_redis_client.cpp): a post to the io_context, then back onto
+  // the strand, runs after the handlers already queued, i.e. at the end of this turn.
+  void ScheduleFlush() {
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    net::post(strand_.get_inner_executor(), [self = this->shared_from_this()] {
+      net::dispatch(self->strand_, [self] {
+        self->flush_scheduled_ = false;
+        self->Flush();
+      });
+    });
+  }
+
+  // Waiting calls go out in batches of up to BatchLimit() per connection, each batch in one write
+  // (HTTP/1.1 pipelining), on an idle connection (most recently used first) or a new one.
+  void Flush() {
+    const auto now = SteadyClock::now();
+    while (!waiting_.empty() && !shutting_) {
+      ConnPtr c = TakeIdle(now);
+      if (!c && open_ >= kMaxConnections) return;  // the next connection to free up takes them
+      std::deque<Call> batch;
+      const size_t n = std::min(waiting_.size(), BatchLimit());
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(waiting_.front()));
+        waiting_.pop_front();
+      }
+      if (n > 1) pipelined_->Inc(static_cast<double>(n - 1));
+      if (c) {
+        Send(c, std::move(batch));
+      } else {
+        Connect(std::move(batch));
+      }
+    }
+  }
+
+  // Several requests per write only while the server answers fast: pipelined requests are answered
+  // in order, so a call waits behind the ones before it. Against a far server (api.telegram.org over
+  // the internet: tens of ms per answer) every call keeps a connection of its own, as without
+  // pipelining; against a near one (a local Bot API server, the load harness) answers take well under
+  // a millisecond and the batch saves a send and a receive per call (docs/design.md "Bot API calls").
+  size_t BatchLimit() const { return latency_us_ < ceiling_us_ ? max_batch_ : 1; }
+
+  void NoteLatency(SteadyClock::duration d) {
+    const double us = std::chrono::duration<double, std::micro>(d).count();
+    latency_us_ += (us - latency_us_) / 8;  // moving average over the last ~8 answers
+  }
+
+  ConnPtr TakeIdle(SteadyClock::time_point now) {
+    while (!idle_.empty()) {
+      ConnPtr c = std::move(idle_.back());
+      idle_.pop_back();
+      if (now - c->idle_since <= kMaxIdleAge) return c;
+      Kill(*c);
+      --open_;
+    }
+    return nullptr;
+  }
+
+  void Connect(std::deque<Call> calls) {
+    if (!tls_error_.empty()) {
+      for (auto& call : calls) Complete(std::move(call), NetworkError("sendMessage", tls_error_));
+      return;
+    }
     ++open_;
     auto c = std::make_shared<Conn>(strand_, &tls_);
     c->request.method(http::verb::post);
@@ -220,17 +288,17 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
         SSL_set1_host(ssl, target_.host.c_str());
       }
     }
-    c->deadline = std::min(call.deadline, SteadyClock::now() + options_.connect_timeout);
-    c->call = std::move(call);
+    c->deadline = std::min(EarliestDeadline(calls), SteadyClock::now() + options_.connect_timeout);
+    c->calls = std::move(calls);
     AddBusy(c);
     resolver_.async_resolve(
         target_.host, target_.port,
         [self = this->shared_from_this(), c](boost::system::error_code ec, tcp::resolver::results_type results) {
           if (c->dead) return;
-          if (ec) return self->Fail(c, "resolve: " + ec.message(), false);
+          if (ec) return self->Fail(c, "resolve: " + ec.message());
           net::async_connect(c->Socket(), results, [self, c](boost::system::error_code ec2, const tcp::endpoint&) {
             if (c->dead) return;
-            if (ec2) return self->Fail(c, "connect: " + ec2.message(), false);
+            if (ec2) return self->Fail(c, "connect: " + ec2.message());
             boost::system::error_code ignored;
             c->Socket().set_option(tcp::no_delay(true), ignored);
             self->Handshake(c);
@@ -243,7 +311,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
       c->stream.async_handshake(ssl::stream_base::client,
                                 [self = this->shared_from_this(), c](boost::system::error_code ec) {
                                   if (c->dead) return;
-                                  if (ec) return self->Fail(c, "TLS handshake: " + ec.message(), false);
+                                  if (ec) return self->Fail(c, "TLS handshake: " + ec.message());
                                   self->Write(c);
                                 });
     } else {
@@ -251,97 +319,143 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     }
   }
 
-  // A connection taken from the idle list: the call's own deadline applies from now on.
-  void Send(const ConnPtr& c, Call call) {
-    c->deadline = call.deadline;
-    c->call = std::move(call);
+  // A connection taken from the idle list.
+  void Send(const ConnPtr& c, std::deque<Call> calls) {
+    c->calls = std::move(calls);
     AddBusy(c);
     Write(c);
   }
 
+  // The batch's requests, serialised by Beast, in one write; reading starts once it is out.
   void Write(const ConnPtr& c) {
-    c->request.body() = std::move(c->call->payload);  // moved back if the call is retried
-    c->request.content_length(c->request.body().size());
-    c->deadline = std::max(c->deadline, c->call->deadline);  // connect phase over: the call's deadline
-    http::async_write(c->stream, c->request,
-                      [self = this->shared_from_this(), c](boost::system::error_code ec, size_t) {
-                        if (c->dead) return;
-                        if (ec) return self->Fail(c, "write: " + ec.message(), true);
-                        self->Read(c);
-                      });
-  }
-
-  void Read(const ConnPtr& c) {
-    c->parser.emplace();
-    c->parser->body_limit(kMaxBody);
-    http::async_read(c->stream, c->buffer, *c->parser,
+    c->out.clear();
+    for (auto& call : c->calls) {
+      c->request.body() = std::move(call.payload);
+      c->request.content_length(c->request.body().size());
+      const auto ec = AppendSerialized(c->request, c->out);
+      call.payload = std::move(c->request.body());  // kept for a retry
+      if (ec) return Fail(c, "serialise: " + ec.message());
+    }
+    c->deadline = EarliestDeadline(c->calls);  // connect phase over: the calls' own deadlines
+    c->written_at = SteadyClock::now();
+    c->answered = false;
+    net::async_write(c->stream, net::buffer(c->out),
                      [self = this->shared_from_this(), c](boost::system::error_code ec, size_t) {
                        if (c->dead) return;
-                       if (ec) {
-                         const bool nothing = !c->parser->got_some() && c->buffer.size() == 0;
-                         return self->Fail(c, "read: " + ec.message(), nothing);
-                       }
-                       self->Answered(c);
+                       if (ec) return self->Fail(c, "write: " + ec.message());
+                       self->ParseAnswers(c);
                      });
   }
 
-  void Answered(const ConnPtr& c) {
+  void Read(const ConnPtr& c) {
+    const size_t room = std::max<size_t>(kHttpReadReserve / 2, c->buffer.capacity() - c->buffer.size());
+    c->stream.async_read_some(c->buffer.prepare(room),
+                              [self = this->shared_from_this(), c](boost::system::error_code ec, size_t n) {
+                                if (c->dead) return;
+                                if (ec) return self->Fail(c, "read: " + ec.message());
+                                c->buffer.commit(n);
+                                c->answered = true;
+                                self->ParseAnswers(c);
+                              });
+  }
+
+  // Beast's parser takes the answers from the buffer, in order, one per call; one read often holds
+  // several. Reads again while calls remain and the buffer has no whole answer.
+  void ParseAnswers(const ConnPtr& c) {
+    while (!c->calls.empty()) {
+      if (!c->parser) {
+        c->parser.emplace();
+        c->parser->body_limit(kMaxBody);
+        c->parser->eager(true);
+      }
+      if (c->buffer.size() == 0) return Read(c);
+      beast::error_code ec;
+      const size_t n = c->parser->put(c->buffer.data(), ec);
+      c->buffer.consume(n);
+      if (ec == http::error::need_more) {
+        if (n == 0 || c->buffer.size() == 0) return Read(c);
+        continue;
+      }
+      if (ec) return Fail(c, "read: " + ec.message());
+      if (!c->parser->is_done()) continue;
+      if (!Answered(c)) return;
+    }
+  }
+
+  // The front call's answer is complete. False when the connection was given up (or went idle).
+  bool Answered(const ConnPtr& c) {
     auto& res = c->parser->get();
     const long status = static_cast<long>(res.result_int());
-    // Bytes past the answer would be an unasked-for response (no pipelining here): do not reuse.
-    const bool keep = c->parser->keep_alive() && c->buffer.size() == 0;
+    const bool keep = c->parser->keep_alive();
     Result<Message> out = ReadSendMessageResponse(status, res.body(), "sendMessage");
     c->parser.reset();
-    Release(c, keep, std::move(out));
-  }
-
-  // A failed operation. `before_answer`: nothing of the answer arrived; on a reused connection that
-  // is what a keep-alive connection the server closed while idle looks like, so the call is sent
-  // once more on a fresh connection.
-  void Fail(const ConnPtr& c, const std::string& what, bool before_answer) {
-    if (before_answer && c->reused && !c->call->retried && !shutting_) {
-      Call call = std::move(*c->call);
-      c->call.reset();
-      call.payload = std::move(c->request.body());
-      call.retried = true;
-      RemoveBusy(*c);
-      Kill(*c);
-      --open_;
-      retries_->Inc();
-      return Connect(std::move(call));
+    NoteLatency(SteadyClock::now() - c->written_at);
+    Call call = std::move(c->calls.front());
+    c->calls.pop_front();
+    if (!keep) {
+      // The server closes after this answer and, as HTTP/1.1 requires, processed nothing after it:
+      // the calls behind it are sent again on a fresh connection (not a retry: nothing was done).
+      std::deque<Call> rest = std::move(c->calls);
+      c->calls.clear();
+      Drop(c);
+      Complete(std::move(call), std::move(out));
+      if (!rest.empty() && !shutting_) Connect(std::move(rest));
+      ScheduleFlush();
+      return false;
     }
-    Release(c, false, NetworkError("sendMessage", what));
-  }
-
-  void Release(const ConnPtr& c, bool keep, Result<Message> out) {
-    Call call = std::move(*c->call);
-    c->call.reset();
-    RemoveBusy(*c);
-    if (keep && !shutting_) {
-      c->reused = true;
-      c->idle_since = SteadyClock::now();
-      c->request.body().clear();
-      idle_.push_back(c);
-    } else {
-      Kill(*c);
-      --open_;
+    if (c->calls.empty()) {
+      // Bytes past the last answer would be an unasked-for response: do not reuse the connection.
+      if (c->buffer.size() != 0) {
+        Drop(c);
+      } else {
+        RemoveBusy(*c);
+        c->reused = true;
+        c->idle_since = SteadyClock::now();
+        c->request.body().clear();
+        if (!shutting_) idle_.push_back(c);
+      }
+      Complete(std::move(call), std::move(out));
+      if (!waiting_.empty()) Flush();  // the connection that just freed takes the waiting calls
+      return false;
     }
+    c->deadline = EarliestDeadline(c->calls);
     Complete(std::move(call), std::move(out));
-    Pump();
+    return !c->dead;  // the callback may have shut the client down
+  }
+
+  // The connection failed (or could not be opened). Its unanswered calls fail, except when it was a
+  // reused connection on which nothing of an answer came back since the batch was written: that is
+  // what a keep-alive connection the server closed while idle looks like, and the calls are sent
+  // once more on a fresh connection (each call at most once).
+  void Fail(const ConnPtr& c, const std::string& what) {
+    const bool stale = c->reused && !c->answered && !shutting_;
+    std::deque<Call> calls = std::move(c->calls);
+    c->calls.clear();
+    Drop(c);
+    std::deque<Call> again;
+    for (auto& call : calls) {
+      if (stale && !call.retried) {
+        call.retried = true;
+        retries_->Inc();
+        again.push_back(std::move(call));
+      } else {
+        Complete(std::move(call), NetworkError("sendMessage", what));
+      }
+    }
+    if (!again.empty()) Connect(std::move(again));
+    ScheduleFlush();
+  }
+
+  // Closes a busy connection for good.
+  void Drop(const ConnPtr& c) {
+    RemoveBusy(*c);
+    Kill(*c);
+    --open_;
   }
 
   void Complete(Call call, Result<Message> out) {
     metrics_.Finished(call.started, out);
     call.done(std::move(out));
-  }
-
-  // Waiting calls take the connections that became free.
-  void Pump() {
-    while (!waiting_.empty() && !shutting_ && (!idle_.empty() || open_ < kMaxConnections)) {
-      Call call = std::move(waiting_.front());
-      waiting_.pop_front();
-      Start(std::move(call));
-    }
   }
 
   void Kill(Conn& c) {
@@ -378,7 +492,8 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     });
   }
 
-  // Calls past their deadline fail (TELEGRAM_UNAVAILABLE) and their connections are closed.
+  // Calls past their deadline fail (TELEGRAM_UNAVAILABLE) and their connections are closed; the
+  // other calls of such a connection fail with them (their answers would come after the late one).
   void Sweep() {
     const auto now = SteadyClock::now();
     for (size_t i = 0; i < busy_.size();) {
@@ -386,15 +501,21 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
         ++i;
         continue;
       }
-      ConnPtr c = busy_[i];  // Release removes it from busy_ (swapping the last one into i)
-      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - c->call->started).count();
-      Release(c, false, NetworkError("sendMessage", "timed out after " + std::to_string(ms) + " ms"));
+      ConnPtr c = busy_[i];  // Drop removes it from busy_ (swapping the last one into i)
+      std::deque<Call> calls = std::move(c->calls);
+      c->calls.clear();
+      Drop(c);
+      for (auto& call : calls) {
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - call.started).count();
+        Complete(std::move(call), NetworkError("sendMessage", "timed out after " + std::to_string(ms) + " ms"));
+      }
     }
     while (!waiting_.empty() && waiting_.front().deadline <= now) {
       Call call = std::move(waiting_.front());
       waiting_.pop_front();
       Complete(std::move(call), NetworkError("sendMessage", "timed out waiting for a connection"));
     }
+    if (!waiting_.empty()) ScheduleFlush();
     if (!busy_.empty() || !waiting_.empty()) EnsureSweep();
   }
 
@@ -402,6 +523,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   tcp::resolver resolver_;
   net::steady_timer sweep_;
   bool sweep_armed_ = false;
+  bool flush_scheduled_ = false;
   std::chrono::milliseconds sweep_period_{kMaxSweep};
   Target target_;
   CurlBotApiOptions options_;
@@ -409,14 +531,22 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   ssl::context tls_;
   std::string tls_error_;  // the trust store could not be loaded: every https call fails with it
   bool shutting_ = false;
+  size_t max_batch_ = 1;
+  // Answer latency (write to whole answer), moving average; starts at the ceiling, so pipelining
+  // begins only once answers have shown the server is near.
+  double ceiling_us_ = 0;
+  double latency_us_ = 0;
   size_t open_ = 0;            // connections open or opening (idle + busy)
   std::vector<ConnPtr> idle_;  // most recently used last
-  std::vector<ConnPtr> busy_;  // with a call; index in Conn::busy_index
-  std::deque<Call> waiting_;   // calls for which no connection was free
+  std::vector<ConnPtr> busy_;  // with calls; index in Conn::busy_index
+  std::deque<Call> waiting_;   // calls not yet sent: this turn's, and those no connection was free for
   CallMetrics metrics_;
   metrics::Counter* retries_ = &metrics::Registry::Global().GetCounter(
       "worthit_telegram_stale_retries_total",
       "Bot API calls sent again after a kept-alive connection was found closed");
+  metrics::Counter* pipelined_ = &metrics::Registry::Global().GetCounter(
+      "worthit_telegram_pipelined_calls_total",
+      "Bot API calls written behind another call in the same write (HTTP/1.1 pipelining)");
 };
 
 template <class Stream>

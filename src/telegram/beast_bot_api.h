@@ -6,18 +6,26 @@
 // action). A sendMessage here is one write and one read on a kept-alive connection.
 //
 // Connections: one host (the base URL's), a keep-alive pool of at most kMaxConnections (Telegram's
-// largest max_connections: one sendMessage per webhook request in flight), reused most-recent first;
-// no HTTP pipelining (one request per connection at a time). Calls beyond the bound wait in a FIFO.
-// A connection the server closed while idle is noticed on use: a request that fails before any byte
-// of the answer came back on a *reused* connection is retried once on a fresh connection. Idle
-// connections older than kMaxIdleAge are not reused (servers drop idle keep-alive connections
-// after 60–75 s).
+// largest max_connections: one sendMessage per webhook request in flight), reused most-recent first.
+// Batches (HTTP/1.1 pipelining): the calls started in one turn of the event loop leave at its end,
+// up to options.pipeline_depth per connection in one write, and their answers come back in order
+// on it; one read often takes several. This saves a send and a receive per call (≈ a fifth of
+// `serve`'s CPU per link update: docs/performance.md, session 7), but a call waits behind the ones
+// before it, so batches form only while answers come back within options.pipeline_latency_ceiling
+// (5 ms) on average (a Bot API server on the same host or network); against api.telegram.org over the
+// internet each call has a connection of its own. Calls beyond the connection bound wait in a FIFO.
+// A connection the server closed while idle is noticed on use: calls that fail before any byte of an
+// answer came back on a *reused* connection are sent once more on a fresh connection. When an answer
+// says "Connection: close", the calls behind it (which the server did not process) go out again on a
+// fresh connection. Idle connections older than kMaxIdleAge are not reused (servers drop idle
+// keep-alive connections after 60–75 s).
 // TLS: certificate chain verified (system store, or options.ca_file), host name checked (IP literal
 // or DNS name), SNI sent for DNS names.
 // Timeouts: connect_timeout for resolve + connect + handshake, request_timeout for the whole call
 // (queueing included), enforced by one coarse sweep timer running while calls are pending (no timer
 // per operation: each re-arm of the reactor's earliest deadline is a timerfd_settime syscall). A
-// call always completes, at most one sweep period (≤ 100 ms) after its deadline.
+// call always completes, at most one sweep period (≤ 100 ms) after its deadline. A call past its
+// deadline closes its connection: the calls batched with it fail too (their answers were behind it).
 // Errors: answers through ReadSendMessageResponse (MapBotApiResponse, api_error.h: the one mapping);
 // transport failures and timeouts → NetworkError (TELEGRAM_UNAVAILABLE, transient).
 // Not supported (MakeEventBotApi falls back to the libcurl client then): proxies from the

@@ -27,6 +27,13 @@ struct CurlBotApiOptions {
   // PEM file of the certificate authorities trusted for https:// (empty: the system's store). For a
   // self-hosted Bot API server behind a private CA, and for the tests' local TLS server.
   std::string ca_file;
+  // The event path's Beast client only (beast_bot_api.h): most sendMessage requests written at once on
+  // one connection (HTTP/1.1 pipelining), while the server answers fast; 1 turns pipelining off.
+  size_t pipeline_depth = 8;  // TELEGRAM_PIPELINE_DEPTH
+  // ... and only while answers come back faster than this on average (write to whole answer), so a
+  // call behind others waits at most a few ms more. 5 ms is far below api.telegram.org's round trip
+  // from anywhere but its own network, and far above a local Bot API server's answer time.
+  std::chrono::microseconds pipeline_latency_ceiling{5000};
 };
 
 std::unique_ptr<BotApi> MakeCurlBotApi(const CurlBotApiOptions& options);

@@ -40,6 +40,44 @@ class BeastBotApiTest : public ::testing::Test {
   }
   Result<Message> Send(const std::string& text, int64_t chat = 7) { return loop_.Send(text, chat); }
 
+  // Pipelining on (a ceiling no answer reaches) or at its default; `depth` calls per write at most.
+  void MakePipelined(const std::string& base_url, size_t depth,
+                     std::chrono::microseconds ceiling = std::chrono::hours(1),
+                     std::chrono::milliseconds request_timeout = 15000ms) {
+    CurlBotApiOptions o;
+    o.base_url = base_url;
+    o.token = kToken;
+    o.pipeline_depth = depth;
+    o.pipeline_latency_ceiling = ceiling;
+    o.request_timeout = request_timeout;
+    loop_.api = MakeBeastBotApi(loop_.io(), o);
+    ASSERT_NE(loop_.api, nullptr);
+  }
+
+  // `n` calls (texts "t0".."tn-1" to chats 100..) started by one handler on the io thread: one turn
+  // of the event loop, as concurrent webhook updates start theirs. Results in call order.
+  std::vector<Result<Message>> SendTogether(int n) {
+    std::vector<std::promise<Result<Message>>> promises(static_cast<size_t>(n));
+    boost::asio::post(loop_.io(), [&] {
+      for (int i = 0; i < n; ++i) {
+        SendMessageRequest req;
+        req.chat_id = 100 + i;
+        req.text = "t" + std::to_string(i);
+        loop_.api->SendMessage(req, [&promises, i](Result<Message> r) { promises[i].set_value(std::move(r)); });
+      }
+    });
+    std::vector<Result<Message>> out;
+    for (auto& p : promises) {
+      auto f = p.get_future();
+      if (f.wait_for(kWait) != std::future_status::ready) {
+        out.emplace_back(Error::Transient("TEST_TIMEOUT", "no callback"));
+        continue;
+      }
+      out.push_back(f.get());
+    }
+    return out;
+  }
+
   testing::ApiOnIoThread loop_;
 };
 
@@ -165,6 +203,131 @@ TEST_F(BeastBotApiTest, ConnectionsAreBoundedAndWaitingCallsAreServedWhenOneFree
   EXPECT_EQ(ok.load(), kCalls);
   EXPECT_LE(server.Accepted(), 100u);
   EXPECT_EQ(server.Requests(), static_cast<size_t>(kCalls));
+}
+
+// HTTP/1.1 pipelining: calls started together go out in one write on one connection, and each gets
+// its own answer (matched by order: chat and text come back from the server per request).
+TEST_F(BeastBotApiTest, CallsStartedTogetherArePipelinedOnOneConnection) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());  // one answer: the server is near, batches may form
+  auto results = SendTogether(6);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->chat.id, 100 + i);
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 1u);  // without pipelining: one connection per concurrent call
+  EXPECT_EQ(server.Requests(), 7u);
+}
+
+TEST_F(BeastBotApiTest, BatchesAreCutAtThePipelineDepth) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 4);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(10);  // 4 + 4 + 2: the warm connection and two new ones
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+  EXPECT_EQ(server.Accepted(), 3u);
+}
+
+TEST_F(BeastBotApiTest, DepthOneAndASlowServerKeepOneCallPerConnection) {
+  {
+    ScriptedHttpServer server;
+    MakePipelined(server.BaseUrl(), 1);
+    ASSERT_TRUE(Send("warm-up").ok());
+    for (const auto& r : SendTogether(4)) ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_EQ(server.Accepted(), 4u);  // the warm connection and three new ones
+  }
+  ScriptedHttpServer slow;
+  slow.SetScript([](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.delay = 20ms;  // every answer slower than the 5 ms ceiling: batching never starts
+    return a;
+  });
+  MakePipelined(slow.BaseUrl(), 8, std::chrono::microseconds(5000));
+  ASSERT_TRUE(Send("warm-up 1").ok());
+  ASSERT_TRUE(Send("warm-up 2").ok());
+  for (const auto& r : SendTogether(4)) ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(slow.Accepted(), 4u);
+}
+
+// A server at its keep-alive limit answers one request with "Connection: close" and reads nothing
+// more: the calls pipelined behind it were not processed, and are sent again on a fresh connection.
+TEST_F(BeastBotApiTest, CallsBehindAConnectionCloseAnswerAreSentAgain) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.announce_close = n++ == 2;  // the second call of the batch
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(4);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 2u);
+  EXPECT_EQ(server.Requests(), 5u);  // each call processed once: the two behind the close only on the new one
+}
+
+TEST_F(BeastBotApiTest, ABatchOnAConnectionTheServerClosedWhileIdleIsSentAgainOnce) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.close_after = n++ == 0;  // closed behind the client's back after the warm-up
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+  EXPECT_EQ(server.Accepted(), 2u);
+  EXPECT_EQ(server.Requests(), 4u);
+}
+
+// Once an answer came back on the connection, a failure is not staleness: the calls whose answers
+// did not arrive fail (transient: the webhook answers 503 and Telegram redelivers), never resent.
+TEST_F(BeastBotApiTest, ACallDroppedAfterAnAnswerFailsWithTheCallsBehindIt) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.drop = n++ == 2;  // the second call of the batch: connection dropped without an answer
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  for (int i = 1; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().code, "TELEGRAM_UNAVAILABLE");
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  EXPECT_EQ(server.Requests(), 3u);  // warm-up, t0, t1 (dropped); t2 was never read
+  EXPECT_TRUE(Send("after").ok());
+}
+
+TEST_F(BeastBotApiTest, ALateAnswerFailsItsBatchAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 2) a.delay = 3000ms;  // the second call of the batch outlasts the timeout
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8, std::chrono::hours(1), 300ms);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  for (int i = 1; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_NE(results[i].error().message.find("timed out"), std::string::npos) << results[i].error().message;
+  }
+  EXPECT_TRUE(Send("after").ok());
 }
 
 TEST_F(BeastBotApiTest, ABaseUrlPathPrefixIsKept) {

@@ -109,10 +109,10 @@ struct ScriptedHttpServer::Impl {
       response.version(11);
       response.result(static_cast<unsigned>(a.status));
       response.set(http::field::content_type, "application/json");
-      response.keep_alive(request.keep_alive());
+      response.keep_alive(request.keep_alive() && !a.announce_close);
       response.body() = a.body;
       response.prepare_payload();
-      close_after = a.close_after || !request.keep_alive();
+      close_after = a.close_after || a.announce_close || !request.keep_alive();
       timer.expires_after(a.delay);
       timer.async_wait([self = this->shared_from_this()](beast::error_code) { self->Write(); });
     }

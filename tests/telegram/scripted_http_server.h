@@ -7,7 +7,9 @@
 // sendMessage result echoing chat_id and text, message_id counting from 1000). An Answer can delay,
 // and can close the connection right after answering without saying so (no "Connection: close"),
 // which is what a server dropping an idle keep-alive connection looks like to the client; or drop
-// the connection without answering.
+// the connection without answering; or answer with "Connection: close" and stop, as a server does at
+// its keep-alive request limit. Requests are read and answered one after the other, so pipelined
+// requests are answered in order (as nginx does).
 // Ownership: the server owns its io_context, thread, sockets. Thread-safety: public methods from any
 // thread; the script runs on the server's thread. Failure: the constructor throws when it cannot
 // listen or load the certificate.
@@ -42,8 +44,9 @@ class ScriptedHttpServer {
     int status = 200;
     std::string body;  // empty: the default sendMessage result
     std::chrono::milliseconds delay{0};
-    bool close_after = false;  // close the connection after this answer, without "Connection: close"
-    bool drop = false;         // close the connection instead of answering
+    bool close_after = false;     // close the connection after this answer, without "Connection: close"
+    bool drop = false;            // close the connection instead of answering
+    bool announce_close = false;  // answer with "Connection: close", then close (reading nothing more)
   };
   using Script = std::function<Answer(const std::string& target, const std::string& body)>;
 

@@ -247,7 +247,8 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   // in order, so a call waits behind the ones before it. Against a far server (api.telegram.org over
   // the internet: tens of ms per answer) every call keeps a connection of its own, as without
   // pipelining; against a near one (a local Bot API server, the load harness) answers take well under
-  // a millisecond and the batch saves a send and a receive per call (docs/design.md, "Threading of `serve`", Bot API).
+  // a millisecond and the batch saves a send and a receive per call (docs/design.md, "Threading of
+  // `serve`", Bot API).
   size_t BatchLimit() const { return latency_us_ < ceiling_us_ ? max_batch_ : 1; }
 
   void NoteLatency(SteadyClock::duration d) {

@@ -372,6 +372,26 @@ TEST_F(BeastBotApiTlsTest, HttpsWithATrustedCertificateForTheIpWorksOverOneConne
   EXPECT_EQ(server.HandshakeFailures(), 0u);
 }
 
+TEST_F(BeastBotApiTlsTest, PipelinedCallsOverTlsGetTheirOwnAnswers) {
+  auto cert = testing::MakeSelfSignedCertificate(dir_.path().string(), "ip", "IP:127.0.0.1");
+  ASSERT_TRUE(cert.has_value()) << "openssl CLI failed";
+  ScriptedHttpServer server(cert);
+  CurlBotApiOptions o;
+  o.base_url = server.BaseUrl();
+  o.token = kToken;
+  o.ca_file = cert->cert;
+  o.pipeline_latency_ceiling = std::chrono::hours(1);
+  loop_.api = MakeBeastBotApi(loop_.io(), o);
+  ASSERT_NE(loop_.api, nullptr);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(5);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 1u);
+}
+
 TEST_F(BeastBotApiTlsTest, HttpsWithATrustedCertificateForTheHostNameWorks) {
   auto cert = testing::MakeSelfSignedCertificate(dir_.path().string(), "dns", "DNS:localhost");
   ASSERT_TRUE(cert.has_value()) << "openssl CLI failed";

@@ -387,6 +387,26 @@ TEST_F(WebhookServerTest, WrongSecretWithBodyGets401AndTheConnectionCloses) {
   EXPECT_EQ(handled_, 0);
 }
 
+// A chunked body has no length up front: the parser's body limit stops it while it is read, in
+// pieces here, and the answer is 413 with a lingering close.
+TEST_F(WebhookServerTest, ChunkedBodyOverTheLimitGets413) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string head =
+      "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_TRUE(SendAll(fd, head));
+  const std::string chunk = "400\r\n" + std::string(1024, ' ') + "\r\n";  // 1 KiB per chunk; the limit is 2 KiB
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));             // the header alone first
+  ASSERT_TRUE(SendAll(fd, chunk + chunk + chunk + "0\r\n\r\n"));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), std::vector<int>{413}) << got;
+  EXPECT_EQ(handled_, 0);
+}
+
 TEST(WebhookServerStart, PortInUseFails) {
   auto handler = std::make_shared<const WebhookHandler>(
       WebhookHandlerOptions{"/w", "s", 1024, ""}, [](const telegram::Update&) { return OkStatus(); }, nullptr);

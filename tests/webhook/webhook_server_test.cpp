@@ -207,6 +207,28 @@ TEST_F(WebhookServerTest, SilentClientIsDisconnected) {
   EXPECT_TRUE(closed) << "a half-sent request must not hold the connection forever";
 }
 
+// The other deadlines: a kept-alive connection that goes quiet after an answer, and a body that
+// stops halfway, are closed too (the session's watchdog re-arms for the later deadline).
+TEST_F(WebhookServerTest, IdleKeepAliveAndHalfSentBodyAreDisconnected) {
+  Start(std::chrono::seconds(1));
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, UpdateRequest(R"({"update_id":31})")));  // answered, then nothing more
+  auto [answered, idle_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(idle_closed) << "an idle keep-alive connection must be closed";
+  EXPECT_EQ(Statuses(answered), std::vector<int>{200}) << answered;
+  fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string request = UpdateRequest(R"({"update_id":32})");
+  ASSERT_TRUE(SendAll(fd, request.substr(0, request.size() - 5)));  // the body stops short
+  auto [partial, body_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(body_closed) << "a half-sent body must not hold the connection forever";
+  EXPECT_TRUE(Statuses(partial).empty()) << partial;
+  EXPECT_EQ(handled_, 1);
+}
+
 TEST_F(WebhookServerTest, StopFinishesInFlightRequests) {
   Start();
   slow_ = true;

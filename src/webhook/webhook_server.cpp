@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/beast_serialize.h"
 #include "common/http_read_reserve.h"
 #include "common/io_strand.h"
 #include "common/log.h"
@@ -30,17 +31,47 @@ struct Shared {
   metrics::Histogram* latency = nullptr;
 };
 
+// One connection. Reads and writes without Beast's composed operations (docs/performance.md, issue 2,
+// session 7): raw bytes are read with the socket's async_read_some into the flat_buffer and fed to
+// Beast's request_parser with put(); a response is serialized by Beast's serializer into a string
+// (AppendSerialized) and written with one non-blocking write_some, falling back to async_write for
+// what the kernel did not take. The framing stays Beast's; the session only moves bytes.
+// Timeouts: a per-session watchdog timer (see SetDeadline) instead of beast::tcp_stream's, which
+// armed and cancelled a timer around every single read and write (a cancelled wait is one more
+// handler through the scheduler). Every socket operation still runs under a deadline.
+// All handlers run on the socket's strand.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<Shared> shared) : stream_(std::move(socket)), shared_(std::move(shared)) {
+  Session(tcp::socket socket, std::shared_ptr<Shared> shared)
+      : socket_(std::move(socket)), watchdog_(socket_.get_executor()), shared_(std::move(shared)) {
     buffer_.reserve(kHttpReadReserve);  // one read takes a whole update (http_read_reserve.h)
   }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] {
+      // Non-blocking: Write's direct write_some must never block the io thread (Asio's async
+      // operations are unaffected by this flag).
+      beast::error_code ec;
+      self->socket_.non_blocking(true, ec);
+      if (ec) return self->Close();
+      self->ReadHeader();
+    });
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
+  // Beast's own cap for one read of an HTTP message (beast::http::detail::read_some_op).
+  static constexpr size_t kMaxReadSize = 65536;
+  // Pipelined requests already in the buffer are answered inline, one inside the other's stack
+  // frame; past this depth the next one goes through a post, so a client that pipelines thousands
+  // of tiny requests cannot overflow the io thread's stack.
+  static constexpr int kMaxInlineDepth = 16;
+  // A response string grown past this (a big /metrics) is released after its write instead of kept
+  // for the connection's life.
+  static constexpr size_t kKeepWriteCapacity = 64 * 1024;
+  // How long a refused client may keep sending before the connection is closed anyway.
+  static constexpr int kDrainSeconds = 2;
+
   void ReadHeader() {
     if (shared_->stopping) return Close();
     parser_.emplace();
@@ -48,14 +79,45 @@ class Session : public std::enable_shared_from_this<Session> {
     // check the secret (401 must win over 413). The cap is set before the body is read.
     parser_->body_limit(boost::none);
     parser_->header_limit(16 * 1024);  // Telegram sends a few hundred bytes of headers
-    stream_.expires_after(shared_->options.idle_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    reading_body_ = false;
+    SetDeadline(shared_->options.idle_timeout);  // the whole header, however many reads it takes
+    Parse();
   }
 
-  void OnHeader(beast::error_code ec, size_t) {
+  // Feeds the buffered bytes to the parser (a pipelined request may already be there), then reads
+  // more until the header (then the body) is complete. Beast's parser does all the framing.
+  void Parse() {
+    beast::error_code ec;
+    while (!(reading_body_ ? parser_->is_done() : parser_->is_header_done())) {
+      if (buffer_.size() == 0) return ReadMore();
+      const size_t n = parser_->put(buffer_.data(), ec);
+      buffer_.consume(n);
+      if (ec == http::error::need_more) return ReadMore();  // the rest is still on the wire
+      if (ec) break;
+      if (n == 0) return ReadMore();
+    }
+    if (!reading_body_) return OnHeader(ec);
+    OnBody(ec);
+  }
+
+  void ReadMore() {
+    if (reading_body_ && !body_deadline_set_) {
+      // Set only when the body did not come with the header (the usual case needs no read at all).
+      body_deadline_set_ = true;
+      SetDeadline(shared_->options.io_timeout);
+    }
+    socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kMaxReadSize)),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              if (ec) return self->Close();  // end of stream, reset, or the watchdog
+                              self->buffer_.commit(n);
+                              self->Parse();
+                            });
+  }
+
+  void OnHeader(beast::error_code ec) {
     if (ec) return Close();
-    started_ = std::chrono::steady_clock::now();
+    deadline_ = Clock::time_point::max();  // no socket operation until the body read or the write
+    started_ = Clock::now();
     shared_->in_flight++;
     counted_ = true;
     const auto& h = parser_->get();
@@ -80,29 +142,15 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(std::move(*pre));
     }
     parser_->body_limit(shared_->handler->options().max_body_bytes);  // chunked bodies have no length up front
-    if (ParseBuffered()) return;
-    stream_.expires_after(shared_->options.io_timeout);
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    // The body usually arrived with the header (one read takes both): Parse takes it from the
+    // buffer without a read, and OnBody runs in this same call.
+    reading_body_ = true;
+    body_deadline_set_ = false;
+    Parse();
   }
 
-  // The body usually arrived with the header (one read takes both). Beast's parser takes it from the
-  // buffer here; an async_read would find it there too, but complete through a post: one more trip
-  // through the scheduler (and one more epoll_wait) per request. True when OnBody ran.
-  bool ParseBuffered() {
-    beast::error_code ec;
-    while (!parser_->is_done() && buffer_.size() > 0) {
-      const size_t n = parser_->put(buffer_.data(), ec);
-      buffer_.consume(n);
-      if (ec == http::error::need_more) return false;  // the rest is still on the wire
-      if (ec) break;
-      if (n == 0) return false;
-    }
-    if (!ec && !parser_->is_done()) return false;
-    OnBody(ec, 0);
-    return true;
-  }
-
-  void OnBody(beast::error_code ec, size_t) {
+  void OnBody(beast::error_code ec) {
+    deadline_ = Clock::time_point::max();
     if (ec == http::error::body_limit) {
       keep_alive_ = false;
       body_unread_ = true;
@@ -120,7 +168,7 @@ class Session : public std::enable_shared_from_this<Session> {
       // io_context's objects with HTTP_THREADS=1, common/io_strand.h) it is written at once, no
       // trip through the scheduler; from another thread (the blocking pool) it is posted.
       return shared_->handler->HandleAsync(request_, [self = shared_from_this()](WebhookResponse response) {
-        net::dispatch(self->stream_.get_executor(),
+        net::dispatch(self->socket_.get_executor(),
                       [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
       });
     }
@@ -137,7 +185,7 @@ class Session : public std::enable_shared_from_this<Session> {
     // Application code runs on the handler pool; the io thread goes back to other sockets.
     net::post(*shared_->pool, [self = shared_from_this()] {
       WebhookResponse response = self->shared_->handler->Handle(self->request_);
-      net::post(self->stream_.get_executor(),
+      net::post(self->socket_.get_executor(),
                 [self, response = std::move(response)]() mutable { self->Write(std::move(response)); });
     });
   }
@@ -154,11 +202,34 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.keep_alive(keep_alive_);
     response_.body() = std::move(r.body);
     response_.prepare_payload();
-    stream_.expires_after(shared_->options.io_timeout);
-    http::async_write(stream_, response_, beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    out_.clear();                                           // keeps the capacity of the session's previous response
+    if (AppendSerialized(response_, out_)) return Close();  // a string body's writer cannot fail
+    // Usually the kernel takes the whole response at once: no composed write operation, no
+    // completion through the scheduler; OnWrite's continuation runs right here.
+    beast::error_code ec;
+    size_t sent = socket_.write_some(net::buffer(out_), ec);
+    if (!ec && sent == out_.size()) {
+      if (inline_depth_ >= kMaxInlineDepth) {
+        net::post(socket_.get_executor(), [self = shared_from_this()] { self->OnWrite({}); });
+        return;
+      }
+      ++inline_depth_;
+      OnWrite({});
+      --inline_depth_;
+      return;
+    }
+    if (ec && ec != net::error::would_block && ec != net::error::try_again) return OnWrite(ec);
+    if (ec) sent = 0;
+    // The send buffer is full (a big response, or a client that does not read): the rest waits
+    // for the socket to be writable, under io_timeout.
+    SetDeadline(shared_->options.io_timeout);
+    net::async_write(socket_, net::buffer(out_.data() + sent, out_.size() - sent),
+                     [self = shared_from_this()](beast::error_code write_ec, size_t) { self->OnWrite(write_ec); });
   }
 
-  void OnWrite(beast::error_code ec, size_t) {
+  void OnWrite(beast::error_code ec) {
+    deadline_ = Clock::time_point::max();
+    if (out_.capacity() > kKeepWriteCapacity) std::string().swap(out_);
     Finish();
     if (!ec && body_unread_) return Drain();
     if (ec || !keep_alive_) return Close();
@@ -170,44 +241,83 @@ class Session : public std::enable_shared_from_this<Session> {
   // sending, read and discard for a short, bounded while, then close.
   void Drain() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(kDrainSeconds));
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    SetDeadline(std::chrono::seconds(kDrainSeconds));
     DrainMore();
   }
   void DrainMore() {
-    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->stream_.close();
+    socket_.async_read_some(net::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->Close();
       self->DrainMore();
     });
+  }
+
+  // The watchdog: `deadline_` is when the pending socket operation (or sequence of reads, e.g. a
+  // whole header) times out; max() while none is pending (the request is being handled). The timer
+  // is re-armed only when a deadline comes earlier than its expiry, or when it fires before the
+  // current deadline (at most once per timeout period) — setting a later deadline, as every
+  // kept-alive request does, costs a clock read and no timer operation. On expiry the socket is
+  // closed: the pending operation completes with operation_aborted and its handler closes the session.
+  void SetDeadline(Clock::duration timeout) {
+    deadline_ = Clock::now() + timeout;
+    if (!watchdog_armed_ || deadline_ < watchdog_expiry_) ArmWatchdog();
+  }
+  void ArmWatchdog() {
+    watchdog_armed_ = true;
+    watchdog_expiry_ = deadline_;
+    const uint64_t generation = ++watchdog_generation_;
+    watchdog_.expires_at(deadline_);  // cancels the previous wait, if any (superseded below)
+    watchdog_.async_wait(
+        [self = shared_from_this(), generation](beast::error_code ec) { self->OnWatchdog(ec, generation); });
+  }
+  void OnWatchdog(beast::error_code ec, uint64_t generation) {
+    if (generation != watchdog_generation_) return;  // a later ArmWatchdog superseded this wait
+    watchdog_armed_ = false;
+    if (ec || closed_ || deadline_ == Clock::time_point::max()) return;
+    if (Clock::now() < deadline_) return ArmWatchdog();  // the deadline moved on since this wait began
+    beast::error_code ignored;
+    socket_.close(ignored);  // the slow or half-open client's pending operation fails; its handler closes
   }
 
   void Finish() {
     if (!counted_) return;
     counted_ = false;
-    shared_->latency->Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    shared_->latency->Observe(std::chrono::duration<double>(Clock::now() - started_).count());
     shared_->in_flight--;
   }
 
   void Close() {
     Finish();
+    if (closed_) return;
+    closed_ = true;
+    deadline_ = Clock::time_point::max();
+    watchdog_.cancel();  // releases the wait's reference to this session now
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  net::steady_timer watchdog_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Shared> shared_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
+  std::string out_;  // the serialized response being written
   WebhookRequest request_;
-  // How long a refused client may keep sending before the connection is closed anyway.
-  static constexpr int kDrainSeconds = 2;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point watchdog_expiry_;
+  uint64_t watchdog_generation_ = 0;
+  bool watchdog_armed_ = false;
+  bool reading_body_ = false;
+  bool body_deadline_set_ = false;
   bool keep_alive_ = false;
   bool body_unread_ = false;
   bool counted_ = false;
+  bool closed_ = false;
+  int inline_depth_ = 0;
   std::array<char, 4096> drain_{};
-  std::chrono::steady_clock::time_point started_;
+  Clock::time_point started_;
 };
 
 class BeastServer final : public WebhookServer {

@@ -7,8 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <netinet/tcp.h>
+
 #include <atomic>
 #include <thread>
+
+#include "common/metrics.h"
 
 #include "support/http_client.h"
 
@@ -55,7 +59,10 @@ class WebhookServerTest : public ::testing::Test {
           if (slow_) std::this_thread::sleep_for(std::chrono::milliseconds(300));
           return OkStatus();
         },
-        [] { return OkStatus(); });
+        [this]() -> Status {
+          if (ready_message_.empty()) return OkStatus();
+          return Error::Transient("NOT_READY", ready_message_);  // /readyz answers 503 with it
+        });
     WebhookServerOptions o;
     o.listen_addr = "127.0.0.1";
     o.port = 0;
@@ -75,8 +82,46 @@ class WebhookServerTest : public ::testing::Test {
   std::unique_ptr<WebhookServer> server_;
   std::atomic<int> handled_{0};
   std::atomic<bool> slow_{false};
-  int handler_threads_ = 4;  // 0 = inline mode
+  int handler_threads_ = 4;    // 0 = inline mode
+  std::string ready_message_;  // non-empty: /readyz fails with this message in its body
 };
+
+// Sends all of `data` (blocking socket), false on error.
+bool SendAll(int fd, const std::string& data) {
+  size_t sent = 0;
+  while (sent < data.size()) {
+    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// The status codes of the responses in `wire`, in order, each checked to be whole: its header ends
+// and its body has exactly Content-Length bytes. Stops at the first incomplete one.
+std::vector<int> Statuses(const std::string& wire) {
+  std::vector<int> out;
+  size_t pos = 0;
+  while (pos < wire.size()) {
+    const size_t end = wire.find("\r\n\r\n", pos);
+    if (end == std::string::npos || wire.compare(pos, 9, "HTTP/1.1 ") != 0) break;
+    const std::string head = wire.substr(pos, end - pos);
+    const size_t cl = head.find("Content-Length: ");
+    if (cl == std::string::npos) break;
+    const size_t length = std::stoul(head.substr(cl + 16));
+    if (wire.size() < end + 4 + length) break;
+    out.push_back(std::stoi(head.substr(9, 3)));
+    pos = end + 4 + length;
+  }
+  return out;
+}
+
+std::string UpdateRequest(const std::string& body, const std::string& secret = "s3cret",
+                          const std::string& extra_headers = "") {
+  return "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: " + secret +
+         "\r\nContent-Type: application/json\r\n" + extra_headers + "Content-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
 
 TEST_F(WebhookServerTest, StatusCodesOverTheWire) {
   Start();
@@ -162,6 +207,28 @@ TEST_F(WebhookServerTest, SilentClientIsDisconnected) {
   EXPECT_TRUE(closed) << "a half-sent request must not hold the connection forever";
 }
 
+// The other deadlines: a kept-alive connection that goes quiet after an answer, and a body that
+// stops halfway, are closed too (the session's watchdog re-arms for the later deadline).
+TEST_F(WebhookServerTest, IdleKeepAliveAndHalfSentBodyAreDisconnected) {
+  Start(std::chrono::seconds(1));
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, UpdateRequest(R"({"update_id":31})")));  // answered, then nothing more
+  auto [answered, idle_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(idle_closed) << "an idle keep-alive connection must be closed";
+  EXPECT_EQ(Statuses(answered), std::vector<int>{200}) << answered;
+  fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string request = UpdateRequest(R"({"update_id":32})");
+  ASSERT_TRUE(SendAll(fd, request.substr(0, request.size() - 5)));  // the body stops short
+  auto [partial, body_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(body_closed) << "a half-sent body must not hold the connection forever";
+  EXPECT_TRUE(Statuses(partial).empty()) << partial;
+  EXPECT_EQ(handled_, 1);
+}
+
 TEST_F(WebhookServerTest, StopFinishesInFlightRequests) {
   Start();
   slow_ = true;
@@ -199,6 +266,167 @@ TEST_F(WebhookServerTest, InlineModeAnswersTheSameAndStopsGracefully) {
   client.join();
   EXPECT_EQ(status, 200);
   EXPECT_EQ(handled_, 2);
+}
+
+// Several requests in one write (HTTP pipelining): each is answered, in order. The last asks to close,
+// so the server closes after it. Past the first few, the answers are continued through a post
+// instead of inline (a bound on the stack depth): 40 requests cover both.
+TEST_F(WebhookServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  std::string wire = UpdateRequest(R"({"update_id":11})") + "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+  std::vector<int> expected = {200, 404};
+  for (int i = 0; i < 40; ++i) {
+    wire += i % 2 == 0 ? "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n";
+    expected.push_back(i % 2 == 0 ? 200 : 404);
+  }
+  wire += UpdateRequest(R"({"update_id":12})", "s3cret", "Connection: close\r\n");
+  expected.push_back(200);
+  ASSERT_TRUE(SendAll(fd, wire));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), expected) << got;
+  EXPECT_EQ(handled_, 2);
+}
+
+// A request in many tiny writes: the header byte by byte, the body later in two pieces. The parser
+// is fed what each read brought and asks for more until the message is whole.
+TEST_F(WebhookServerTest, RequestInTinyPiecesIsAnswered) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);  // each byte its own segment
+  const std::string body = R"({"update_id":21})";
+  const std::string request = UpdateRequest(body);
+  const size_t header_size = request.size() - body.size();
+  for (size_t i = 0; i < header_size; ++i) {
+    ASSERT_EQ(::send(fd, request.data() + i, 1, MSG_NOSIGNAL), 1);
+    if (i % 16 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // let some bytes go alone
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(SendAll(fd, body.substr(0, 5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_TRUE(SendAll(fd, body.substr(5) + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), (std::vector<int>{200, 200})) << got;
+  EXPECT_EQ(handled_, 1);
+}
+
+// A response larger than any socket send buffer (tcp_wmem's maximum is 4 MiB by default): the first
+// direct write takes part of it and the rest is written as the client reads. It arrives whole,
+// and the connection then serves the next request.
+TEST_F(WebhookServerTest, ResponseLargerThanTheSendBufferIsWrittenWhole) {
+  ready_message_ = std::string(16 * 1024 * 1024, 'r');
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd,
+                      "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+                      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(60));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), (std::vector<int>{503, 200})) << got.substr(0, 300);
+  const size_t first_body = got.find(std::string(1024, 'r'));
+  ASSERT_NE(first_body, std::string::npos);
+  EXPECT_NE(got.find(ready_message_), std::string::npos) << "the whole message, in one body";
+}
+
+// A client that asks for a big response and never reads cannot hold the session: the write times
+// out (io_timeout), the request is finished (the latency histogram counts it) and the socket closed.
+// Only the waiting is bounded by time; the outcome is what the server did.
+TEST_F(WebhookServerTest, ClientThatDoesNotReadTimesOut) {
+  ready_message_ = std::string(16 * 1024 * 1024, 'r');
+  Start(std::chrono::seconds(1));
+  auto& latency = metrics::Registry::Global().GetHistogram("worthit_webhook_request_seconds", "");
+  const uint64_t before = latency.Count();
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  const int small = 4096;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);  // before connect: a small window
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(server_->port());
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_TRUE(SendAll(fd, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  for (int i = 0; i < 3000 && latency.Count() == before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(latency.Count(), before + 1) << "the stuck write must end the request";
+  // The server still answers others, and the stuck connection ends (reading it now drains what
+  // the kernel had queued, then the close).
+  EXPECT_EQ(HttpRequest("GET", server_->port(), "/healthz").status, 200);
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_LT(got.size(), ready_message_.size()) << "the response was cut off, not completed";
+}
+
+// A wrong secret with a body: 401 without reading the body, then a lingering close — the server
+// stops sending (the client sees the end of the stream after the answer) and discards what the
+// client still sends, so the answer is not destroyed by a reset.
+TEST_F(WebhookServerTest, WrongSecretWithBodyGets401AndTheConnectionCloses) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string body(1500, ' ');
+  const std::string request = UpdateRequest(body, "wrong");
+  ASSERT_TRUE(SendAll(fd, request.substr(0, request.size() - 1000)));  // the header and part of the body
+  std::string got;
+  bool closed = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!closed && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 100) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      closed = true;
+      break;
+    }
+    got.append(buf, static_cast<size_t>(n));
+  }
+  EXPECT_TRUE(closed) << "end of stream after the 401";
+  EXPECT_EQ(Statuses(got), std::vector<int>{401}) << got;
+  EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
+  // The rest of the body is still accepted (drained) rather than reset right away.
+  EXPECT_TRUE(SendAll(fd, request.substr(request.size() - 1000)));
+  ::close(fd);
+  EXPECT_EQ(handled_, 0);
+  // The same with the whole body in the first write (already in the server's buffer).
+  fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(SendAll(fd, request));
+  auto [again, closed_again] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed_again);
+  EXPECT_EQ(Statuses(again), std::vector<int>{401}) << again;
+  EXPECT_EQ(handled_, 0);
+}
+
+// A chunked body has no length up front: the parser's body limit stops it while it is read, in
+// pieces here, and the answer is 413 with a lingering close.
+TEST_F(WebhookServerTest, ChunkedBodyOverTheLimitGets413) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string head =
+      "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  ASSERT_TRUE(SendAll(fd, head));
+  const std::string chunk = "400\r\n" + std::string(1024, ' ') + "\r\n";  // 1 KiB per chunk; the limit is 2 KiB
+  std::this_thread::sleep_for(std::chrono::milliseconds(10));             // the header alone first
+  ASSERT_TRUE(SendAll(fd, chunk + chunk + chunk + "0\r\n\r\n"));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), std::vector<int>{413}) << got;
+  EXPECT_EQ(handled_, 0);
 }
 
 TEST(WebhookServerStart, PortInUseFails) {

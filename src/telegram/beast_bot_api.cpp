@@ -160,8 +160,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     const auto shortest = std::min(options_.connect_timeout, options_.request_timeout);
     sweep_period_ = std::clamp<std::chrono::milliseconds>(shortest / 10, kMinSweep, kMaxSweep);
     max_batch_ = std::clamp<size_t>(options_.pipeline_depth, 1, kMaxPipelineDepth);
-    ceiling_us_ = static_cast<double>(options_.pipeline_latency_ceiling.count());
-    latency_us_ = ceiling_us_;
+    latency_us_ = static_cast<double>(options_.pipeline_latency_ceiling.count());
     if constexpr (kTls) {
       tls_.set_verify_mode(ssl::verify_peer);
       boost::system::error_code ec;
@@ -249,7 +248,9 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   // pipelining; against a near one (a local Bot API server, the load harness) answers take well under
   // a millisecond and the batch saves a send and a receive per call (docs/design.md, "Threading of
   // `serve`", Bot API).
-  size_t BatchLimit() const { return latency_us_ < ceiling_us_ ? max_batch_ : 1; }
+  size_t BatchLimit() const {
+    return latency_us_ < static_cast<double>(options_.pipeline_latency_ceiling.count()) ? max_batch_ : 1;
+  }
 
   void NoteLatency(SteadyClock::duration d) {
     const double us = std::chrono::duration<double, std::micro>(d).count();
@@ -261,8 +262,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
       ConnPtr c = std::move(idle_.back());
       idle_.pop_back();
       if (now - c->idle_since <= kMaxIdleAge) return c;
-      Kill(*c);
-      --open_;
+      Drop(c);
     }
     return nullptr;
   }
@@ -396,9 +396,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     if (!keep) {
       // The server closes after this answer and, as HTTP/1.1 requires, processed nothing after it:
       // the calls behind it are sent again on a fresh connection (not a retry: nothing was done).
-      std::deque<Call> rest = std::move(c->calls);
-      c->calls.clear();
-      Drop(c);
+      std::deque<Call> rest = Drop(c);
       Complete(std::move(call), std::move(out));
       if (!rest.empty() && !shutting_) Connect(std::move(rest));
       ScheduleFlush();
@@ -430,9 +428,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   // once more on a fresh connection (each call at most once).
   void Fail(const ConnPtr& c, const std::string& what) {
     const bool stale = c->reused && !c->answered && !shutting_;
-    std::deque<Call> calls = std::move(c->calls);
-    c->calls.clear();
-    Drop(c);
+    std::deque<Call> calls = Drop(c);
     std::deque<Call> again;
     for (auto& call : calls) {
       if (stale && !call.retried) {
@@ -447,11 +443,15 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     ScheduleFlush();
   }
 
-  // Closes a busy connection for good.
-  void Drop(const ConnPtr& c) {
+  // Closes a connection (busy or idle) for good; returns its unanswered calls, for the caller to
+  // complete or send again.
+  std::deque<Call> Drop(const ConnPtr& c) {
     RemoveBusy(*c);
     Kill(*c);
     --open_;
+    std::deque<Call> calls = std::move(c->calls);
+    c->calls.clear();
+    return calls;
   }
 
   void Complete(Call call, Result<Message> out) {
@@ -502,11 +502,8 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
         ++i;
         continue;
       }
-      ConnPtr c = busy_[i];  // Drop removes it from busy_ (swapping the last one into i)
-      std::deque<Call> calls = std::move(c->calls);
-      c->calls.clear();
-      Drop(c);
-      for (auto& call : calls) {
+      const ConnPtr c = busy_[i];  // a copy: Drop removes it from busy_ (swapping the last one into i)
+      for (auto& call : Drop(c)) {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - call.started).count();
         Complete(std::move(call), NetworkError("sendMessage", "timed out after " + std::to_string(ms) + " ms"));
       }
@@ -535,7 +532,6 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   size_t max_batch_ = 1;
   // Answer latency (write to whole answer), moving average; starts at the ceiling, so pipelining
   // begins only once answers have shown the server is near.
-  double ceiling_us_ = 0;
   double latency_us_ = 0;
   size_t open_ = 0;            // connections open or opening (idle + busy)
   std::vector<ConnPtr> idle_;  // most recently used last

@@ -349,8 +349,8 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   }
 
   void Read(const ConnPtr& c) {
-    const size_t room = std::max<size_t>(kHttpReadReserve / 2, c->buffer.capacity() - c->buffer.size());
-    c->stream.async_read_some(c->buffer.prepare(room),
+    // Sized as Beast's own reads are (the free capacity, at least 512 bytes), as the webhook's do.
+    c->stream.async_read_some(c->buffer.prepare(beast::read_size(c->buffer, kHttpMaxRead)),
                               [self = this->shared_from_this(), c](boost::system::error_code ec, size_t n) {
                                 if (c->dead) return;
                                 if (ec) return self->Fail(c, "read: " + ec.message());

@@ -60,8 +60,6 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   using Clock = std::chrono::steady_clock;
-  // Beast's own cap for one read of an HTTP message (beast::http::detail::read_some_op).
-  static constexpr size_t kMaxReadSize = 65536;
   // Pipelined requests already in the buffer are answered inline, one inside the other's stack
   // frame; past this depth the next one goes through a post, so a client that pipelines thousands
   // of tiny requests cannot overflow the io thread's stack.
@@ -106,7 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
       body_deadline_set_ = true;
       SetDeadline(shared_->options.io_timeout);
     }
-    socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kMaxReadSize)),
+    socket_.async_read_some(buffer_.prepare(beast::read_size(buffer_, kHttpMaxRead)),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec) return self->Close();  // end of stream, reset, or the watchdog
                               self->buffer_.commit(n);

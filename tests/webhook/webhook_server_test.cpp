@@ -15,6 +15,7 @@
 #include "common/metrics.h"
 
 #include "support/http_client.h"
+#include "support/loopback_listener.h"
 
 namespace worthit::webhook {
 namespace {
@@ -85,17 +86,6 @@ class WebhookServerTest : public ::testing::Test {
   int handler_threads_ = 4;    // 0 = inline mode
   std::string ready_message_;  // non-empty: /readyz fails with this message in its body
 };
-
-// Sends all of `data` (blocking socket), false on error.
-bool SendAll(int fd, const std::string& data) {
-  size_t sent = 0;
-  while (sent < data.size()) {
-    const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 // The status codes of the responses in `wire`, in order, each checked to be whole: its header ends
 // and its body has exactly Content-Length bytes. Stops at the first incomplete one.
@@ -213,7 +203,7 @@ TEST_F(WebhookServerTest, IdleKeepAliveAndHalfSentBodyAreDisconnected) {
   Start(std::chrono::seconds(1));
   int fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, UpdateRequest(R"({"update_id":31})")));  // answered, then nothing more
+  ASSERT_TRUE(testing::WriteAll(fd, UpdateRequest(R"({"update_id":31})")));  // answered, then nothing more
   auto [answered, idle_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(idle_closed) << "an idle keep-alive connection must be closed";
@@ -221,7 +211,7 @@ TEST_F(WebhookServerTest, IdleKeepAliveAndHalfSentBodyAreDisconnected) {
   fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
   const std::string request = UpdateRequest(R"({"update_id":32})");
-  ASSERT_TRUE(SendAll(fd, request.substr(0, request.size() - 5)));  // the body stops short
+  ASSERT_TRUE(testing::WriteAll(fd, request.substr(0, request.size() - 5)));  // the body stops short
   auto [partial, body_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(body_closed) << "a half-sent body must not hold the connection forever";
@@ -283,7 +273,7 @@ TEST_F(WebhookServerTest, PipelinedRequestsAreAnsweredInOrder) {
   }
   wire += UpdateRequest(R"({"update_id":12})", "s3cret", "Connection: close\r\n");
   expected.push_back(200);
-  ASSERT_TRUE(SendAll(fd, wire));
+  ASSERT_TRUE(testing::WriteAll(fd, wire));
   auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(closed);
@@ -307,9 +297,9 @@ TEST_F(WebhookServerTest, RequestInTinyPiecesIsAnswered) {
     if (i % 16 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));  // let some bytes go alone
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(SendAll(fd, body.substr(0, 5)));
+  ASSERT_TRUE(testing::WriteAll(fd, body.substr(0, 5)));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  ASSERT_TRUE(SendAll(fd, body.substr(5) + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(testing::WriteAll(fd, body.substr(5) + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(closed);
@@ -325,9 +315,9 @@ TEST_F(WebhookServerTest, ResponseLargerThanTheSendBufferIsWrittenWhole) {
   Start();
   int fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd,
-                      "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
-                      "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(testing::WriteAll(fd,
+                                "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(60));
   ::close(fd);
   EXPECT_TRUE(closed);
@@ -353,7 +343,7 @@ TEST_F(WebhookServerTest, ClientThatDoesNotReadTimesOut) {
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(server_->port());
   ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_TRUE(SendAll(fd, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(testing::WriteAll(fd, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n"));
   for (int i = 0; i < 3000 && latency.Count() == before; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -376,7 +366,7 @@ TEST_F(WebhookServerTest, WrongSecretWithBodyGets401AndTheConnectionCloses) {
   ASSERT_GE(fd, 0);
   const std::string body(1500, ' ');
   const std::string request = UpdateRequest(body, "wrong");
-  ASSERT_TRUE(SendAll(fd, request.substr(0, request.size() - 1000)));  // the header and part of the body
+  ASSERT_TRUE(testing::WriteAll(fd, request.substr(0, request.size() - 1000)));  // the header and part of the body
   std::string got;
   bool closed = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -395,13 +385,13 @@ TEST_F(WebhookServerTest, WrongSecretWithBodyGets401AndTheConnectionCloses) {
   EXPECT_EQ(Statuses(got), std::vector<int>{401}) << got;
   EXPECT_NE(got.find("Connection: close"), std::string::npos) << got;
   // The rest of the body is still accepted (drained) rather than reset right away.
-  EXPECT_TRUE(SendAll(fd, request.substr(request.size() - 1000)));
+  EXPECT_TRUE(testing::WriteAll(fd, request.substr(request.size() - 1000)));
   ::close(fd);
   EXPECT_EQ(handled_, 0);
   // The same with the whole body in the first write (already in the server's buffer).
   fd = Connect(server_->port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, request));
+  ASSERT_TRUE(testing::WriteAll(fd, request));
   auto [again, closed_again] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(closed_again);
@@ -418,10 +408,10 @@ TEST_F(WebhookServerTest, ChunkedBodyOverTheLimitGets413) {
   const std::string head =
       "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-Telegram-Bot-Api-Secret-Token: s3cret\r\n"
       "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
-  ASSERT_TRUE(SendAll(fd, head));
+  ASSERT_TRUE(testing::WriteAll(fd, head));
   const std::string chunk = "400\r\n" + std::string(1024, ' ') + "\r\n";  // 1 KiB per chunk; the limit is 2 KiB
   std::this_thread::sleep_for(std::chrono::milliseconds(10));             // the header alone first
-  ASSERT_TRUE(SendAll(fd, chunk + chunk + chunk + "0\r\n\r\n"));
+  ASSERT_TRUE(testing::WriteAll(fd, chunk + chunk + chunk + "0\r\n\r\n"));
   auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
   ::close(fd);
   EXPECT_TRUE(closed);

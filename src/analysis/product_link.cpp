@@ -3,25 +3,17 @@
 #include <algorithm>
 #include <array>
 #include <boost/url.hpp>
-#include <cctype>
 #include <regex>
+
+#include "common/ascii.h"
 
 namespace worthit::analysis {
 namespace {
 
 namespace urls = boost::urls;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::toupper(c); });
-  return out;
-}
+using ascii::Lower;
+using ascii::Upper;
 
 // Amazon's and eBay's storefront domains (suffix after "amazon." / "ebay.").
 constexpr std::array<std::string_view, 23> kAmazonTlds = {"com",    "co.uk",  "de",     "fr", "it", "es", "nl", "se",
@@ -45,9 +37,9 @@ std::optional<std::string> SiteFor(std::string_view host, std::string_view brand
 
 Result<urls::url> ParseHttp(std::string_view text) {
   std::string trimmed(text);
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
+  while (!trimmed.empty() && ascii::IsSpace(static_cast<unsigned char>(trimmed.back()))) trimmed.pop_back();
   size_t start = 0;
-  while (start < trimmed.size() && std::isspace(static_cast<unsigned char>(trimmed[start]))) ++start;
+  while (start < trimmed.size() && ascii::IsSpace(static_cast<unsigned char>(trimmed[start]))) ++start;
   trimmed = trimmed.substr(start);
   auto parsed = urls::parse_uri(trimmed);
   if (!parsed) return Error::Invalid("LINK_INVALID", "not a URL: " + trimmed);
@@ -81,7 +73,7 @@ std::optional<std::string> EbayItemFromUrl(urls::url_view u) {
   if (std::regex_search(path, m, kPath)) return m[1].str();
   for (auto p : u.params()) {
     if (Lower(p.key) == "item" && !p.value.empty() &&
-        std::all_of(p.value.begin(), p.value.end(), [](unsigned char c) { return std::isdigit(c); })) {
+        std::all_of(p.value.begin(), p.value.end(), [](unsigned char c) { return ascii::IsDigit(c); })) {
       return std::string(p.value);
     }
   }

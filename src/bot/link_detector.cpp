@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
-#include <cctype>
+
+#include "common/ascii.h"
 
 namespace worthit::bot {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
+using ascii::Lower;
 
 // "amazon" followed by a public suffix of one or two labels: amazon.it, amazon.co.uk, amazon.com.br.
 // Runs for every word of every message (bare shop hosts), so it walks the labels in place.
@@ -82,7 +79,7 @@ void FromEntities(std::vector<DetectedLink>& out, const std::string& text,
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (size_t i = 0; i < prefix.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+    if (ascii::ToLower(s[i]) != prefix[i]) return false;
   }
   return true;
 }
@@ -98,9 +95,9 @@ size_t FindHttpNoCase(std::string_view s) {
 void ScanPlain(std::vector<DetectedLink>& out, std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    while (i < text.size() && ascii::IsSpace(static_cast<unsigned char>(text[i]))) ++i;
     size_t j = i;
-    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    while (j < text.size() && !ascii::IsSpace(static_cast<unsigned char>(text[j]))) ++j;
     std::string_view token = text.substr(i, j - i);
     i = j;
     // Strip leading punctuation such as "(" or "«".
@@ -144,7 +141,7 @@ std::string_view ToString(LinkKind kind) {
 
 std::optional<DetectedLink> ClassifyUrl(std::string_view raw) {
   std::string_view trimmed = TrimTrailing(raw);
-  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
+  while (!trimmed.empty() && ascii::IsSpace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
   if (trimmed.empty()) return std::nullopt;
   std::string candidate(trimmed);
   if (!StartsWithNoCase(candidate, "http://") && !StartsWithNoCase(candidate, "https://")) {

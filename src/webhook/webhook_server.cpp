@@ -189,19 +189,29 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Write(WebhookResponse r) {
-    // The header fields are kept from the session's previous response: Server never changes and
-    // Content-Type rarely does, and each field Beast sets is an allocation.
-    response_.version(11);
-    response_.result(static_cast<http::status>(r.status));
-    if (response_.find(http::field::server) == response_.end()) response_.set(http::field::server, "worthit");
-    if (response_[http::field::content_type] != r.content_type)
-      response_.set(http::field::content_type, r.content_type);
     if (shared_->stopping) keep_alive_ = false;
-    response_.keep_alive(keep_alive_);
-    response_.body() = std::move(r.body);
-    response_.prepare_payload();
-    out_.clear();                                           // keeps the capacity of the session's previous response
-    if (AppendSerialized(response_, out_)) return Close();  // a string body's writer cannot fail
+    // out_ still holds the bytes Beast serialized for the session's previous response. A response
+    // equal to it (status, content type, body and keep-alive: the 200 every update gets) is sent
+    // as those bytes again: serializing it anew cost ≈ 2.5 % of `serve`'s CPU per update.
+    const bool same_as_last = out_serialized_ && response_.result_int() == static_cast<unsigned>(r.status) &&
+                              response_.keep_alive() == keep_alive_ && response_.body() == r.body &&
+                              response_[http::field::content_type] == r.content_type;
+    if (!same_as_last) {
+      // The header fields are kept from the session's previous response: Server never changes and
+      // Content-Type rarely does, and each field Beast sets is an allocation.
+      response_.version(11);
+      response_.result(static_cast<http::status>(r.status));
+      if (response_.find(http::field::server) == response_.end()) response_.set(http::field::server, "worthit");
+      if (response_[http::field::content_type] != r.content_type)
+        response_.set(http::field::content_type, r.content_type);
+      response_.keep_alive(keep_alive_);
+      response_.body() = std::move(r.body);
+      response_.prepare_payload();
+      out_.clear();  // keeps the capacity of the session's previous response
+      out_serialized_ = false;
+      if (AppendSerialized(response_, out_)) return Close();  // a string body's writer cannot fail
+      out_serialized_ = true;
+    }
     // Usually the kernel takes the whole response at once: no composed write operation, no
     // completion through the scheduler; OnWrite's continuation runs right here.
     beast::error_code ec;
@@ -227,7 +237,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(beast::error_code ec) {
     deadline_ = Clock::time_point::max();
-    if (out_.capacity() > kKeepWriteCapacity) std::string().swap(out_);
+    if (out_.capacity() > kKeepWriteCapacity) {
+      std::string().swap(out_);
+      out_serialized_ = false;
+    }
     Finish();
     if (!ec && body_unread_) return Drain();
     if (ec || !keep_alive_) return Close();
@@ -301,7 +314,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Shared> shared_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
-  std::string out_;  // the serialized response being written
+  std::string out_;              // the serialized response being written
+  bool out_serialized_ = false;  // out_ holds the serialization of response_ (reused for an equal response)
   WebhookRequest request_;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point watchdog_expiry_;

@@ -87,10 +87,10 @@ class WebhookServerTest : public ::testing::Test {
   std::string ready_message_;  // non-empty: /readyz fails with this message in its body
 };
 
-// The status codes of the responses in `wire`, in order, each checked to be whole: its header ends
-// and its body has exactly Content-Length bytes. Stops at the first incomplete one.
-std::vector<int> Statuses(const std::string& wire) {
-  std::vector<int> out;
+// The responses in `wire`, in order, each checked to be whole: its header ends and its body has
+// exactly Content-Length bytes. Stops at the first incomplete one.
+std::vector<std::string> SplitResponses(const std::string& wire) {
+  std::vector<std::string> out;
   size_t pos = 0;
   while (pos < wire.size()) {
     const size_t end = wire.find("\r\n\r\n", pos);
@@ -100,9 +100,16 @@ std::vector<int> Statuses(const std::string& wire) {
     if (cl == std::string::npos) break;
     const size_t length = std::stoul(head.substr(cl + 16));
     if (wire.size() < end + 4 + length) break;
-    out.push_back(std::stoi(head.substr(9, 3)));
+    out.push_back(wire.substr(pos, end + 4 + length - pos));
     pos = end + 4 + length;
   }
+  return out;
+}
+
+// The status codes of the responses in `wire` (SplitResponses).
+std::vector<int> Statuses(const std::string& wire) {
+  std::vector<int> out;
+  for (const auto& response : SplitResponses(wire)) out.push_back(std::stoi(response.substr(9, 3)));
   return out;
 }
 
@@ -279,6 +286,61 @@ TEST_F(WebhookServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_TRUE(closed);
   EXPECT_EQ(Statuses(got), expected) << got;
   EXPECT_EQ(handled_, 2);
+}
+
+// A session sends the bytes of its previous response again when the next response is equal to it
+// (Session::Write). Every response on a keep-alive connection must be byte for byte what the same
+// request gets first on a fresh connection, whether it differs from the one before in status, body,
+// content type or keep-alive, or equals it.
+TEST_F(WebhookServerTest, EachResponseOnAKeepAliveConnectionIsItsOwn) {
+  ready_message_ = "queue down";  // /readyz: 503 with this body, /healthz: 200
+  Start();
+  const std::string update = UpdateRequest(R"({"update_id":21})");
+  const std::string healthz = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string readyz = "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string missing = "GET /missing HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string bad_json = UpdateRequest("{oops");
+  const std::string closing = UpdateRequest(R"({"update_id":22})", "s3cret", "Connection: close\r\n");
+  const std::vector<std::string> sequence = {update,  update, healthz,  healthz,  update, readyz, readyz,
+                                             missing, update, bad_json, bad_json, update, closing};
+  // What one request gets first on a fresh connection (a closing request after it ends the read).
+  auto first_response = [&](const std::string& request) {
+    int fd = Connect(server_->port());
+    EXPECT_GE(fd, 0);
+    EXPECT_TRUE(testing::WriteAll(fd, request + (request == closing ? "" : closing)));
+    auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+    ::close(fd);
+    EXPECT_TRUE(closed);
+    auto responses = SplitResponses(got);
+    return responses.empty() ? std::string() : responses.front();
+  };
+  std::vector<std::string> expected;
+  for (const auto& request : sequence) expected.push_back(first_response(request));
+  ASSERT_NE(expected.back().find("Connection: close"), std::string::npos) << expected.back();
+  ASSERT_EQ(expected.back().substr(0, 12), "HTTP/1.1 200");
+
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  for (const auto& request : sequence) {  // one at a time: each answer is read before the next request
+    ASSERT_TRUE(testing::WriteAll(fd, request));
+    if (&request == &sequence.back()) break;
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (SplitResponses(got).empty() && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{fd, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[4096];
+      const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+      if (n <= 0) break;
+      got.append(buf, static_cast<size_t>(n));
+    }
+    const size_t i = static_cast<size_t>(&request - sequence.data());
+    ASSERT_EQ(SplitResponses(got), std::vector<std::string>{expected[i]}) << "request " << i;
+  }
+  auto [last, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(SplitResponses(last), std::vector<std::string>{expected.back()});
 }
 
 // A request in many tiny writes: the header byte by byte, the body later in two pieces. The parser

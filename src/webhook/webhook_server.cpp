@@ -22,6 +22,59 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Beast's HTTP/1 request parser (basic_parser does all the framing: request line, field syntax,
+// Content-Length, chunked bodies, keep-alive, limits) writing straight into the session's
+// WebhookRequest: the method, the target, the one field the webhook reads (the secret token) and the
+// body. http::request_parser would store every field in a basic_fields (an allocation each) and the
+// body in a new string per request; this keeps the WebhookRequest's strings, whose capacity a
+// kept-alive connection reuses. One parser per request (basic_parser is not reusable).
+class RequestParser : public http::basic_parser<true> {
+ public:
+  // `out` outlives the parser; `max_body` bounds what a Content-Length makes it reserve up front.
+  RequestParser(WebhookRequest& out, uint64_t max_body) : out_(out), max_body_(max_body) {
+    out_.body.clear();
+    out_.body_too_large = false;
+  }
+
+ private:
+  static constexpr std::string_view kSecretField = "X-Telegram-Bot-Api-Secret-Token";
+
+  void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int,
+                       beast::error_code&) override {
+    out_.method.assign(method.data(), method.size());
+    out_.target.assign(target.data(), target.size());
+  }
+  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
+  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+    // The first one counts if a client repeats it (as basic_fields::find returned the first). The
+    // string is assigned, not re-created: its capacity is kept for the connection's next request.
+    if (secret_seen_ || !beast::iequals(name, kSecretField)) return;
+    secret_seen_ = true;
+    if (!out_.secret) out_.secret.emplace();
+    out_.secret->assign(value.data(), value.size());
+  }
+  void on_header_impl(beast::error_code&) override {
+    if (!secret_seen_) out_.secret.reset();
+  }
+  void on_body_init_impl(const boost::optional<uint64_t>& length, beast::error_code&) override {
+    if (length) out_.body.reserve(static_cast<size_t>(std::min(*length, max_body_)));
+  }
+  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_chunk_header_impl(uint64_t, beast::string_view, beast::error_code&) override {}
+  size_t on_chunk_body_impl(uint64_t, beast::string_view body, beast::error_code&) override {
+    out_.body.append(body.data(), body.size());
+    return body.size();
+  }
+  void on_finish_impl(beast::error_code&) override {}
+
+  WebhookRequest& out_;
+  uint64_t max_body_;
+  bool secret_seen_ = false;
+};
+
 struct Shared {
   WebhookServerOptions options;
   std::shared_ptr<const WebhookHandler> handler;
@@ -72,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadHeader() {
     if (shared_->stopping) return Close();
-    parser_.emplace();
+    parser_.emplace(request_, shared_->handler->options().max_body_bytes);
     // No limit while reading the header: Beast would fail a large Content-Length before we could
     // check the secret (401 must win over 413). The cap is set before the body is read.
     parser_->body_limit(boost::none);
@@ -118,19 +171,8 @@ class Session : public std::enable_shared_from_this<Session> {
     started_ = Clock::now();
     shared_->in_flight++;
     counted_ = true;
-    const auto& h = parser_->get();
-    // assign(): a kept-alive session reuses the strings' capacity instead of allocating per request.
-    request_.method.assign(h.method_string());
-    request_.target.assign(h.target());
-    if (auto it = h.find("X-Telegram-Bot-Api-Secret-Token"); it != h.end()) {
-      if (!request_.secret) request_.secret.emplace();
-      request_.secret->assign(it->value());
-    } else {
-      request_.secret.reset();
-    }
-    request_.body.clear();
-    request_.body_too_large = false;
-    keep_alive_ = h.keep_alive();
+    // The parser has filled request_'s method, target and secret (RequestParser).
+    keep_alive_ = parser_->keep_alive();
     auto length = parser_->content_length();
     if (auto pre = shared_->handler->PreCheck(request_.method, request_.target, request_.secret,
                                               length ? std::optional<uint64_t>(*length) : std::nullopt)) {
@@ -155,7 +197,6 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write({413, "text/plain; charset=utf-8", "payload too large\n"});
     }
     if (ec) return Close();
-    request_.body = std::move(parser_->get().body());
     if (shared_->in_flight > shared_->options.max_in_flight) {
       return Write({503, "text/plain; charset=utf-8", "overloaded\n"});
     }
@@ -312,7 +353,7 @@ class Session : public std::enable_shared_from_this<Session> {
   net::steady_timer watchdog_;
   beast::flat_buffer buffer_;
   std::shared_ptr<Shared> shared_;
-  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<RequestParser> parser_;  // fills request_
   http::response<http::string_body> response_;
   std::string out_;              // the serialized response being written
   bool out_serialized_ = false;  // out_ holds the serialization of response_ (reused for an equal response)

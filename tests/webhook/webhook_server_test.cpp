@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "common/metrics.h"
@@ -55,7 +56,11 @@ class WebhookServerTest : public ::testing::Test {
   void Start(std::chrono::seconds idle = std::chrono::seconds(30)) {
     auto handler = std::make_shared<const WebhookHandler>(
         WebhookHandlerOptions{"/telegram/webhook", "s3cret", 2048, ""},
-        [this](const telegram::Update&) -> Status {
+        [this](const telegram::Update& update) -> Status {
+          {
+            std::lock_guard lock(ids_mu_);
+            update_ids_.push_back(update.update_id);
+          }
           ++handled_;
           if (slow_) std::this_thread::sleep_for(std::chrono::milliseconds(300));
           return OkStatus();
@@ -82,6 +87,8 @@ class WebhookServerTest : public ::testing::Test {
 
   std::unique_ptr<WebhookServer> server_;
   std::atomic<int> handled_{0};
+  std::mutex ids_mu_;
+  std::vector<int64_t> update_ids_;  // of the updates handled, in order
   std::atomic<bool> slow_{false};
   int handler_threads_ = 4;    // 0 = inline mode
   std::string ready_message_;  // non-empty: /readyz fails with this message in its body
@@ -479,6 +486,37 @@ TEST_F(WebhookServerTest, ChunkedBodyOverTheLimitGets413) {
   EXPECT_TRUE(closed);
   EXPECT_EQ(Statuses(got), std::vector<int>{413}) << got;
   EXPECT_EQ(handled_, 0);
+}
+
+// What the request parser keeps of a request, on one kept-alive connection: the secret field in
+// any case, the first of two secret fields, a chunked body whole, and a request without the field
+// after requests with it (the secret is not carried over: 401).
+TEST_F(WebhookServerTest, SecretFieldAndBodyAreReadPerRequest) {
+  Start();
+  int fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  const std::string chunked_body = "9\r\n{\"update_\r\n7\r\nid\":31}\r\n0\r\n\r\n";
+  const std::string wire =
+      "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nx-telegram-BOT-api-secret-token: s3cret\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n" +
+      chunked_body + UpdateRequest(R"({"update_id":32})", "s3cret", "X-Telegram-Bot-Api-Secret-Token: wrong\r\n") +
+      "POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 16\r\n\r\n{\"update_id\":34}";
+  ASSERT_TRUE(testing::WriteAll(fd, wire));
+  auto [got, closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(Statuses(got), (std::vector<int>{200, 200, 401})) << got;
+  // A 401 closes the connection: the other order of two secret fields on a connection of its own.
+  fd = Connect(server_->port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(testing::WriteAll(
+      fd, UpdateRequest(R"({"update_id":33})", "wrong", "X-Telegram-Bot-Api-Secret-Token: s3cret\r\n")));
+  auto [second, second_closed] = ReadUntilClose(fd, std::chrono::seconds(30));
+  ::close(fd);
+  EXPECT_TRUE(second_closed);
+  EXPECT_EQ(Statuses(second), std::vector<int>{401}) << second;
+  std::lock_guard lock(ids_mu_);
+  EXPECT_EQ(update_ids_, (std::vector<int64_t>{31, 32}));
 }
 
 TEST(WebhookServerStart, PortInUseFails) {

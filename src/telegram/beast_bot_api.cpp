@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/beast_body_parser.h"
 #include "common/beast_serialize.h"
 #include "common/http_read_reserve.h"
 #include "common/io_strand.h"
@@ -108,6 +109,20 @@ SteadyClock::time_point EarliestDeadline(const std::deque<Call>& calls) {
 template <class Stream>
 class Client;
 
+// An answer's status and body, parsed by Beast (BodyParser, common/beast_body_parser.h) into the
+// connection's own body string (its capacity is kept from answer to answer). The Bot API's answer
+// fields (Server, Date, Content-Type, CORS...) are not stored: the status, the body and keep-alive
+// (basic_parser's own) are all a call needs.
+class AnswerParser : public BodyParser<false> {
+ public:
+  explicit AnswerParser(std::string& body) : BodyParser(body, kMaxBody) {}
+  int status() const { return status_; }
+
+ private:
+  void on_response_impl(int code, string_view, int, error_code&) override { status_ = code; }
+  int status_ = 0;
+};
+
 // One keep-alive connection. Lives in its client's idle or busy list (or in the handlers of its
 // pending operations); `dead` once closed, so late completions are ignored.
 template <class Stream>
@@ -130,7 +145,8 @@ struct Connection {
   beast::flat_buffer buffer;
   http::request<http::string_body> request;  // method, target and headers set once; the body per call
   std::string out;                           // the batch's requests, serialised (capacity reused)
-  std::optional<http::response_parser<http::string_body>> parser;
+  std::optional<AnswerParser> parser;        // the answer being read, into answer_body
+  std::string answer_body;
   std::deque<Call> calls;  // sent (or being sent) on this connection; answers come back in this order
   SteadyClock::time_point deadline{};
   SteadyClock::time_point idle_since{};
@@ -365,7 +381,7 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
   void ParseAnswers(const ConnPtr& c) {
     while (!c->calls.empty()) {
       if (!c->parser) {
-        c->parser.emplace();
+        c->parser.emplace(c->answer_body);
         c->parser->body_limit(kMaxBody);
         c->parser->eager(true);
       }
@@ -385,10 +401,9 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
 
   // The front call's answer is complete. False when the connection was given up (or went idle).
   bool Answered(const ConnPtr& c) {
-    auto& res = c->parser->get();
-    const long status = static_cast<long>(res.result_int());
+    const long status = c->parser->status();
     const bool keep = c->parser->keep_alive();
-    Result<Message> out = ReadSendMessageResponse(status, res.body(), "sendMessage");
+    Result<Message> out = ReadSendMessageResponse(status, c->answer_body, "sendMessage");
     c->parser.reset();
     NoteLatency(SteadyClock::now() - c->written_at);
     Call call = std::move(c->calls.front());

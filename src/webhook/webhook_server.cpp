@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/beast_body_parser.h"
 #include "common/beast_serialize.h"
 #include "common/http_read_reserve.h"
 #include "common/io_strand.h"
@@ -22,30 +23,24 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-// Beast's HTTP/1 request parser (basic_parser does all the framing: request line, field syntax,
-// Content-Length, chunked bodies, keep-alive, limits) writing straight into the session's
-// WebhookRequest: the method, the target, the one field the webhook reads (the secret token) and the
-// body. http::request_parser would store every field in a basic_fields (an allocation each) and the
-// body in a new string per request; this keeps the WebhookRequest's strings, whose capacity a
-// kept-alive connection reuses. One parser per request (basic_parser is not reusable).
-class RequestParser : public http::basic_parser<true> {
+// The session's request parser: Beast's framing (BodyParser, common/beast_body_parser.h) writing
+// straight into the session's WebhookRequest: the method, the target, the one field the webhook reads
+// (the secret token) and the body, in strings whose capacity a kept-alive connection reuses.
+class RequestParser : public BodyParser<true> {
  public:
   // `out` outlives the parser; `max_body` bounds what a Content-Length makes it reserve up front.
-  RequestParser(WebhookRequest& out, uint64_t max_body) : out_(out), max_body_(max_body) {
-    out_.body.clear();
+  RequestParser(WebhookRequest& out, uint64_t max_body) : BodyParser(out.body, max_body), out_(out) {
     out_.body_too_large = false;
   }
 
  private:
   static constexpr std::string_view kSecretField = "X-Telegram-Bot-Api-Secret-Token";
 
-  void on_request_impl(http::verb, beast::string_view method, beast::string_view target, int,
-                       beast::error_code&) override {
+  void on_request_impl(http::verb, string_view method, string_view target, int, error_code&) override {
     out_.method.assign(method.data(), method.size());
     out_.target.assign(target.data(), target.size());
   }
-  void on_response_impl(int, beast::string_view, int, beast::error_code&) override {}
-  void on_field_impl(http::field, beast::string_view name, beast::string_view value, beast::error_code&) override {
+  void on_field_impl(http::field, string_view name, string_view value, error_code&) override {
     // The first one counts if a client repeats it (as basic_fields::find returned the first). The
     // string is assigned, not re-created: its capacity is kept for the connection's next request.
     if (secret_seen_ || !beast::iequals(name, kSecretField)) return;
@@ -53,25 +48,11 @@ class RequestParser : public http::basic_parser<true> {
     if (!out_.secret) out_.secret.emplace();
     out_.secret->assign(value.data(), value.size());
   }
-  void on_header_impl(beast::error_code&) override {
+  void on_header_impl(error_code&) override {
     if (!secret_seen_) out_.secret.reset();
   }
-  void on_body_init_impl(const boost::optional<uint64_t>& length, beast::error_code&) override {
-    if (length) out_.body.reserve(static_cast<size_t>(std::min(*length, max_body_)));
-  }
-  size_t on_body_impl(beast::string_view body, beast::error_code&) override {
-    out_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_chunk_header_impl(uint64_t, beast::string_view, beast::error_code&) override {}
-  size_t on_chunk_body_impl(uint64_t, beast::string_view body, beast::error_code&) override {
-    out_.body.append(body.data(), body.size());
-    return body.size();
-  }
-  void on_finish_impl(beast::error_code&) override {}
 
   WebhookRequest& out_;
-  uint64_t max_body_;
   bool secret_seen_ = false;
 };
 

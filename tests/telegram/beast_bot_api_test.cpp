@@ -1,6 +1,8 @@
 // The Beast Bot API client's transport against ScriptedHttpServer on 127.0.0.1: keep-alive reuse,
 // a connection the server closed while idle (one retry on a fresh connection, never two), the
-// bound on connections, timeouts, error answers keeping the connection, base URL path prefixes, and
+// bound on connections, timeouts, error answers keeping the connection, pipelined batches (each call
+// its own answer whatever the one before it: an error, chunked, malformed, oversized; a stale
+// connection's batch sent again at most once), base URL path prefixes, and
 // TLS: a trusted certificate works (IP literal and DNS name), an untrusted or mismatching one is
 // refused. (Results and error codes against FakeTelegram: async_bot_api_test, for both clients.)
 // Timing never decides a test: delays only make calls overlap or outlast a timeout.
@@ -328,6 +330,129 @@ TEST_F(BeastBotApiTest, ALateAnswerFailsItsBatchAndTheNextCallWorks) {
     EXPECT_NE(results[i].error().message.find("timed out"), std::string::npos) << results[i].error().message;
   }
   EXPECT_TRUE(Send("after").ok());
+}
+
+// Error answers keep the connection: one call's 429, 400, 403 or 5xx in the middle of a batch is that
+// call's result, and the calls behind it get their own answers on the same connection.
+TEST_F(BeastBotApiTest, ErrorAnswersInTheMiddleOfABatchGoToTheirOwnCalls) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    switch (n++) {
+      case 2:
+        return ScriptedHttpServer::Answer{
+            429, R"({"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":7}})"};
+      case 3:
+        return ScriptedHttpServer::Answer{
+            400, R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})"};
+      case 4:
+        return ScriptedHttpServer::Answer{
+            403, R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})"};
+      case 5: return ScriptedHttpServer::Answer{502, "<html>Bad Gateway</html>"};
+      default: return ScriptedHttpServer::Answer{};
+    }
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(6);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  EXPECT_EQ(results[0]->text, "t0");
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_EQ(results[1].error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(results[1].error().retry_after, std::chrono::seconds(7));
+  ASSERT_FALSE(results[2].ok());
+  EXPECT_EQ(results[2].error().code, "TELEGRAM_BAD_REQUEST");
+  ASSERT_FALSE(results[3].ok());
+  EXPECT_EQ(results[3].error().code, "TELEGRAM_FORBIDDEN");
+  ASSERT_FALSE(results[4].ok());
+  EXPECT_EQ(results[4].error().code, "TELEGRAM_UNAVAILABLE");
+  ASSERT_TRUE(results[5].ok()) << results[5].error().ToString();
+  EXPECT_EQ(results[5]->text, "t5");
+  EXPECT_EQ(server.Accepted(), 1u);
+  EXPECT_EQ(server.Requests(), 7u);
+}
+
+TEST_F(BeastBotApiTest, ChunkedAnswersInABatchGoToTheirOwnCalls) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.chunked = n++ % 2 == 0;  // chunked and Content-Length answers interleaved
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(5);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 1u);
+}
+
+TEST_F(BeastBotApiTest, AMalformedAnswerInABatchFailsItAndTheCallsBehindAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 2) a.raw = "HTTP/1.1 200 OK\r\nContent-Length: banana\r\n\r\n{}";  // the batch's second
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  EXPECT_EQ(results[0]->text, "t0");
+  for (int i = 1; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().code, "TELEGRAM_UNAVAILABLE");
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  auto after = Send("after");
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+}
+
+TEST_F(BeastBotApiTest, AnOversizedAnswerHeadFailsTheCallsLeftAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 1) a.header_padding = 32 * 1024;  // past the 8 KiB a Bot API answer head never nears
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(2);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  EXPECT_TRUE(Send("after").ok());
+}
+
+// A batch on a kept-alive connection the server had closed goes once more on a fresh connection; when
+// that one is closed too after the server read from it, the calls fail (transient: the server may
+// have processed them, redelivery recovers) and are never sent a third time.
+TEST_F(BeastBotApiTest, ABatchIsSentAgainAtMostOnceAfterAStaleConnection) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.close_after = n == 0;  // the warm-up's connection is closed behind the client's back
+    a.drop = n++ > 0;        // every later request: closed without an answer
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().code, "TELEGRAM_UNAVAILABLE");
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  EXPECT_EQ(server.Accepted(), 2u);  // the warm-up's and the one fresh connection
+  EXPECT_EQ(server.Requests(), 2u);  // the warm-up and the first request on the fresh one (dropped)
 }
 
 TEST_F(BeastBotApiTest, ABaseUrlPathPrefixIsKept) {

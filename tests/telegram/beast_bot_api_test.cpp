@@ -372,6 +372,32 @@ TEST_F(BeastBotApiTest, ErrorAnswersInTheMiddleOfABatchGoToTheirOwnCalls) {
   EXPECT_EQ(server.Requests(), 7u);
 }
 
+// RFC 9110 §15.2: a client must parse 1xx interim answers before the final one, expected or not. An
+// interim answer is nobody's result: each call gets the final answer to its own request.
+TEST_F(BeastBotApiTest, InterimAnswersAreSkippedAndEachCallGetsItsOwnAnswer) {
+  ScriptedHttpServer server;
+  server.SetScript([](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.interim = true;
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto one = Send("single", 55);
+  ASSERT_TRUE(one.ok()) << one.error().ToString();
+  EXPECT_EQ(one->chat.id, 55);
+  EXPECT_EQ(one->text, "single");
+  auto results = SendTogether(4);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->chat.id, 100 + i);
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  auto after = Send("after", 56);
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+  EXPECT_EQ(server.Requests(), 6u);  // each call sent once
+}
+
 TEST_F(BeastBotApiTest, ChunkedAnswersInABatchGoToTheirOwnCalls) {
   ScriptedHttpServer server;
   std::atomic<int> n{0};

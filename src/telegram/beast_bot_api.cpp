@@ -379,6 +379,13 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
       }
       if (ec) return Fail(c, "read: " + ec.message());
       if (!c->parser->is_done()) continue;
+      if (c->parser->get().result_int() / 100 == 1) {
+        // An interim answer (100 Continue, 103 Early Hints): the call's final answer follows it
+        // (RFC 9110 §15.2: a client parses them even unasked). Taken for the answer, it would
+        // shift every later answer on the connection onto the wrong call.
+        c->parser.reset();
+        continue;
+      }
       if (!Answered(c)) return;
     }
   }

@@ -419,6 +419,39 @@ TEST_F(BeastBotApiTest, ChunkedAnswersInABatchGoToTheirOwnCalls) {
   EXPECT_EQ(server.Accepted(), 1u);
 }
 
+// RFC 9112 §6.3: without Content-Length or chunked coding, an answer's body ends where the server
+// closes the connection. That end is the answer, not a transport failure.
+TEST_F(BeastBotApiTest, AnAnswerDelimitedByTheServersCloseIsThatCallsAnswer) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    switch (n++) {
+      case 0: a.close_delimited = true; break;  // a success
+      case 1:
+        a.status = 403;
+        a.body = R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+        a.close_delimited = true;
+        break;
+      case 3: a.close_delimited = true; break;  // the second call of a batch: the third goes out again
+      default: break;
+    }
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto first = Send("first");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->text, "first");
+  auto blocked = Send("blocked");
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().code, "TELEGRAM_FORBIDDEN");  // not a transient network error
+  auto results = SendTogether(3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+}
+
 TEST_F(BeastBotApiTest, AMalformedAnswerInABatchFailsItAndTheCallsBehindAndTheNextCallWorks) {
   ScriptedHttpServer server;
   std::atomic<int> n{0};

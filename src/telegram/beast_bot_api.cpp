@@ -353,11 +353,26 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     c->stream.async_read_some(c->buffer.prepare(beast::read_size(c->buffer, kHttpMaxRead)),
                               [self = this->shared_from_this(), c](boost::system::error_code ec, size_t n) {
                                 if (c->dead) return;
-                                if (ec) return self->Fail(c, "read: " + ec.message());
+                                if (ec) return self->ReadFailed(c, ec);
                                 c->buffer.commit(n);
                                 c->answered = true;
                                 self->ParseAnswers(c);
                               });
+  }
+
+  // An answer without Content-Length or chunked coding ends where the server closes the connection
+  // (RFC 9112 §6.3; over TLS only a close_notify is such an end, a bare TCP close is a truncation):
+  // that end is the front call's answer, not a failure. Anything else fails the connection.
+  void ReadFailed(const ConnPtr& c, const boost::system::error_code& ec) {
+    if (ec == net::error::eof && c->parser && c->parser->got_some()) {
+      beast::error_code eof;
+      c->parser->put_eof(eof);
+      if (!eof && c->parser->is_done()) {
+        Answered(c);  // says "Connection: close": the calls behind go out again on a fresh connection
+        return;
+      }
+    }
+    Fail(c, "read: " + ec.message());
   }
 
   // Beast's parser takes the answers from the buffer, in order, one per call; one read often holds

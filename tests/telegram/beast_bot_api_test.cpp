@@ -452,6 +452,29 @@ TEST_F(BeastBotApiTest, AnAnswerDelimitedByTheServersCloseIsThatCallsAnswer) {
   }
 }
 
+// An answer the server sent between requests (nobody asked for it) must never become the result of
+// the next call on that connection: that call's chat would get another message's id (the worker
+// edits the acknowledgement by it), and every later answer on the connection would shift by one.
+TEST_F(BeastBotApiTest, AnAnswerNobodyAskedForIsNeverTakenForTheNextCall) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 8);
+  auto warm = Send("warm-up", 41);
+  ASSERT_TRUE(warm.ok()) << warm.error().ToString();
+  ASSERT_TRUE(server.SendUnasked());  // in the client's socket before its next request is written
+  for (int i = 0; i < 3; ++i) {
+    auto r = Send("next " + std::to_string(i), 42 + i);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().kind, ErrorKind::kTransient) << r.error().ToString();
+      continue;
+    }
+    EXPECT_EQ(r->chat.id, 42 + i);
+    EXPECT_EQ(r->text, "next " + std::to_string(i));
+  }
+  auto last = Send("last", 50);
+  ASSERT_TRUE(last.ok()) << last.error().ToString();
+  EXPECT_EQ(last->text, "last");
+}
+
 TEST_F(BeastBotApiTest, AMalformedAnswerInABatchFailsItAndTheCallsBehindAndTheNextCallWorks) {
   ScriptedHttpServer server;
   std::atomic<int> n{0};

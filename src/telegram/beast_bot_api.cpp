@@ -94,6 +94,7 @@ bool ProxyConfigured() {
 struct Call {
   std::string payload;
   std::function<void(Result<Message>)> done;
+  int64_t chat_id = 0;  // the request's: its answer's Message must be in this chat
   SteadyClock::time_point started;
   SteadyClock::time_point deadline;
   bool retried = false;
@@ -412,6 +413,13 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     const bool keep = c->parser->keep_alive();
     Result<Message> out = ReadSendMessageResponse(status, res.body(), "sendMessage");
     c->parser.reset();
+    if (out.ok() && out->chat.id != c->calls.front().chat_id) {
+      // Not this call's answer: one nobody asked for came first (written while the connection sat
+      // idle, where no read watches it), and every answer behind it would go to the wrong call. The
+      // calls on the connection fail (transient: redelivery recovers); it is not used again.
+      Fail(c, "an answer for another chat (the connection is out of step)");
+      return false;
+    }
     NoteLatency(SteadyClock::now() - c->written_at);
     Call call = std::move(c->calls.front());
     c->calls.pop_front();
@@ -579,6 +587,7 @@ class BeastBotApi final : public AsyncBotApi {
     Call call;
     call.payload = SerializeSendMessageBody(request);
     call.done = std::move(done);
+    call.chat_id = request.chat_id;
     call.started = SteadyClock::now();
     call.deadline = call.started + options_.request_timeout;
     client_->Submit(std::move(call));

@@ -540,6 +540,74 @@ TEST_F(BeastBotApiTest, ABatchIsSentAgainAtMostOnceAfterAStaleConnection) {
   EXPECT_EQ(server.Requests(), 2u);  // the warm-up and the first request on the fresh one (dropped)
 }
 
+// More calls in one turn than pipeline depth × connection bound: batches on every connection, the
+// rest wait and leave as connections free up; each call gets its own answer, exactly once.
+TEST_F(BeastBotApiTest, CallsBeyondDepthTimesTheConnectionBoundAllGetTheirOwnAnswersOnce) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 2);
+  ASSERT_TRUE(Send("warm-up").ok());
+  constexpr int kCalls = 260;  // 100 connections × 2, and 60 waiting
+  std::vector<std::atomic<int>> calls(kCalls);
+  std::atomic<int> ok{0}, done{0};
+  std::promise<void> all;
+  boost::asio::post(loop_.io(), [&] {
+    for (int i = 0; i < kCalls; ++i) {
+      SendMessageRequest req;
+      req.chat_id = 5000 + i;
+      req.text = "c" + std::to_string(i);
+      loop_.api->SendMessage(req, [&, i](Result<Message> r) {
+        ++calls[static_cast<size_t>(i)];
+        if (r.ok() && r->chat.id == 5000 + i && r->text == "c" + std::to_string(i)) ++ok;
+        if (++done == kCalls) all.set_value();
+      });
+    }
+  });
+  ASSERT_EQ(all.get_future().wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(ok.load(), kCalls);
+  for (int i = 0; i < kCalls; ++i) EXPECT_EQ(calls[static_cast<size_t>(i)].load(), 1) << i;
+  EXPECT_LE(server.Accepted(), 100u);
+  EXPECT_EQ(server.Requests(), static_cast<size_t>(kCalls) + 1);
+}
+
+// The client destroyed while a batch waits for its answers (the io_context keeps running): nothing
+// crashes, no callback runs twice, and the ones abandoned never run (async_bot_api.h's contract).
+TEST_F(BeastBotApiTest, DestroyingTheClientWithABatchInFlightAbandonsItsCallbacks) {
+  ScriptedHttpServer server;
+  std::atomic<bool> slow{false};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (slow) a.delay = 60000ms;  // never within the test (the server's destructor cancels it)
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  slow = true;
+  std::atomic<int> called{0};
+  boost::asio::post(loop_.io(), [&] {
+    for (int i = 0; i < 5; ++i) {
+      SendMessageRequest req;
+      req.chat_id = 100 + i;
+      req.text = "t" + std::to_string(i);
+      loop_.api->SendMessage(req, [&](Result<Message>) { ++called; });
+    }
+  });
+  for (int i = 0; i < 3000 && server.Requests() < 2; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GE(server.Requests(), 2u);  // the batch is on the wire
+  std::promise<void> destroyed;
+  boost::asio::post(loop_.io(), [&] {
+    loop_.api.reset();  // on the io thread, as the event front door's owner does
+    destroyed.set_value();
+  });
+  ASSERT_EQ(destroyed.get_future().wait_for(kWait), std::future_status::ready);
+  // A few turns of the loop: the shutdown, the closed connection's completions.
+  for (int turn = 0; turn < 3; ++turn) {
+    std::promise<void> p;
+    boost::asio::post(loop_.io(), [&] { p.set_value(); });
+    ASSERT_EQ(p.get_future().wait_for(kWait), std::future_status::ready);
+  }
+  EXPECT_EQ(called.load(), 0);
+}
+
 TEST_F(BeastBotApiTest, ABaseUrlPathPrefixIsKept) {
   ScriptedHttpServer server;
   Make(server.BaseUrl() + "/tg/");
@@ -600,6 +668,55 @@ TEST_F(BeastBotApiTlsTest, PipelinedCallsOverTlsGetTheirOwnAnswers) {
     EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
   }
   EXPECT_EQ(server.Accepted(), 1u);
+}
+
+// Over TLS, the per-call rules of a batch: an error answer, an interim answer and a "Connection:
+// close" in the middle; then a connection the server closed while idle, sent again once.
+TEST_F(BeastBotApiTlsTest, PipelinedFailureRulesHoldOverTls) {
+  auto cert = testing::MakeSelfSignedCertificate(dir_.path().string(), "ip", "IP:127.0.0.1");
+  ASSERT_TRUE(cert.has_value()) << "openssl CLI failed";
+  ScriptedHttpServer server(cert);
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    switch (n++) {
+      case 2:
+        a.status = 429;
+        a.body = R"({"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3}})";
+        break;
+      case 3: a.interim = true; break;
+      case 4: a.announce_close = true; break;  // t3: t4 goes out again on a fresh connection
+      case 5: a.close_after = true; break;     // t4: which is then closed behind the client's back
+      default: break;
+    }
+    return a;
+  });
+  CurlBotApiOptions o;
+  o.base_url = server.BaseUrl();
+  o.token = kToken;
+  o.ca_file = cert->cert;
+  o.pipeline_latency_ceiling = std::chrono::hours(1);
+  loop_.api = MakeBeastBotApi(loop_.io(), o);
+  ASSERT_NE(loop_.api, nullptr);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(5);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_EQ(results[1].error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(results[1].error().retry_after, std::chrono::seconds(3));
+  for (int i : {0, 2, 3, 4}) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Requests(), 6u);  // warm-up, t0..t3 on the first connection, t4 on the second
+  auto again = SendTogether(2);      // on the second connection, closed while idle: sent again once
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(again[i].ok()) << i << ": " << again[i].error().ToString();
+    EXPECT_EQ(again[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 3u);
+  EXPECT_EQ(server.Requests(), 8u);
+  EXPECT_EQ(server.HandshakeFailures(), 0u);
 }
 
 TEST_F(BeastBotApiTlsTest, HttpsWithATrustedCertificateForTheHostNameWorks) {

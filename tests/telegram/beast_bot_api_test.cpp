@@ -15,6 +15,7 @@
 #include <future>
 #include <thread>
 
+#include "common/metrics.h"
 #include "support/temp_dir.h"
 #include "telegram/api_on_io_thread.h"
 #include "telegram/scripted_http_server.h"
@@ -251,6 +252,34 @@ TEST_F(BeastBotApiTest, DepthOneAndASlowServerKeepOneCallPerConnection) {
   ASSERT_TRUE(Send("warm-up 2").ok());
   for (const auto& r : SendTogether(4)) ASSERT_TRUE(r.ok()) << r.error().ToString();
   EXPECT_EQ(slow.Accepted(), 4u);
+}
+
+// The latency guard flips while a batch is in flight: answers slower than the ceiling (each at least
+// the server's delay, whatever the machine's load) end pipelining for the calls started after them;
+// the batch already written still gets every answer, each to its own call.
+TEST_F(BeastBotApiTest, SlowAnswersInABatchEndPipeliningForTheCallsAfterIt) {
+  ScriptedHttpServer server;
+  std::atomic<bool> slow{false};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (slow) a.delay = 100ms;
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8, std::chrono::milliseconds(50));
+  ASSERT_TRUE(Send("warm-up").ok());
+  slow = true;
+  auto results = SendTogether(4);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  slow = false;
+  const auto& pipelined = metrics::Registry::Global().GetCounter(
+      "worthit_telegram_pipelined_calls_total",
+      "Bot API calls written behind another call in the same write (HTTP/1.1 pipelining)");
+  const double before = pipelined.Value();
+  for (const auto& r : SendTogether(4)) ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(pipelined.Value(), before);  // one call per connection
 }
 
 // A server at its keep-alive limit answers one request with "Connection: close" and reads nothing

@@ -545,6 +545,23 @@ TEST_F(BeastBotApiTest, AnOversizedAnswerHeadFailsTheCallsLeftAndTheNextCallWork
   EXPECT_TRUE(Send("after").ok());
 }
 
+TEST_F(BeastBotApiTest, AnAnswerBodyPastTheLimitFailsTheCallAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 0) a.body = std::string((17u << 20), ' ');  // past the client's 16 MiB bound
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto big = Send("big");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, "TELEGRAM_UNAVAILABLE");
+  auto after = Send("after");
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+}
+
 // A batch on a kept-alive connection the server had closed goes once more on a fresh connection; when
 // that one is closed too after the server read from it, the calls fail (transient: the server may
 // have processed them, redelivery recovers) and are never sent a third time.

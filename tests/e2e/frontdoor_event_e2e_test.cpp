@@ -4,7 +4,8 @@
 // 429/5xx → 503 then a clean redelivery, 403 absorbed, Redis going away mid-request → 5xx and
 // nothing lost, blocking commands on the pool, SIGTERM drains in-flight requests (and, past the grace,
 // exits 0 without answering 200 for an update whose acknowledgement is still in flight); concurrent
-// links whose acknowledgements share pipelined batches, one of them rate-limited. Labels e2e, redis.
+// links whose acknowledgements share pipelined batches, one of them rate-limited; failed deliveries not
+// counted against the per-user limits. Labels e2e, redis.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -171,6 +172,26 @@ TEST_F(EventFrontDoorE2E, SigtermDrainsInFlightRequestsThenExitsZero) {
   EXPECT_EQ(*code, 0) << serve->Log();
   EXPECT_EQ(Tasks(), "1");
   EXPECT_TRUE(Handled(8301));
+}
+
+// A delivery whose acknowledgement Telegram failed (503: the update comes again) is not a new request
+// of the user's: the per-user limits count the link once, however many deliveries it took.
+TEST_F(EventFrontDoorE2E, DeliveriesWhoseAcknowledgementFailedAreNotCountedAgainstTheUsersLimits) {
+  auto serve =
+      RedisServeFixture::StartServe("serve.log", {{"SHUTDOWN_GRACE_SECONDS", "20"}, {"USER_DAILY_QUOTA", "2"}});
+  ASSERT_TRUE(testing::WaitForPort(port_, kWait)) << serve->Log();
+  fake_.FailNext("sendMessage", 2, 502, "<html>Bad Gateway</html>");
+  EXPECT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 503);
+  EXPECT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 503);
+  ASSERT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 200);
+  EXPECT_EQ(Tasks(), "1") << "the link was refused: its failed deliveries were counted as requests";
+  ASSERT_EQ(Post(8602, 170, "https://www.amazon.it/dp/B0EVQUOTA2"), 200);
+  EXPECT_EQ(Tasks(), "2");  // the user's second link of the day
+  ASSERT_EQ(Post(8603, 170, "https://www.amazon.it/dp/B0EVQUOTA3"), 200);
+  EXPECT_EQ(Tasks(), "2");  // the third is over the quota: refused
+  const auto calls = fake_.Calls("sendMessage");
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back().body.find("Sto analizzando"), std::string::npos) << calls.back().body;
 }
 
 // Concurrent links (their acknowledgements may share pipelined batches on the Bot API connection):

@@ -220,13 +220,20 @@ void ScriptedHttpServer::SetScript(Script script) {
 }
 
 bool ScriptedHttpServer::SendUnasked() {
-  auto written = std::make_shared<std::promise<bool>>();
-  auto f = written->get_future();
-  net::post(impl_->io, [this, written] {
-    if (!impl_->unasked) return written->set_value(false);
-    impl_->unasked([written] { written->set_value(true); });
-  });
-  return f.wait_for(std::chrono::seconds(10)) == std::future_status::ready && f.get();
+  // The last answer's write completes on the server's thread a moment after the client has read it:
+  // try again (bounded) until its session waits for the next request.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    auto written = std::make_shared<std::promise<bool>>();
+    auto f = written->get_future();
+    net::post(impl_->io, [this, written] {
+      if (!impl_->unasked) return written->set_value(false);
+      impl_->unasked([written] { written->set_value(true); });
+    });
+    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return false;
+    if (f.get()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 std::vector<std::string> ScriptedHttpServer::Targets() const {

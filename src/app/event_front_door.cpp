@@ -25,7 +25,6 @@ struct Op {
   telegram::Update update;
   bot::ReadPlan plan;
   bot::Decision d;
-  bool counted = false;  // the link probe counted this delivery against the user's limits
   std::function<void(Status)> done;
 };
 using OpPtr = std::shared_ptr<Op>;
@@ -116,10 +115,12 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
 
   // The reply or acknowledgement of a counted link could not be sent (transient): nothing marks the
   // update, so its redelivery is counted again by the probe. Give this delivery's count back first
-  // (best effort), then answer 503; without it a few Telegram failures on one link refuse the user.
+  // (best effort, Decision::counted), then answer 503; without it a few Telegram failures on one
+  // link refuse the user.
   void FailSend(const OpPtr& op, const Error& error) {
-    if (!op->counted || !op->plan.probe) return Finish(op, error);
-    redis.Pipeline({codec.RefundUserRequest(*op->plan.probe)},
+    const auto& counted = op->d.counted;
+    if (!counted) return Finish(op, error);
+    redis.Pipeline({codec.RefundUserRequest(counted->user_id, counted->at_ms)},
                    [self = shared_from_this(), op, error](Result<std::vector<Reply>>) { self->Finish(op, error); });
   }
 
@@ -152,7 +153,6 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
       seen = Error::Transient("STORE_UNAVAILABLE", "redis: unexpected lookup reply");
     }
     if (!seen.ok()) return Finish(op, seen.error());
-    op->counted = seen->link.taken;
     op->d = bot.Decide(op->update, p, *seen);
     switch (op->d.kind) {
       case bot::Decision::Kind::kDone: return Finish(op, op->d.outcome);

@@ -229,10 +229,10 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::RecordAnalysis(in
           {"EXPIRE", pop, std::to_string(8 * 86400)}};
 }
 
-RedisFrontDoorCodec::Command RedisFrontDoorCodec::RefundUserRequest(const LinkProbe& probe) const {
-  const std::string user = std::to_string(probe.user_id);
-  return MakeCommand("EVAL", kRefundLua, "2", Concat({p_, "rl:m:", user, ":", std::to_string(probe.now_ms / 60000)}),
-                     Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(probe.now_ms))}));
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::RefundUserRequest(int64_t user_id, int64_t now_ms) const {
+  const std::string user = std::to_string(user_id);
+  return MakeCommand("EVAL", kRefundLua, "2", Concat({p_, "rl:m:", user, ":", std::to_string(now_ms / 60000)}),
+                     Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(now_ms))}));
 }
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::TakeUserRequest(int64_t user_id, int64_t now_ms) const {

@@ -123,7 +123,8 @@ TEST(RedisFrontDoorCodecTest, ProbeCallWithoutUrlKey) {
 // The refund of a delivery whose reply failed decrements exactly the counters the probe took.
 TEST(RedisFrontDoorCodecTest, RefundUserRequestNamesTheProbesCounters) {
   const RedisFrontDoorCodec codec("wt:s:");
-  const Command c = codec.RefundUserRequest(UserProbe());
+  const LinkProbe probe = UserProbe();
+  const Command c = codec.RefundUserRequest(probe.user_id, probe.now_ms);
   ASSERT_EQ(c.size(), 5u);
   EXPECT_EQ(c[0], "EVAL");
   EXPECT_NE(c[1].find("DECR"), std::string::npos);

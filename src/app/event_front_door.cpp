@@ -113,6 +113,17 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     op->done(OkStatus());
   }
 
+  // The reply or acknowledgement of a counted link could not be sent (transient): nothing marks the
+  // update, so its redelivery is counted again by the probe. Give this delivery's count back first
+  // (best effort, Decision::counted), then answer 503; without it a few Telegram failures on one
+  // link refuse the user.
+  void FailSend(const OpPtr& op, const Error& error) {
+    const auto& counted = op->d.counted;
+    if (!counted) return Finish(op, error);
+    redis.Pipeline({codec.RefundUserRequest(counted->user_id, counted->at_ms)},
+                   [self = shared_from_this(), op, error](Result<std::vector<Reply>>) { self->Finish(op, error); });
+  }
+
   void OnRead(const OpPtr& op, Result<std::vector<Reply>> r) {
     if (!r.ok()) return Finish(op, StoreUnavailable(r.error()));
     const auto& p = op->plan;
@@ -175,7 +186,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
       const auto& d = op->d;
       bot::HandleOutcome outcome = d.outcome;
       if (!sent.ok()) {
-        if (!bot::Bot::IsPermanentTelegram(sent.error())) return self->Finish(op, sent.error());
+        if (!bot::Bot::IsPermanentTelegram(sent.error())) return self->FailSend(op, sent.error());
         outcome = bot::Bot::Absorbed(sent.error(), d.outcome.action);
       }
       // The reply is out: record it (a failure means at most one duplicate reply on redelivery,
@@ -202,7 +213,7 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     if (op->d.ack_message_id) return Write(op, *op->d.ack_message_id, true);
     api->SendMessage(op->d.send, [self = shared_from_this(), op](Result<telegram::Message> sent) {
       if (sent.ok()) return self->Write(op, sent->message_id, false);
-      if (!bot::Bot::IsPermanentTelegram(sent.error())) return self->Finish(op, sent.error());
+      if (!bot::Bot::IsPermanentTelegram(sent.error())) return self->FailSend(op, sent.error());
       // The user cannot be reached (blocked the bot, chat gone): analysing would deliver nothing.
       const auto outcome = bot::Bot::Absorbed(sent.error(), "link");
       self->redis.Pipeline({self->codec.MarkHandled(op->update.update_id, "absorbed")},

@@ -296,6 +296,8 @@ Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, co
     // Intake (docs/design.md): (b) one acknowledgement per update_id, whatever redeliveries happen.
     const InsightsRequest req{m.chat.id, m.from ? m.from->id : m.chat.id, lang};
     const std::optional<store::AckRecord>& ack = seen.update.ack;
+    std::optional<Decision::Counted> counted;
+    if (seen.link.taken && plan.probe) counted = Decision::Counted{plan.probe->user_id, plan.probe->now_ms};
     if (!ack.has_value() && plan.probe) {
       // A new link: the per-user limits, then a recent analysis of the same product (the cached
       // card at once, no task), both read with the lookup. Either reply is sent like a command's.
@@ -304,6 +306,7 @@ Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, co
         Decision r = ReplyDecision(m, *verdict.reply, verdict.action);
         r.served_product_id = verdict.served_product_id;
         r.request = req;
+        r.counted = counted;
         return r;
       }
     }
@@ -311,6 +314,7 @@ Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, co
     d.outcome = {Disposition::kHandled, "link"};
     d.request = req;
     d.legacy_checks = !ack.has_value() && !plan.probe;
+    d.counted = counted;
     // No store write when the chat had no state (a DELETE of nothing still costs a write).
     d.clear_state_after = state.has_value();
     if (ack.has_value()) d.ack_message_id = ack->message_id;
@@ -380,7 +384,10 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const De
   auto sent = deps_.api.SendMessage(d.send);
   HandleOutcome outcome = d.outcome;
   if (!sent.ok()) {
-    if (!IsPermanentTelegram(sent.error())) return sent.error();
+    if (!IsPermanentTelegram(sent.error())) {
+      GiveBackCount(d);
+      return sent.error();
+    }
     outcome = Absorbed(sent.error(), d.outcome.action);
   } else if (!d.served_product_id.empty()) {
     (void)deps_.insights.RecordServed(d.request, d.served_product_id);
@@ -391,6 +398,14 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const De
     log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
   }
   return outcome;
+}
+
+void Bot::GiveBackCount(const Decision& d) {
+  store::ResultStore* results = d.counted ? deps_.insights.ProbeStore() : nullptr;
+  if (results == nullptr) return;
+  if (auto s = results->GiveBackUserRequest(d.counted->user_id, d.counted->at_ms); !s.ok()) {
+    log::Warn("bot.give_back_failed", {{"user_id", d.counted->user_id}, {"error", s.error().ToString()}});
+  }
 }
 
 IntakeWrite Bot::MakeIntakeWrite(const Decision& d, int64_t ack_message_id) const {
@@ -425,7 +440,10 @@ Result<HandleOutcome> Bot::Intake(const telegram::Update& update, Decision& d) {
   } else {
     auto sent = deps_.api.SendMessage(d.send);
     if (!sent.ok()) {
-      if (!IsPermanentTelegram(sent.error())) return sent.error();
+      if (!IsPermanentTelegram(sent.error())) {
+        GiveBackCount(d);
+        return sent.error();
+      }
       // The user cannot be reached (blocked the bot, chat gone): analysing would deliver nothing.
       (void)deps_.updates.MarkHandled(update.update_id, "absorbed");
       return Absorbed(sent.error(), "link");

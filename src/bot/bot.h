@@ -106,6 +106,14 @@ struct Decision {
   bool legacy_checks = false;             // kIntake without a probe: AdmitLink + CachedCard first (blocking)
   queue::AnalysisTask task;               // kIntake; ack_message_id set once known
   std::string blocking_command;           // kBlocking of a message: "analisi" | "popolari"
+  // The link probe counted this delivery against the user's limits (its user and time): given back
+  // (ResultStore::GiveBackUserRequest) if the reply or acknowledgement cannot be sent, because the
+  // update then comes again and is counted again.
+  struct Counted {
+    int64_t user_id = 0;
+    int64_t at_ms = 0;
+  };
+  std::optional<Counted> counted;
 };
 
 // The one durable write of an intake: the task and (atomic intake) the records, or the task alone
@@ -152,6 +160,8 @@ class Bot {
   Result<HandleOutcome> Intake(const telegram::Update& update, Decision& d);
   // Sends d.send and marks the update handled; permanent send errors are absorbed.
   Result<HandleOutcome> ReplyAndMark(const telegram::Update& update, const Decision& d);
+  // A counted delivery's reply failed (transient): its count back, best effort (Decision::counted).
+  void GiveBackCount(const Decision& d);
   Result<Lang> LanguageOf(const std::optional<telegram::User>& user);
   bool AddressedToBot(const telegram::Message& m, bool awaiting) const;
 

@@ -115,6 +115,14 @@ class MemoryResultStore final : public ResultStore {
     ++d;
     return AllowanceFor(m, d, per_minute, per_day, now_ms);
   }
+  Status GiveBackUserRequest(int64_t user_id, int64_t now_ms) override {
+    std::lock_guard lock(mu_);
+    for (auto* w : {&minute_, &day_}) {
+      auto it = w->find({user_id, w == &minute_ ? now_ms / 60000 : UtcDay(now_ms)});
+      if (it != w->end() && it->second > 0) --it->second;
+    }
+    return OkStatus();
+  }
   Result<int64_t> AddLearnedReviews(const std::vector<LearnedReview>& reviews) override {
     std::lock_guard lock(mu_);
     int64_t added = 0;

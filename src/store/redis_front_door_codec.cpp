@@ -47,6 +47,15 @@ if not id then return {1, false, false, m, d} end
 return {1, false, false, m, d, id, redis.call('HGETALL', ARGV[2] .. id)}
 )lua";
 
+// RefundUserRequest: the counters the probe took, decremented only while they exist (a DECR of an
+// expired one would leave a key without expiry behind).
+constexpr const char* kRefundLua = R"lua(
+for _, key in ipairs(KEYS) do
+  if redis.call('EXISTS', key) == 1 then redis.call('DECR', key) end
+end
+return 0
+)lua";
+
 Error Unavailable(const std::string& what) { return Error::Transient("STORE_UNAVAILABLE", "redis: " + what); }
 
 }  // namespace
@@ -218,6 +227,12 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::RecordAnalysis(in
           {"EXPIRE", hist, std::to_string(Secs(kResultRetention))},
           {"ZINCRBY", pop, "1", product_id},
           {"EXPIRE", pop, std::to_string(8 * 86400)}};
+}
+
+RedisFrontDoorCodec::Command RedisFrontDoorCodec::RefundUserRequest(int64_t user_id, int64_t now_ms) const {
+  const std::string user = std::to_string(user_id);
+  return MakeCommand("EVAL", kRefundLua, "2", Concat({p_, "rl:m:", user, ":", std::to_string(now_ms / 60000)}),
+                     Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(now_ms))}));
 }
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::TakeUserRequest(int64_t user_id, int64_t now_ms) const {

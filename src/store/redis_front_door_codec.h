@@ -58,6 +58,10 @@ class RedisFrontDoorCodec {
   std::vector<Command> RecordAnalysis(int64_t user_id, const std::string& product_id, int64_t at_ms) const;
   // TakeUserRequest without the script (the ResultStore method).
   std::vector<Command> TakeUserRequest(int64_t user_id, int64_t now_ms) const;
+  // ResultStore::GiveBackUserRequest: decrements the minute and day counters of a request counted at
+  // now_ms (by the probe or TakeUserRequest), each only while it exists. One EVAL, for the failure
+  // path only (a reply that could not be sent: the update comes again and is counted then).
+  Command RefundUserRequest(int64_t user_id, int64_t now_ms) const;
   std::string ResultKey(const std::string& product_id) const { return queue::redis::Concat({p_, "res:", product_id}); }
   std::string UrlKey(const std::string& url_key) const { return queue::redis::Concat({p_, "url:", url_key}); }
 

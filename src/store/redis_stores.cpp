@@ -318,6 +318,12 @@ class RedisResultStore final : public ResultStore {
     return AllowanceFor((*r)[0].AsInt(), (*r)[2].AsInt(), per_minute, per_day, now_ms);
   }
 
+  Status GiveBackUserRequest(int64_t user_id, int64_t now_ms) override {
+    auto r = Run(*c_, {k_.RefundUserRequest(user_id, now_ms)});
+    if (!r.ok()) return r.error();
+    return OkStatus();
+  }
+
   Result<int64_t> AddLearnedReviews(const std::vector<LearnedReview>& reviews) override {
     if (reviews.empty()) return int64_t{0};
     std::vector<Command> cmds;

@@ -122,6 +122,10 @@ class ResultStore {
 
   // Counts one request of the user (also when refused) and says whether it is within the limits.
   virtual Result<UserAllowance> TakeUserRequest(int64_t user_id, int per_minute, int per_day, int64_t now_ms) = 0;
+  // Undoes one TakeUserRequest made at now_ms (its minute and day windows; a window no longer kept,
+  // or already at zero, stays as it is): for a request whose reply could not be sent, which comes
+  // again (Telegram's redelivery, polling's retry) and is counted then.
+  virtual Status GiveBackUserRequest(int64_t user_id, int64_t now_ms) = 0;
 
   // Returns how many were new.
   virtual Result<int64_t> AddLearnedReviews(const std::vector<LearnedReview>& reviews) = 0;

@@ -172,6 +172,13 @@ class SqliteResultStore final : public ResultStore {
     return AllowanceFor(counts[0], counts[1], per_minute, per_day, now_ms);
   }
 
+  Status GiveBackUserRequest(int64_t user_id, int64_t now_ms) override {
+    auto e = db_->Exec("UPDATE user_windows SET n = n - 1 WHERE user_id = ?1 AND win IN (?2, ?3) AND n > 0",
+                       {user_id, "m" + std::to_string(now_ms / 60000), "d" + std::to_string(UtcDay(now_ms))});
+    if (!e.ok()) return e.error();
+    return OkStatus();
+  }
+
   Result<int64_t> AddLearnedReviews(const std::vector<LearnedReview>& reviews) override {
     int64_t added = 0;
     const int64_t now =

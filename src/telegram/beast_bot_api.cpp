@@ -95,6 +95,7 @@ bool ProxyConfigured() {
 struct Call {
   std::string payload;
   std::function<void(Result<Message>)> done;
+  int64_t chat_id = 0;  // the request's: its answer's Message must be in this chat
   SteadyClock::time_point started;
   SteadyClock::time_point deadline;
   bool retried = false;
@@ -369,11 +370,26 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     c->stream.async_read_some(c->buffer.prepare(beast::read_size(c->buffer, kHttpMaxRead)),
                               [self = this->shared_from_this(), c](boost::system::error_code ec, size_t n) {
                                 if (c->dead) return;
-                                if (ec) return self->Fail(c, "read: " + ec.message());
+                                if (ec) return self->ReadFailed(c, ec);
                                 c->buffer.commit(n);
                                 c->answered = true;
                                 self->ParseAnswers(c);
                               });
+  }
+
+  // An answer without Content-Length or chunked coding ends where the server closes the connection
+  // (RFC 9112 §6.3; over TLS only a close_notify is such an end, a bare TCP close is a truncation):
+  // that end is the front call's answer, not a failure. Anything else fails the connection.
+  void ReadFailed(const ConnPtr& c, const boost::system::error_code& ec) {
+    if (ec == net::error::eof && c->parser && c->parser->got_some()) {
+      beast::error_code eof;
+      c->parser->put_eof(eof);
+      if (!eof && c->parser->is_done()) {
+        Answered(c);  // says "Connection: close": the calls behind go out again on a fresh connection
+        return;
+      }
+    }
+    Fail(c, "read: " + ec.message());
   }
 
   // Beast's parser takes the answers from the buffer, in order, one per call; one read often holds
@@ -395,6 +411,13 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
       }
       if (ec) return Fail(c, "read: " + ec.message());
       if (!c->parser->is_done()) continue;
+      if (c->parser->status() / 100 == 1) {
+        // An interim answer (100 Continue, 103 Early Hints): the call's final answer follows it
+        // (RFC 9110 §15.2: a client parses them even unasked). Taken for the answer, it would
+        // shift every later answer on the connection onto the wrong call.
+        c->parser.reset();
+        continue;
+      }
       if (!Answered(c)) return;
     }
   }
@@ -405,6 +428,13 @@ class Client final : public std::enable_shared_from_this<Client<Stream>> {
     const bool keep = c->parser->keep_alive();
     Result<Message> out = ReadSendMessageResponse(status, c->answer_body, "sendMessage");
     c->parser.reset();
+    if (out.ok() && out->chat.id != c->calls.front().chat_id) {
+      // Not this call's answer: one nobody asked for came first (written while the connection sat
+      // idle, where no read watches it), and every answer behind it would go to the wrong call. The
+      // calls on the connection fail (transient: redelivery recovers); it is not used again.
+      Fail(c, "an answer for another chat (the connection is out of step)");
+      return false;
+    }
     NoteLatency(SteadyClock::now() - c->written_at);
     Call call = std::move(c->calls.front());
     c->calls.pop_front();
@@ -572,6 +602,7 @@ class BeastBotApi final : public AsyncBotApi {
     Call call;
     call.payload = SerializeSendMessageBody(request);
     call.done = std::move(done);
+    call.chat_id = request.chat_id;
     call.started = SteadyClock::now();
     call.deadline = call.started + options_.request_timeout;
     client_->Submit(std::move(call));

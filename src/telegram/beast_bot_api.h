@@ -27,7 +27,11 @@
 // call always completes, at most one sweep period (≤ 100 ms) after its deadline. A call past its
 // deadline closes its connection: the calls batched with it fail too (their answers were behind it).
 // Errors: answers through ReadSendMessageResponse (MapBotApiResponse, api_error.h: the one mapping);
-// transport failures and timeouts → NetworkError (TELEGRAM_UNAVAILABLE, transient).
+// transport failures and timeouts → NetworkError (TELEGRAM_UNAVAILABLE, transient). Interim 1xx answers
+// are skipped; a body that ends at the server's close is an answer. Answers are matched to calls by
+// order alone, so a success whose Message is in another chat than its call's means an answer nobody
+// asked for came first (a server writing while the connection sat idle): the connection's calls fail
+// (transient) and it is closed, instead of every later answer going to the wrong call.
 // Not supported (MakeEventBotApi falls back to the libcurl client then): proxies from the
 // environment, schemes other than http/https.
 // Ownership / thread-safety: as AsyncBotApi (async_bot_api.h): SendMessage from any thread; `done`

@@ -294,6 +294,23 @@ TEST_F(LinkProbeTest, LimitsAreCountedOncePerNewLinkWithinTheOneLookup) {
   EXPECT_EQ(MinuteCount(5), "1");
 }
 
+// A delivery whose reply could not be sent (transient: the webhook answers 503, or polling retries)
+// leaves neither the handled mark nor an acknowledgement, so the next delivery is counted by the probe
+// again: the failed one gives its count back, and a link is counted once however many deliveries it
+// took (the event front door does the same: tests/e2e/frontdoor_event_e2e_test.cpp).
+TEST_F(LinkProbeTest, ADeliveryWhoseAcknowledgementFailedIsNotCountedAgain) {
+  auto bot = ProbingBot();  // 2 links a minute
+  for (int i = 0; i < 3; ++i) {
+    api_.FailNext("sendMessage", Error::Transient("TELEGRAM_UNAVAILABLE", "502"));
+    ASSERT_FALSE(Handle(*bot, Text(30, 11, "https://www.amazon.it/dp/B0REFUND01")).ok());
+  }
+  ASSERT_EQ(Handle(*bot, Text(30, 11, "https://www.amazon.it/dp/B0REFUND01"))->action, "link");
+  EXPECT_EQ(MinuteCount(11), "1");
+  ASSERT_EQ(Handle(*bot, Text(31, 11, "https://www.amazon.it/dp/B0REFUND02"))->action, "link");
+  EXPECT_EQ(Handle(*bot, Text(32, 11, "https://www.amazon.it/dp/B0REFUND03"))->action, "rate_limited");
+  EXPECT_EQ(Tasks().size(), 2u);
+}
+
 // Redis commands per call, from INFO commandstats (commands run inside scripts included).
 std::map<std::string, long long> CommandCalls() {
   std::map<std::string, long long> out;

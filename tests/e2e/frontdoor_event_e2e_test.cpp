@@ -2,10 +2,14 @@
 // the default when queue and stores share one Redis) against the fake Bot API and a real
 // redis-server: exactly one acknowledgement and one task per link across redeliveries, Telegram
 // 429/5xx → 503 then a clean redelivery, 403 absorbed, Redis going away mid-request → 5xx and
-// nothing lost, blocking commands on the pool, SIGTERM drains in-flight requests. Labels e2e, redis.
+// nothing lost, blocking commands on the pool, SIGTERM drains in-flight requests (and, past the grace,
+// exits 0 without answering 200 for an update whose acknowledgement is still in flight); concurrent
+// links whose acknowledgements share pipelined batches, one of them rate-limited; failed deliveries not
+// counted against the per-user limits. Labels e2e, redis.
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <future>
 #include <thread>
 
@@ -35,6 +39,11 @@ class EventFrontDoorE2E : public testing::RedisServeFixture {
   std::string Tasks() { return redis_.Command({"XLEN", "{worthit}:queue:stream"}); }
   bool Handled(int64_t update_id) {
     return redis_.Command({"EXISTS", "worthit:s:upd:h:" + std::to_string(update_id)}) == "1";
+  }
+  // Until the fake Bot API has read `n` requests (bounded): a call in flight, before SetLatency's delay.
+  bool WaitForReceived(size_t n) {
+    for (int i = 0; i < 6000 && fake_.Received() < n; ++i) std::this_thread::sleep_for(10ms);
+    return fake_.Received() >= n;
   }
   // Telegram's redelivery: the same update until it gets a 2xx (bounded).
   int Redeliver(int64_t update_id, int64_t chat, const std::string& text) {
@@ -130,9 +139,10 @@ TEST_F(EventFrontDoorE2E, TelegramFailuresAre503AndTheRedeliveryAcknowledgesOnce
 TEST_F(EventFrontDoorE2E, RedisGoingAwayMidRequestIs5xxAndNothingIsLost) {
   auto serve = StartServe("serve.log");
   // The acknowledgement is slow, so Redis can be killed while the request is in flight.
+  const size_t received = fake_.Received();
   fake_.SetLatency(3000ms);
   auto first = std::async(std::launch::async, [&] { return Post(8201, 95, "https://www.amazon.it/dp/B0EVENT201"); });
-  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1, kWait));
+  ASSERT_TRUE(WaitForReceived(received + 1));  // not Calls(): it records a call only once answered
   redis_.Kill();
   const int status = first.get();
   // Normally 503 (the write could not reach Redis); 200 only if the write landed before the kill.
@@ -151,9 +161,10 @@ TEST_F(EventFrontDoorE2E, RedisGoingAwayMidRequestIs5xxAndNothingIsLost) {
 
 TEST_F(EventFrontDoorE2E, SigtermDrainsInFlightRequestsThenExitsZero) {
   auto serve = StartServe("serve.log");
+  const size_t received = fake_.Received();
   fake_.SetLatency(1500ms);
   auto inflight = std::async(std::launch::async, [&] { return Post(8301, 97, "https://www.amazon.it/dp/B0EVENT301"); });
-  ASSERT_TRUE(fake_.WaitForCalls("sendMessage", 1, kWait));
+  ASSERT_TRUE(WaitForReceived(received + 1));  // the acknowledgement is in flight
   serve->Signal(SIGTERM);
   EXPECT_EQ(inflight.get(), 200) << serve->Log();
   auto code = serve->Wait(kWait);
@@ -161,6 +172,92 @@ TEST_F(EventFrontDoorE2E, SigtermDrainsInFlightRequestsThenExitsZero) {
   EXPECT_EQ(*code, 0) << serve->Log();
   EXPECT_EQ(Tasks(), "1");
   EXPECT_TRUE(Handled(8301));
+}
+
+// A delivery whose acknowledgement Telegram failed (503: the update comes again) is not a new request
+// of the user's: the per-user limits count the link once, however many deliveries it took.
+TEST_F(EventFrontDoorE2E, DeliveriesWhoseAcknowledgementFailedAreNotCountedAgainstTheUsersLimits) {
+  auto serve =
+      RedisServeFixture::StartServe("serve.log", {{"SHUTDOWN_GRACE_SECONDS", "20"}, {"USER_DAILY_QUOTA", "2"}});
+  ASSERT_TRUE(testing::WaitForPort(port_, kWait)) << serve->Log();
+  fake_.FailNext("sendMessage", 2, 502, "<html>Bad Gateway</html>");
+  EXPECT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 503);
+  EXPECT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 503);
+  ASSERT_EQ(Post(8601, 170, "https://www.amazon.it/dp/B0EVQUOTA1"), 200);
+  EXPECT_EQ(Tasks(), "1") << "the link was refused: its failed deliveries were counted as requests";
+  ASSERT_EQ(Post(8602, 170, "https://www.amazon.it/dp/B0EVQUOTA2"), 200);
+  EXPECT_EQ(Tasks(), "2");  // the user's second link of the day
+  ASSERT_EQ(Post(8603, 170, "https://www.amazon.it/dp/B0EVQUOTA3"), 200);
+  EXPECT_EQ(Tasks(), "2");  // the third is over the quota: refused
+  const auto calls = fake_.Calls("sendMessage");
+  ASSERT_FALSE(calls.empty());
+  EXPECT_EQ(calls.back().body.find("Sto analizzando"), std::string::npos) << calls.back().body;
+}
+
+// Concurrent links (their acknowledgements may share pipelined batches on the Bot API connection):
+// the one acknowledgement Telegram rate-limits fails only its own update (503), every other update
+// is answered 200 with its own acknowledgement, and the redelivery acknowledges once.
+TEST_F(EventFrontDoorE2E, ConcurrentLinksWithOneAcknowledgementRateLimitedEachGetOneAcknowledgement) {
+  auto serve = StartServe("serve.log");
+  // A few links one by one first: the client has seen Telegram answer fast, so batches may form.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Post(8400 + i, 140 + i, "https://www.amazon.it/dp/B0EVWARM0" + std::to_string(i)), 200);
+  }
+  fake_.FailNext(
+      "sendMessage", 1, 429,
+      R"({"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}})");
+  constexpr int kLinks = 12;
+  auto url = [](int i) { return "https://www.amazon.it/dp/B0EVCONC" + std::to_string(10 + i); };
+  std::vector<std::future<int>> posts;
+  for (int i = 0; i < kLinks; ++i) {
+    posts.push_back(std::async(std::launch::async, [&, i] { return Post(8410 + i, 150 + i, url(i)); }));
+  }
+  std::vector<int> failed;
+  for (int i = 0; i < kLinks; ++i) {
+    const int status = posts[static_cast<size_t>(i)].get();
+    EXPECT_TRUE(status == 200 || status == 503) << i << ": " << status;
+    if (status != 200) failed.push_back(i);
+  }
+  ASSERT_EQ(failed.size(), 1u) << serve->Log();
+  EXPECT_FALSE(Handled(8410 + failed[0]));
+  ASSERT_EQ(Redeliver(8410 + failed[0], 150 + failed[0], url(failed[0])), 200) << serve->Log();
+  EXPECT_EQ(Tasks(), std::to_string(3 + kLinks));
+  // Each chat was sent exactly one acknowledgement, the rate-limited one a second time.
+  const auto calls = fake_.Calls("sendMessage");
+  EXPECT_EQ(calls.size(), static_cast<size_t>(3 + kLinks + 1));
+  for (int i = 0; i < kLinks; ++i) {
+    const std::string chat = "\"chat_id\":" + std::to_string(150 + i);
+    const auto n = std::count_if(calls.begin(), calls.end(), [&](const testing::RecordedCall& c) {
+      return c.body.find(chat) != std::string::npos;
+    });
+    EXPECT_EQ(n, i == failed[0] ? 2 : 1) << i;
+  }
+  // Telegram redelivering any of them changes nothing.
+  for (int i = 0; i < kLinks; ++i) EXPECT_EQ(Post(8410 + i, 150 + i, url(i)), 200);
+  EXPECT_EQ(fake_.CountCalls("sendMessage"), calls.size());
+  EXPECT_EQ(Tasks(), std::to_string(3 + kLinks));
+}
+
+// Past the grace the process exits 0 with the acknowledgement still unanswered: the webhook request
+// gets no 200 (Telegram redelivers it), the update is not marked handled, nothing crashes on the way
+// out (the Bot API client and its calls go with the io_context).
+TEST_F(EventFrontDoorE2E, SigtermWithAnAcknowledgementInFlightPastTheGraceExitsZeroWithoutA200) {
+  auto serve = RedisServeFixture::StartServe("serve.log", {{"SHUTDOWN_GRACE_SECONDS", "1"}});
+  ASSERT_TRUE(testing::WaitForPort(port_, kWait)) << serve->Log();
+  ASSERT_EQ(Post(8501, 98, "https://www.amazon.it/dp/B0EVENT501"), 200);  // a kept-alive connection
+  const size_t received = fake_.Received();
+  fake_.SetLatency(5000ms);
+  auto inflight = std::async(std::launch::async, [&] { return Post(8502, 99, "https://www.amazon.it/dp/B0EVENT502"); });
+  ASSERT_TRUE(WaitForReceived(received + 1));  // the acknowledgement is in flight
+  serve->Signal(SIGTERM);
+  auto code = serve->Wait(kWait);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << serve->Log();
+  EXPECT_NE(serve->Log().find("serve.stopped"), std::string::npos) << serve->Log();
+  EXPECT_NE(inflight.get(), 200) << serve->Log();
+  EXPECT_FALSE(Handled(8502));
+  EXPECT_EQ(Tasks(), "1");
+  fake_.SetLatency(0ms);
 }
 
 }  // namespace

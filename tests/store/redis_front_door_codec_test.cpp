@@ -120,6 +120,20 @@ TEST(RedisFrontDoorCodecTest, ProbeCallWithoutUrlKey) {
   EXPECT_EQ(args, (Command{"0", "p:s:res:"}));
 }
 
+// The refund of a delivery whose reply failed decrements exactly the counters the probe took.
+TEST(RedisFrontDoorCodecTest, RefundUserRequestNamesTheProbesCounters) {
+  const RedisFrontDoorCodec codec("wt:s:");
+  const LinkProbe probe = UserProbe();
+  const Command c = codec.RefundUserRequest(probe.user_id, probe.now_ms);
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_EQ(c[0], "EVAL");
+  EXPECT_NE(c[1].find("DECR"), std::string::npos);
+  EXPECT_NE(c[1].find("EXISTS"), std::string::npos);  // never recreates an expired counter
+  EXPECT_EQ(c[2], "2");
+  EXPECT_EQ(c[3], "wt:s:rl:m:42:28333333");
+  EXPECT_EQ(c[4], "wt:s:rl:d:42:19675");
+}
+
 TEST(RedisFrontDoorCodecTest, WritesAndTheirValueFormats) {
   const RedisFrontDoorCodec codec("wt:s:");
   EXPECT_EQ(codec.MarkHandled(11, "cached"), (Command{"SET", "wt:s:upd:h:11", "cached", "EX", "172800", "NX"}));

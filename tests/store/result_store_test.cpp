@@ -253,6 +253,24 @@ TEST_P(ResultStoreTest, UserLimitsPerMinuteAndPerDay) {
   EXPECT_TRUE(next_minute->daily);
 }
 
+// A request whose reply could not be sent is given back (it will come again and be counted then):
+// its minute and day windows drop by one, never below zero, and another user's are untouched.
+TEST_P(ResultStoreTest, AGivenBackRequestNoLongerCounts) {
+  const int64_t t = kT0 + 30000;
+  EXPECT_TRUE(r_->GiveBackUserRequest(1, t).ok());  // nothing counted yet: stays at zero
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);
+  EXPECT_TRUE(r_->TakeUserRequest(2, 2, 3, t)->allowed);
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);
+  ASSERT_TRUE(r_->GiveBackUserRequest(1, t).ok());
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t)->allowed);  // the second of the minute again
+  EXPECT_FALSE(r_->TakeUserRequest(1, 2, 3, t)->allowed);
+  EXPECT_TRUE(r_->TakeUserRequest(2, 2, 3, t)->allowed);  // user 2's count was not touched
+  // The day window too: user 1 has 3 counted today (one refused); one given back leaves room for one.
+  ASSERT_TRUE(r_->GiveBackUserRequest(1, t).ok());
+  EXPECT_TRUE(r_->TakeUserRequest(1, 2, 3, t + 60000)->allowed);
+  EXPECT_FALSE(r_->TakeUserRequest(1, 2, 3, t + 120000)->allowed);
+}
+
 TEST_P(ResultStoreTest, LearnedReviewsAreDeduplicated) {
   std::vector<LearnedReview> batch = {{"a", "Ottimo", 5, "it", "2025-01-01"}, {"a", "Pessimo", 1, "it", ""}};
   EXPECT_EQ(*r_->AddLearnedReviews(batch), 2);

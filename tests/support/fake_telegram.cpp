@@ -37,6 +37,7 @@ void FakeTelegram::Serve(int fd) {
   std::string buffer;
   WireRequest req;
   while (!stopping_ && ReadRequest(fd, buffer, req)) {
+    ++received_;
     std::chrono::milliseconds latency;
     {
       std::lock_guard lock(mu_);

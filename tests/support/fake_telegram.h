@@ -61,6 +61,8 @@ class FakeTelegram {
   std::vector<RecordedCall> Calls() const;
   std::vector<RecordedCall> Calls(const std::string& method) const;
   size_t CountCalls(const std::string& method) const;
+  // Requests read so far, counted before SetLatency's delay (Calls() records a call after it).
+  size_t Received() const { return received_; }
   // Waits (bounded) until at least n calls of `method` were recorded.
   bool WaitForCalls(const std::string& method, size_t n, std::chrono::milliseconds timeout) const;
   void ClearCalls();
@@ -79,6 +81,7 @@ class FakeTelegram {
   std::string GetUpdatesResult(const std::string& body);
 
   std::atomic<bool> stopping_{false};
+  std::atomic<size_t> received_{0};
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
   std::vector<RecordedCall> calls_;

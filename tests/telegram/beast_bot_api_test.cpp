@@ -1,6 +1,8 @@
 // The Beast Bot API client's transport against ScriptedHttpServer on 127.0.0.1: keep-alive reuse,
 // a connection the server closed while idle (one retry on a fresh connection, never two), the
-// bound on connections, timeouts, error answers keeping the connection, base URL path prefixes, and
+// bound on connections, timeouts, error answers keeping the connection, pipelined batches (each call
+// its own answer whatever the one before it: an error, chunked, malformed, oversized; a stale
+// connection's batch sent again at most once), base URL path prefixes, and
 // TLS: a trusted certificate works (IP literal and DNS name), an untrusted or mismatching one is
 // refused. (Results and error codes against FakeTelegram: async_bot_api_test, for both clients.)
 // Timing never decides a test: delays only make calls overlap or outlast a timeout.
@@ -13,6 +15,7 @@
 #include <future>
 #include <thread>
 
+#include "common/metrics.h"
 #include "support/temp_dir.h"
 #include "telegram/api_on_io_thread.h"
 #include "telegram/scripted_http_server.h"
@@ -251,6 +254,34 @@ TEST_F(BeastBotApiTest, DepthOneAndASlowServerKeepOneCallPerConnection) {
   EXPECT_EQ(slow.Accepted(), 4u);
 }
 
+// The latency guard flips while a batch is in flight: answers slower than the ceiling (each at least
+// the server's delay, whatever the machine's load) end pipelining for the calls started after them;
+// the batch already written still gets every answer, each to its own call.
+TEST_F(BeastBotApiTest, SlowAnswersInABatchEndPipeliningForTheCallsAfterIt) {
+  ScriptedHttpServer server;
+  std::atomic<bool> slow{false};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (slow) a.delay = 100ms;
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8, std::chrono::milliseconds(50));
+  ASSERT_TRUE(Send("warm-up").ok());
+  slow = true;
+  auto results = SendTogether(4);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  slow = false;
+  const auto& pipelined = metrics::Registry::Global().GetCounter(
+      "worthit_telegram_pipelined_calls_total",
+      "Bot API calls written behind another call in the same write (HTTP/1.1 pipelining)");
+  const double before = pipelined.Value();
+  for (const auto& r : SendTogether(4)) ASSERT_TRUE(r.ok()) << r.error().ToString();
+  EXPECT_EQ(pipelined.Value(), before);  // one call per connection
+}
+
 // A server at its keep-alive limit answers one request with "Connection: close" and reads nothing
 // more: the calls pipelined behind it were not processed, and are sent again on a fresh connection.
 TEST_F(BeastBotApiTest, CallsBehindAConnectionCloseAnswerAreSentAgain) {
@@ -330,6 +361,299 @@ TEST_F(BeastBotApiTest, ALateAnswerFailsItsBatchAndTheNextCallWorks) {
   EXPECT_TRUE(Send("after").ok());
 }
 
+// Error answers keep the connection: one call's 429, 400, 403 or 5xx in the middle of a batch is that
+// call's result, and the calls behind it get their own answers on the same connection.
+TEST_F(BeastBotApiTest, ErrorAnswersInTheMiddleOfABatchGoToTheirOwnCalls) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    switch (n++) {
+      case 2:
+        return ScriptedHttpServer::Answer{
+            429, R"({"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":7}})"};
+      case 3:
+        return ScriptedHttpServer::Answer{
+            400, R"({"ok":false,"error_code":400,"description":"Bad Request: chat not found"})"};
+      case 4:
+        return ScriptedHttpServer::Answer{
+            403, R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})"};
+      case 5: return ScriptedHttpServer::Answer{502, "<html>Bad Gateway</html>"};
+      default: return ScriptedHttpServer::Answer{};
+    }
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(6);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  EXPECT_EQ(results[0]->text, "t0");
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_EQ(results[1].error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(results[1].error().retry_after, std::chrono::seconds(7));
+  ASSERT_FALSE(results[2].ok());
+  EXPECT_EQ(results[2].error().code, "TELEGRAM_BAD_REQUEST");
+  ASSERT_FALSE(results[3].ok());
+  EXPECT_EQ(results[3].error().code, "TELEGRAM_FORBIDDEN");
+  ASSERT_FALSE(results[4].ok());
+  EXPECT_EQ(results[4].error().code, "TELEGRAM_UNAVAILABLE");
+  ASSERT_TRUE(results[5].ok()) << results[5].error().ToString();
+  EXPECT_EQ(results[5]->text, "t5");
+  EXPECT_EQ(server.Accepted(), 1u);
+  EXPECT_EQ(server.Requests(), 7u);
+}
+
+// RFC 9110 §15.2: a client must parse 1xx interim answers before the final one, expected or not. An
+// interim answer is nobody's result: each call gets the final answer to its own request.
+TEST_F(BeastBotApiTest, InterimAnswersAreSkippedAndEachCallGetsItsOwnAnswer) {
+  ScriptedHttpServer server;
+  server.SetScript([](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.interim = true;
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto one = Send("single", 55);
+  EXPECT_TRUE(one.ok()) << one.error().ToString();
+  if (one.ok()) {
+    EXPECT_EQ(one->chat.id, 55);
+    EXPECT_EQ(one->text, "single");
+  }
+  auto results = SendTogether(4);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    if (!results[i].ok()) continue;
+    EXPECT_EQ(results[i]->chat.id, 100 + i);
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  auto after = Send("after", 56);
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+  EXPECT_EQ(server.Requests(), 6u);  // each call sent once
+}
+
+TEST_F(BeastBotApiTest, ChunkedAnswersInABatchGoToTheirOwnCalls) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.chunked = n++ % 2 == 0;  // chunked and Content-Length answers interleaved
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(5);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 1u);
+}
+
+// RFC 9112 §6.3: without Content-Length or chunked coding, an answer's body ends where the server
+// closes the connection. That end is the answer, not a transport failure.
+TEST_F(BeastBotApiTest, AnAnswerDelimitedByTheServersCloseIsThatCallsAnswer) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    switch (n++) {
+      case 0: a.close_delimited = true; break;  // a success
+      case 1:
+        a.status = 403;
+        a.body = R"({"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"})";
+        a.close_delimited = true;
+        break;
+      case 3: a.close_delimited = true; break;  // the second call of a batch: the third goes out again
+      default: break;
+    }
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto first = Send("first");
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->text, "first");
+  auto blocked = Send("blocked");
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().code, "TELEGRAM_FORBIDDEN");  // not a transient network error
+  auto results = SendTogether(3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+}
+
+// An answer the server sent between requests (nobody asked for it) must never become the result of
+// the next call on that connection: that call's chat would get another message's id (the worker
+// edits the acknowledgement by it), and every later answer on the connection would shift by one.
+TEST_F(BeastBotApiTest, AnAnswerNobodyAskedForIsNeverTakenForTheNextCall) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 8);
+  auto warm = Send("warm-up", 41);
+  ASSERT_TRUE(warm.ok()) << warm.error().ToString();
+  ASSERT_TRUE(server.SendUnasked());  // in the client's socket before its next request is written
+  for (int i = 0; i < 3; ++i) {
+    auto r = Send("next " + std::to_string(i), 42 + i);
+    if (!r.ok()) {
+      EXPECT_EQ(r.error().kind, ErrorKind::kTransient) << r.error().ToString();
+      continue;
+    }
+    EXPECT_EQ(r->chat.id, 42 + i);
+    EXPECT_EQ(r->text, "next " + std::to_string(i));
+  }
+  auto last = Send("last", 50);
+  ASSERT_TRUE(last.ok()) << last.error().ToString();
+  EXPECT_EQ(last->text, "last");
+}
+
+TEST_F(BeastBotApiTest, AMalformedAnswerInABatchFailsItAndTheCallsBehindAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 2) a.raw = "HTTP/1.1 200 OK\r\nContent-Length: banana\r\n\r\n{}";  // the batch's second
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  EXPECT_EQ(results[0]->text, "t0");
+  for (int i = 1; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().code, "TELEGRAM_UNAVAILABLE");
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  auto after = Send("after");
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+}
+
+TEST_F(BeastBotApiTest, AnOversizedAnswerHeadFailsTheCallsLeftAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 1) a.header_padding = 32 * 1024;  // past the 8 KiB a Bot API answer head never nears
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(2);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  EXPECT_TRUE(Send("after").ok());
+}
+
+TEST_F(BeastBotApiTest, AnAnswerBodyPastTheLimitFailsTheCallAndTheNextCallWorks) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (n++ == 0) a.body = std::string((17u << 20), ' ');  // past the client's 16 MiB bound
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  auto big = Send("big");
+  ASSERT_FALSE(big.ok());
+  EXPECT_EQ(big.error().code, "TELEGRAM_UNAVAILABLE");
+  auto after = Send("after");
+  ASSERT_TRUE(after.ok()) << after.error().ToString();
+  EXPECT_EQ(after->text, "after");
+}
+
+// A batch on a kept-alive connection the server had closed goes once more on a fresh connection; when
+// that one is closed too after the server read from it, the calls fail (transient: the server may
+// have processed them, redelivery recovers) and are never sent a third time.
+TEST_F(BeastBotApiTest, ABatchIsSentAgainAtMostOnceAfterAStaleConnection) {
+  ScriptedHttpServer server;
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    a.close_after = n == 0;  // the warm-up's connection is closed behind the client's back
+    a.drop = n++ > 0;        // every later request: closed without an answer
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(3);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(results[i].ok()) << i;
+    EXPECT_EQ(results[i].error().code, "TELEGRAM_UNAVAILABLE");
+    EXPECT_EQ(results[i].error().kind, ErrorKind::kTransient);
+  }
+  EXPECT_EQ(server.Accepted(), 2u);  // the warm-up's and the one fresh connection
+  EXPECT_EQ(server.Requests(), 2u);  // the warm-up and the first request on the fresh one (dropped)
+}
+
+// More calls in one turn than pipeline depth × connection bound: batches on every connection, the
+// rest wait and leave as connections free up; each call gets its own answer, exactly once.
+TEST_F(BeastBotApiTest, CallsBeyondDepthTimesTheConnectionBoundAllGetTheirOwnAnswersOnce) {
+  ScriptedHttpServer server;
+  MakePipelined(server.BaseUrl(), 2);
+  ASSERT_TRUE(Send("warm-up").ok());
+  constexpr int kCalls = 260;  // 100 connections × 2, and 60 waiting
+  std::vector<std::atomic<int>> calls(kCalls);
+  std::atomic<int> ok{0}, done{0};
+  std::promise<void> all;
+  boost::asio::post(loop_.io(), [&] {
+    for (int i = 0; i < kCalls; ++i) {
+      SendMessageRequest req;
+      req.chat_id = 5000 + i;
+      req.text = "c" + std::to_string(i);
+      loop_.api->SendMessage(req, [&, i](Result<Message> r) {
+        ++calls[static_cast<size_t>(i)];
+        if (r.ok() && r->chat.id == 5000 + i && r->text == "c" + std::to_string(i)) ++ok;
+        if (++done == kCalls) all.set_value();
+      });
+    }
+  });
+  ASSERT_EQ(all.get_future().wait_for(kWait), std::future_status::ready);
+  EXPECT_EQ(ok.load(), kCalls);
+  for (int i = 0; i < kCalls; ++i) EXPECT_EQ(calls[static_cast<size_t>(i)].load(), 1) << i;
+  EXPECT_LE(server.Accepted(), 100u);
+  EXPECT_EQ(server.Requests(), static_cast<size_t>(kCalls) + 1);
+}
+
+// The client destroyed while a batch waits for its answers (the io_context keeps running): nothing
+// crashes, no callback runs twice, and the ones abandoned never run (async_bot_api.h's contract).
+TEST_F(BeastBotApiTest, DestroyingTheClientWithABatchInFlightAbandonsItsCallbacks) {
+  ScriptedHttpServer server;
+  std::atomic<bool> slow{false};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    if (slow) a.delay = 60000ms;  // never within the test (the server's destructor cancels it)
+    return a;
+  });
+  MakePipelined(server.BaseUrl(), 8);
+  ASSERT_TRUE(Send("warm-up").ok());
+  slow = true;
+  std::atomic<int> called{0};
+  boost::asio::post(loop_.io(), [&] {
+    for (int i = 0; i < 5; ++i) {
+      SendMessageRequest req;
+      req.chat_id = 100 + i;
+      req.text = "t" + std::to_string(i);
+      loop_.api->SendMessage(req, [&](Result<Message>) { ++called; });
+    }
+  });
+  for (int i = 0; i < 3000 && server.Requests() < 2; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GE(server.Requests(), 2u);  // the batch is on the wire
+  std::promise<void> destroyed;
+  boost::asio::post(loop_.io(), [&] {
+    loop_.api.reset();  // on the io thread, as the event front door's owner does
+    destroyed.set_value();
+  });
+  ASSERT_EQ(destroyed.get_future().wait_for(kWait), std::future_status::ready);
+  // A few turns of the loop: the shutdown, the closed connection's completions.
+  for (int turn = 0; turn < 3; ++turn) {
+    std::promise<void> p;
+    boost::asio::post(loop_.io(), [&] { p.set_value(); });
+    ASSERT_EQ(p.get_future().wait_for(kWait), std::future_status::ready);
+  }
+  EXPECT_EQ(called.load(), 0);
+}
+
 TEST_F(BeastBotApiTest, ABaseUrlPathPrefixIsKept) {
   ScriptedHttpServer server;
   Make(server.BaseUrl() + "/tg/");
@@ -390,6 +714,55 @@ TEST_F(BeastBotApiTlsTest, PipelinedCallsOverTlsGetTheirOwnAnswers) {
     EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
   }
   EXPECT_EQ(server.Accepted(), 1u);
+}
+
+// Over TLS, the per-call rules of a batch: an error answer, an interim answer and a "Connection:
+// close" in the middle; then a connection the server closed while idle, sent again once.
+TEST_F(BeastBotApiTlsTest, PipelinedFailureRulesHoldOverTls) {
+  auto cert = testing::MakeSelfSignedCertificate(dir_.path().string(), "ip", "IP:127.0.0.1");
+  ASSERT_TRUE(cert.has_value()) << "openssl CLI failed";
+  ScriptedHttpServer server(cert);
+  std::atomic<int> n{0};
+  server.SetScript([&](const std::string&, const std::string&) {
+    ScriptedHttpServer::Answer a;
+    switch (n++) {
+      case 2:
+        a.status = 429;
+        a.body = R"({"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3}})";
+        break;
+      case 3: a.interim = true; break;
+      case 4: a.announce_close = true; break;  // t3: t4 goes out again on a fresh connection
+      case 5: a.close_after = true; break;     // t4: which is then closed behind the client's back
+      default: break;
+    }
+    return a;
+  });
+  CurlBotApiOptions o;
+  o.base_url = server.BaseUrl();
+  o.token = kToken;
+  o.ca_file = cert->cert;
+  o.pipeline_latency_ceiling = std::chrono::hours(1);
+  loop_.api = MakeBeastBotApi(loop_.io(), o);
+  ASSERT_NE(loop_.api, nullptr);
+  ASSERT_TRUE(Send("warm-up").ok());
+  auto results = SendTogether(5);
+  ASSERT_TRUE(results[0].ok()) << results[0].error().ToString();
+  ASSERT_FALSE(results[1].ok());
+  EXPECT_EQ(results[1].error().code, "TELEGRAM_RATE_LIMITED");
+  EXPECT_EQ(results[1].error().retry_after, std::chrono::seconds(3));
+  for (int i : {0, 2, 3, 4}) {
+    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Requests(), 6u);  // warm-up, t0..t3 on the first connection, t4 on the second
+  auto again = SendTogether(2);      // on the second connection, closed while idle: sent again once
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(again[i].ok()) << i << ": " << again[i].error().ToString();
+    EXPECT_EQ(again[i]->text, "t" + std::to_string(i));
+  }
+  EXPECT_EQ(server.Accepted(), 3u);
+  EXPECT_EQ(server.Requests(), 8u);
+  EXPECT_EQ(server.HandshakeFailures(), 0u);
 }
 
 TEST_F(BeastBotApiTlsTest, HttpsWithATrustedCertificateForTheHostNameWorks) {

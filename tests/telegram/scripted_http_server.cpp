@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <stdexcept>
 
 namespace worthit::testing {
@@ -80,17 +81,36 @@ struct ScriptedHttpServer::Impl {
     beast::flat_buffer buffer;
     http::request<http::string_body> request;
     http::response<http::string_body> response;
+    http::response<http::empty_body> interim{http::status::continue_, 11};
+    http::response<http::string_body> unasked;
+    std::string raw;
     net::steady_timer timer;
     bool close_after = false;
+    bool send_interim = false;
 
     void Read() {
       request = {};
+      // Between requests: the moment a server could write an answer nobody asked for.
+      impl.unasked = [weak = this->weak_from_this()](std::function<void()> written) {
+        if (auto self = weak.lock()) self->WriteUnasked(std::move(written));
+      };
       http::async_read(stream, buffer, request, [self = this->shared_from_this()](beast::error_code ec, size_t) {
         if (ec) return;
         self->Answer();
       });
     }
+    void WriteUnasked(std::function<void()> written) {
+      unasked = {};
+      unasked.version(11);
+      unasked.result(http::status::ok);
+      unasked.set(http::field::content_type, "application/json");
+      unasked.body() = DefaultSendMessageResult(R"({"chat_id":999,"text":"unasked"})", 999);
+      unasked.prepare_payload();
+      http::async_write(stream, unasked,
+                        [self = this->shared_from_this(), written](beast::error_code, size_t) { written(); });
+    }
     void Answer() {
+      impl.unasked = nullptr;
       ScriptedHttpServer& o = impl.owner;
       const int64_t id = 1000 + static_cast<int64_t>(++o.requests_);
       ScriptedHttpServer::Answer a;
@@ -109,24 +129,45 @@ struct ScriptedHttpServer::Impl {
       response.version(11);
       response.result(static_cast<unsigned>(a.status));
       response.set(http::field::content_type, "application/json");
-      response.keep_alive(request.keep_alive() && !a.announce_close);
+      if (a.header_padding > 0) response.set("X-Padding", std::string(a.header_padding, 'p'));
+      response.keep_alive(request.keep_alive() && !a.announce_close && !a.close_delimited);
       response.body() = a.body;
-      response.prepare_payload();
-      close_after = a.close_after || a.announce_close || !request.keep_alive();
+      if (a.chunked) {
+        response.chunked(true);
+      } else if (!a.close_delimited) {
+        response.prepare_payload();
+      }
+      raw = std::move(a.raw);
+      send_interim = a.interim;
+      close_after = a.close_after || a.announce_close || a.close_delimited || !request.keep_alive();
       timer.expires_after(a.delay);
       timer.async_wait([self = this->shared_from_this()](beast::error_code) { self->Write(); });
     }
     void Write() {
-      http::async_write(stream, response, [self = this->shared_from_this()](beast::error_code ec, size_t) {
-        if (ec) return;
-        if (self->close_after) {
-          beast::error_code ignored;
-          beast::get_lowest_layer(self->stream).shutdown(tcp::socket::shutdown_both, ignored);
-          beast::get_lowest_layer(self->stream).close(ignored);
-          return;
-        }
-        self->Read();
+      auto self = this->shared_from_this();
+      if (!raw.empty()) {
+        return net::async_write(stream, net::buffer(raw), [self](beast::error_code ec, size_t) {
+          if (!ec) self->Written();
+        });
+      }
+      if (send_interim) {
+        send_interim = false;
+        return http::async_write(stream, interim, [self](beast::error_code ec, size_t) {
+          if (!ec) self->Write();
+        });
+      }
+      http::async_write(stream, response, [self](beast::error_code ec, size_t) {
+        if (!ec) self->Written();
       });
+    }
+    void Written() {
+      if (close_after) {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream).shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(stream).close(ignored);
+        return;
+      }
+      Read();
     }
   };
 
@@ -152,6 +193,7 @@ struct ScriptedHttpServer::Impl {
   }
 
   ScriptedHttpServer& owner;
+  std::function<void(std::function<void()>)> unasked;  // the last session waiting for a request (io thread)
   net::io_context io;
   net::executor_work_guard<net::io_context::executor_type> work = net::make_work_guard(io);
   tcp::acceptor acceptor;
@@ -175,6 +217,23 @@ std::string ScriptedHttpServer::BaseUrl() const {
 void ScriptedHttpServer::SetScript(Script script) {
   std::lock_guard lock(mu_);
   script_ = std::move(script);
+}
+
+bool ScriptedHttpServer::SendUnasked() {
+  // The last answer's write completes on the server's thread a moment after the client has read it:
+  // try again (bounded) until its session waits for the next request.
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    auto written = std::make_shared<std::promise<bool>>();
+    auto f = written->get_future();
+    net::post(impl_->io, [this, written] {
+      if (!impl_->unasked) return written->set_value(false);
+      impl_->unasked([written] { written->set_value(true); });
+    });
+    if (f.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return false;
+    if (f.get()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
 }
 
 std::vector<std::string> ScriptedHttpServer::Targets() const {

@@ -9,7 +9,10 @@
 // which is what a server dropping an idle keep-alive connection looks like to the client; or drop
 // the connection without answering; or answer with "Connection: close" and stop, as a server does at
 // its keep-alive request limit. Requests are read and answered one after the other, so pipelined
-// requests are answered in order (as nginx does).
+// requests are answered in order (as nginx does). Framing variants, all written by Beast: an interim
+// "100 Continue" before the answer, a chunked body, a body delimited by the server's close (no
+// Content-Length). `raw` replaces the answer with bytes as given (a broken server). SendUnasked
+// writes a whole answer nobody asked for on the connection that answered last.
 // Ownership: the server owns its io_context, thread, sockets. Thread-safety: public methods from any
 // thread; the script runs on the server's thread. Failure: the constructor throws when it cannot
 // listen or load the certificate.
@@ -44,9 +47,14 @@ class ScriptedHttpServer {
     int status = 200;
     std::string body;  // empty: the default sendMessage result
     std::chrono::milliseconds delay{0};
-    bool close_after = false;     // close the connection after this answer, without "Connection: close"
-    bool drop = false;            // close the connection instead of answering
-    bool announce_close = false;  // answer with "Connection: close", then close (reading nothing more)
+    bool close_after = false;      // close the connection after this answer, without "Connection: close"
+    bool drop = false;             // close the connection instead of answering
+    bool announce_close = false;   // answer with "Connection: close", then close (reading nothing more)
+    bool interim = false;          // an interim "HTTP/1.1 100 Continue" before the answer
+    bool chunked = false;          // the body in the chunked transfer coding
+    bool close_delimited = false;  // no Content-Length: "Connection: close", the body ends at the close
+    size_t header_padding = 0;     // an extra header of this many bytes (an oversized answer head)
+    std::string raw{};             // non-empty: these bytes instead of an HTTP answer
   };
   using Script = std::function<Answer(const std::string& target, const std::string& body)>;
 
@@ -62,6 +70,9 @@ class ScriptedHttpServer {
   size_t Accepted() const { return accepted_; }
   size_t Requests() const { return requests_; }
   size_t HandshakeFailures() const { return handshake_failures_; }
+  // Writes a 200 sendMessage answer (chat 999, text "unasked") on the connection that answered last,
+  // between requests; true once written (bounded wait).
+  bool SendUnasked();
   std::vector<std::string> Targets() const;
 
  private:

@@ -164,13 +164,13 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  // A reply: [state write] → sendMessage → mark handled (+ the cached card's history record).
+  // A reply: [state write] → sendMessage → mark handled [+ clear the chat's state] (+ the cached card's
+  // history record).
   void StartReply(const OpPtr& op) {
     const auto& d = op->d;
     std::vector<Command> before;
     if (d.set_state)
       before.push_back(codec.SetChatState(d.send.chat_id, *d.set_state, SystemClock::Instance().NowMillis()));
-    if (d.clear_state_before) before.push_back(codec.ClearChatState(d.send.chat_id));
     if (before.empty()) return SendReply(op);
     redis.Pipeline(std::move(before), [self = shared_from_this(), op](Result<std::vector<Reply>> r) {
       if (!r.ok()) return self->Finish(op, StoreUnavailable(r.error()));
@@ -192,6 +192,8 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
       // The reply is out: record it (a failure means at most one duplicate reply on redelivery,
       // the documented worst case for commands), and a served cached card in the user's history.
       std::vector<Command> after{self->codec.MarkHandled(op->update.update_id, d.outcome.action)};
+      // The user has been told the chat stops waiting for a link (Decision::clear_state_after_reply).
+      if (d.clear_state_after_reply) after.push_back(self->codec.ClearChatState(d.send.chat_id));
       if (sent.ok() && !d.served_product_id.empty()) {
         for (auto& c :
              self->codec.RecordAnalysis(d.request.user_id, d.served_product_id, SystemClock::Instance().NowMillis())) {
@@ -202,6 +204,9 @@ struct EventFrontDoor::Impl : std::enable_shared_from_this<Impl> {
         if (!r.ok() || (*r)[0].IsError()) {
           log::Warn("bot.mark_handled_failed",
                     {{"update_id", op->update.update_id}, {"error", r.ok() ? (*r)[0].str : r.error().ToString()}});
+        }
+        if (r.ok() && op->d.clear_state_after_reply && r->size() > 1 && (*r)[1].IsError()) {
+          log::Warn("bot.clear_state_failed", {{"chat_id", op->d.send.chat_id}, {"error", (*r)[1].str}});
         }
         self->Finish(op, outcome);
       });

@@ -186,9 +186,6 @@ Result<HandleOutcome> Bot::Execute(const telegram::Update& update, Decision& d) 
       if (d.set_state) {
         if (auto s = deps_.conversations.SetChatState(d.send.chat_id, *d.set_state); !s.ok()) return s.error();
       }
-      if (d.clear_state_before) {
-        if (auto s = deps_.conversations.ClearChatState(d.send.chat_id); !s.ok()) return s.error();
-      }
       return ReplyAndMark(update, d);
     }
     case Decision::Kind::kIntake: return Intake(update, d);
@@ -336,7 +333,7 @@ Decision Bot::DecideMessage(const telegram::Message& m, const ReadPlan& plan, co
     // The message after /cerca had no link: say so, and stop waiting (the next message is free
     // text again; the user can tap "🔍 Cerca prodotto" once more).
     Decision r = ReplyDecision(m, Reply{std::string(t.not_a_link), "", {}}, "not_a_link");
-    r.clear_state_before = true;
+    r.clear_state_after_reply = true;
     return r;
   }
   if (m.chat.IsGroup() && m.text.empty() && m.caption.empty()) {
@@ -396,6 +393,13 @@ Result<HandleOutcome> Bot::ReplyAndMark(const telegram::Update& update, const De
   // which is the documented worst case for commands; failing here makes that more likely, so log.
   if (auto s = deps_.updates.MarkHandled(update.update_id, d.outcome.action); !s.ok()) {
     log::Warn("bot.mark_handled_failed", {{"update_id", update.update_id}, {"error", s.error().ToString()}});
+  }
+  // The user has been told the chat stops waiting for a link: now it does. A failure leaves the
+  // state to expire on its own (15 minutes); the next message would be read as a link attempt.
+  if (d.clear_state_after_reply) {
+    if (auto s = deps_.conversations.ClearChatState(d.send.chat_id); !s.ok()) {
+      log::Warn("bot.clear_state_failed", {{"chat_id", d.send.chat_id}, {"error", s.error().ToString()}});
+    }
   }
   return outcome;
 }

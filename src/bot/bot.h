@@ -90,7 +90,7 @@ struct ReadPlan {
 struct Decision {
   enum class Kind {
     kDone,      // nothing more to do: `outcome` (duplicate, ignored)
-    kReply,     // [state write] → send `send` → mark handled (outcome.action) → [RecordServed]
+    kReply,     // [state write] → send `send` → mark handled (outcome.action) [+ clear state] → [RecordServed]
     kIntake,    // [send the ack `send`, unless ack_message_id] → the write (IntakeWrite) → [clear state]
     kBlocking,  // not decidable without more I/O: HandleUpdate's blocking code runs it
   };
@@ -98,9 +98,11 @@ struct Decision {
   HandleOutcome outcome;  // on success
   telegram::SendMessageRequest send;
   std::optional<store::ChatState> set_state;  // kReply: written before sending (/cerca)
-  bool clear_state_before = false;            // kReply: the message after /cerca had no link
-  bool clear_state_after = false;             // kIntake: the chat awaited this link (best effort)
-  std::string served_product_id;              // kReply of a cached card: RecordServed once sent
+  // kReply: the message after /cerca had no link. Cleared once the reply is out (or absorbed), not
+  // before: a redelivery after a failed send must still find the chat waiting and say so.
+  bool clear_state_after_reply = false;
+  bool clear_state_after = false;  // kIntake: the chat awaited this link (best effort)
+  std::string served_product_id;   // kReply of a cached card: RecordServed once sent
   InsightsRequest request;
   std::optional<int64_t> ack_message_id;  // kIntake of a redelivery: reuse it, send nothing
   bool legacy_checks = false;             // kIntake without a probe: AdmitLink + CachedCard first (blocking)

@@ -192,6 +192,22 @@ TEST_F(BotTest, CercaThenNoLinkExplainsAndStopsWaiting) {
   EXPECT_FALSE(stores_.conversations->GetChatState(7)->has_value());
 }
 
+// The chat stops waiting only once the user has been told so: when that reply fails transiently,
+// the redelivery must still find the chat waiting and send the same reply (in a group, the message
+// after /cerca is only addressed to the bot because the chat waits; without the state it would be
+// ignored and the user told nothing).
+TEST_F(BotTest, CercaThenNoLinkWhoseReplyFailedIsAnsweredOnTheRedelivery) {
+  ASSERT_EQ(Handle(GroupText(80, "/cerca@WorthItTestBot"))->action, "command:cerca");
+  api_.FailNext("sendMessage", Error::Transient("TELEGRAM_UNAVAILABLE", "502"));
+  ASSERT_FALSE(Handle(GroupText(81, "boh")).ok());
+  EXPECT_TRUE(stores_.conversations->GetChatState(-100)->has_value()) << "still waiting: the user was not told";
+  auto again = Handle(GroupText(81, "boh"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->action, "not_a_link");
+  EXPECT_EQ(api_.Calls("sendMessage").back().text, TextsFor(Lang::kIt).not_a_link);
+  EXPECT_FALSE(stores_.conversations->GetChatState(-100)->has_value());
+}
+
 TEST_F(BotTest, TextWithoutLinkAndUnknownCommandGetTheHint) {
   ASSERT_TRUE(Handle(PrivateText(20, 7, "ciao")).ok());
   ASSERT_TRUE(Handle(PrivateText(21, 7, "/boh")).ok());

@@ -194,6 +194,23 @@ TEST_F(EventFrontDoorE2E, DeliveriesWhoseAcknowledgementFailedAreNotCountedAgain
   EXPECT_EQ(calls.back().body.find("Sto analizzando"), std::string::npos) << calls.back().body;
 }
 
+// After /cerca, a message without a link gets "not a link" and the chat stops waiting, but only once
+// that reply is out: when Telegram fails it (503, the update comes again), the redelivery must find
+// the chat still waiting and send the same reply, not the generic hint.
+TEST_F(EventFrontDoorE2E, CercaThenNoLinkWhoseReplyFailedGetsTheSameReplyOnTheRedelivery) {
+  auto serve = StartServe("serve.log");
+  ASSERT_TRUE(testing::WaitForPort(port_, kWait)) << serve->Log();
+  ASSERT_EQ(Post(8701, 180, "/cerca"), 200);
+  fake_.FailNext("sendMessage", 1, 502, "<html>Bad Gateway</html>");
+  EXPECT_EQ(Post(8702, 180, "boh"), 503);
+  EXPECT_EQ(redis_.Command({"EXISTS", "worthit:s:chat:180"}), "1") << "the user was not told: the chat still waits";
+  ASSERT_EQ(Post(8702, 180, "boh"), 200);
+  const auto calls = fake_.Calls("sendMessage");
+  ASSERT_FALSE(calls.empty());
+  EXPECT_NE(calls.back().body.find("Questo non sembra un link"), std::string::npos) << calls.back().body;
+  EXPECT_EQ(redis_.Command({"EXISTS", "worthit:s:chat:180"}), "0");
+}
+
 // Concurrent links (their acknowledgements may share pipelined batches on the Bot API connection):
 // the one acknowledgement Telegram rate-limits fails only its own update (503), every other update
 // is answered 200 with its own acknowledgement, and the redelivery acknowledges once.

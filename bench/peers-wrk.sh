@@ -59,7 +59,6 @@ trap 'exit 130' INT TERM
 
 free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 wait_port() { # wait_port PORT PID
-  local i
   for _ in $(seq 1 300); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     kill -0 "$2" 2>/dev/null || { echo "peers-wrk: process $2 exited before listening on $1" >&2; return 1; }

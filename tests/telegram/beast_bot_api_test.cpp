@@ -57,6 +57,15 @@ class BeastBotApiTest : public ::testing::Test {
     ASSERT_NE(loop_.api, nullptr);
   }
 
+  // Each call of SendTogether succeeded with its own answer: its chat and its text.
+  static void ExpectEachGotItsOwnAnswer(const std::vector<Result<Message>>& results) {
+    for (size_t i = 0; i < results.size(); ++i) {
+      ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
+      EXPECT_EQ(results[i]->chat.id, 100 + static_cast<int64_t>(i)) << i;
+      EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
+    }
+  }
+
   // `n` calls (texts "t0".."tn-1" to chats 100..) started by one handler on the io thread: one turn
   // of the event loop, as concurrent webhook updates start theirs. Results in call order.
   std::vector<Result<Message>> SendTogether(int n) {
@@ -215,11 +224,7 @@ TEST_F(BeastBotApiTest, CallsStartedTogetherArePipelinedOnOneConnection) {
   MakePipelined(server.BaseUrl(), 8);
   ASSERT_TRUE(Send("warm-up").ok());  // one answer: the server is near, batches may form
   auto results = SendTogether(6);
-  for (int i = 0; i < 6; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->chat.id, 100 + i);
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
   EXPECT_EQ(server.Accepted(), 1u);  // without pipelining: one connection per concurrent call
   EXPECT_EQ(server.Requests(), 7u);
 }
@@ -269,10 +274,7 @@ TEST_F(BeastBotApiTest, SlowAnswersInABatchEndPipeliningForTheCallsAfterIt) {
   ASSERT_TRUE(Send("warm-up").ok());
   slow = true;
   auto results = SendTogether(4);
-  for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
   slow = false;
   const auto& pipelined = metrics::Registry::Global().GetCounter(
       "worthit_telegram_pipelined_calls_total",
@@ -295,10 +297,7 @@ TEST_F(BeastBotApiTest, CallsBehindAConnectionCloseAnswerAreSentAgain) {
   MakePipelined(server.BaseUrl(), 8);
   ASSERT_TRUE(Send("warm-up").ok());
   auto results = SendTogether(4);
-  for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
   EXPECT_EQ(server.Accepted(), 2u);
   EXPECT_EQ(server.Requests(), 5u);  // each call processed once: the two behind the close only on the new one
 }
@@ -441,10 +440,7 @@ TEST_F(BeastBotApiTest, ChunkedAnswersInABatchGoToTheirOwnCalls) {
   MakePipelined(server.BaseUrl(), 8);
   ASSERT_TRUE(Send("warm-up").ok());
   auto results = SendTogether(5);
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
   EXPECT_EQ(server.Accepted(), 1u);
 }
 
@@ -475,10 +471,7 @@ TEST_F(BeastBotApiTest, AnAnswerDelimitedByTheServersCloseIsThatCallsAnswer) {
   ASSERT_FALSE(blocked.ok());
   EXPECT_EQ(blocked.error().code, "TELEGRAM_FORBIDDEN");  // not a transient network error
   auto results = SendTogether(3);
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
 }
 
 // An answer the server sent between requests (nobody asked for it) must never become the result of
@@ -709,10 +702,7 @@ TEST_F(BeastBotApiTlsTest, PipelinedCallsOverTlsGetTheirOwnAnswers) {
   ASSERT_NE(loop_.api, nullptr);
   ASSERT_TRUE(Send("warm-up").ok());
   auto results = SendTogether(5);
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(results[i].ok()) << i << ": " << results[i].error().ToString();
-    EXPECT_EQ(results[i]->text, "t" + std::to_string(i));
-  }
+  ExpectEachGotItsOwnAnswer(results);
   EXPECT_EQ(server.Accepted(), 1u);
 }
 

@@ -31,6 +31,14 @@ Result<std::string> MapBotApiResponse(long http_status, std::string_view body, s
       return Error::Permanent("TELEGRAM_BAD_REQUEST",
                               std::string(method) + ": HTTP " + std::to_string(http_status) + " without a JSON body");
     }
+    if (http_status >= 300 && http_status < 400) {
+      // The Bot API never redirects: TELEGRAM_API_URL names something else (http:// for https://,
+      // a wrong path or host). Transient, so the updates wait for the fix (Telegram redelivers),
+      // with an error that says what to fix instead of "not JSON".
+      return Error::Transient("TELEGRAM_REDIRECTED", std::string(method) + ": HTTP " + std::to_string(http_status) +
+                                                         ": the Bot API server answered with a redirect; set "
+                                                         "TELEGRAM_API_URL to the URL it redirects to");
+    }
     return Error::Transient("TELEGRAM_UNAVAILABLE",
                             std::string(method) + ": HTTP " + std::to_string(http_status) + ", body is not JSON");
   }

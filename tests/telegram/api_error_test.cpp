@@ -26,6 +26,19 @@ TEST(MapBotApiResponse, RateLimitedCarriesRetryAfter) {
   EXPECT_EQ(r.error().retry_after, std::chrono::seconds(17));
 }
 
+// A redirect means TELEGRAM_API_URL is wrong (the Bot API never redirects): transient, so the
+// updates are retried once it is fixed, and the error names the key to fix.
+TEST(MapBotApiResponse, RedirectNamesTheSettingToFix) {
+  for (long status : {301L, 302L, 307L, 308L}) {
+    auto r = MapBotApiResponse(status, "<html>Moved</html>", "sendMessage");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "TELEGRAM_REDIRECTED") << status;
+    EXPECT_EQ(r.error().kind, ErrorKind::kTransient);
+    EXPECT_NE(r.error().message.find("TELEGRAM_API_URL"), std::string::npos) << r.error().message;
+  }
+  EXPECT_EQ(MapBotApiResponse(502, "<html>Bad Gateway</html>", "sendMessage").error().code, "TELEGRAM_UNAVAILABLE");
+}
+
 TEST(MapBotApiResponse, RetryAfterIsCapped) {
   auto r = MapBotApiResponse(0, R"({"ok":false,"parameters":{"retry_after":123456}})", "sendMessage");
   ASSERT_FALSE(r.ok());

@@ -76,9 +76,17 @@ void RedisFrontDoorCodec::AppendProbeKeys(Command& out, int64_t update_id, int64
   out.push_back(Concat({p_, "upd:h:", id}));
   out.push_back(Concat({p_, "upd:a:", id}));
   out.push_back(Concat({p_, "chat:", std::to_string(chat_id)}));
-  out.push_back(Concat({p_, "rl:m:", user, ":", std::to_string(probe.now_ms / 60000)}));
-  out.push_back(Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(probe.now_ms))}));
+  out.push_back(MinuteKey(user, probe.now_ms));
+  out.push_back(DayKey(user, probe.now_ms));
   if (!probe.url_key.empty()) out.push_back(UrlKey(probe.url_key));
+}
+
+std::string RedisFrontDoorCodec::MinuteKey(const std::string& user, int64_t now_ms) const {
+  return Concat({p_, "rl:m:", user, ":", std::to_string(now_ms / 60000)});
+}
+
+std::string RedisFrontDoorCodec::DayKey(const std::string& user, int64_t now_ms) const {
+  return Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(now_ms))});
 }
 
 void RedisFrontDoorCodec::AppendProbeArgs(Command& out, const LinkProbe& probe) const {
@@ -231,13 +239,13 @@ std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::RecordAnalysis(in
 
 RedisFrontDoorCodec::Command RedisFrontDoorCodec::RefundUserRequest(int64_t user_id, int64_t now_ms) const {
   const std::string user = std::to_string(user_id);
-  return MakeCommand("EVAL", kRefundLua, "2", Concat({p_, "rl:m:", user, ":", std::to_string(now_ms / 60000)}),
-                     Concat({p_, "rl:d:", user, ":", std::to_string(UtcDay(now_ms))}));
+  return MakeCommand("EVAL", kRefundLua, "2", MinuteKey(user, now_ms), DayKey(user, now_ms));
 }
 
 std::vector<RedisFrontDoorCodec::Command> RedisFrontDoorCodec::TakeUserRequest(int64_t user_id, int64_t now_ms) const {
-  const std::string m = p_ + "rl:m:" + std::to_string(user_id) + ":" + std::to_string(now_ms / 60000);
-  const std::string d = p_ + "rl:d:" + std::to_string(user_id) + ":" + std::to_string(UtcDay(now_ms));
+  const std::string user = std::to_string(user_id);
+  const std::string m = MinuteKey(user, now_ms);
+  const std::string d = DayKey(user, now_ms);
   return {{"INCR", m}, {"EXPIRE", m, kMinuteTtl}, {"INCR", d}, {"EXPIRE", d, kDayTtl}};
 }
 

@@ -76,6 +76,10 @@ class RedisFrontDoorCodec {
   static size_t ProbeKeyCount(const LinkProbe& probe);
   void AppendProbeKeys(Command& out, int64_t update_id, int64_t chat_id, const LinkProbe& probe) const;
   void AppendProbeArgs(Command& out, const LinkProbe& probe) const;
+  // The per-user request counters of the minute and the UTC day of now_ms (`user`: the decimal user
+  // id). One definition for the probe, TakeUserRequest and RefundUserRequest, which must agree.
+  std::string MinuteKey(const std::string& user, int64_t now_ms) const;
+  std::string DayKey(const std::string& user, int64_t now_ms) const;
 
   std::string p_;
 };

@@ -67,7 +67,7 @@ struct Shared {
 
 // One connection. Reads and writes without Beast's composed operations (docs/performance.md, issue 2,
 // session 7): raw bytes are read with the socket's async_read_some into the flat_buffer and fed to
-// Beast's request_parser with put(); a response is serialized by Beast's serializer into a string
+// Beast's parser (RequestParser) with put(); a response is serialized by Beast's serializer into a string
 // (AppendSerialized) and written with one non-blocking write_some, falling back to async_write for
 // what the kernel did not take. The framing stays Beast's; the session only moves bytes.
 // Timeouts: a per-session watchdog timer (see SetDeadline) instead of beast::tcp_stream's, which
@@ -212,10 +212,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(WebhookResponse r) {
     if (shared_->stopping) keep_alive_ = false;
-    // out_ still holds the bytes Beast serialized for the session's previous response. A response
-    // equal to it (status, content type, body and keep-alive: the 200 every update gets) is sent
-    // as those bytes again: serializing it anew cost ≈ 2.5 % of `serve`'s CPU per update.
-    const bool same_as_last = out_serialized_ && response_.result_int() == static_cast<unsigned>(r.status) &&
+    // out_ still holds the bytes Beast serialized for the session's previous response (empty when
+    // there was none, or they were released). A response equal to it (status, content type, body and
+    // keep-alive: the 200 every update gets) is sent as those bytes again: serializing it anew cost
+    // ≈ 2.5 % of `serve`'s CPU per update.
+    const bool same_as_last = !out_.empty() && response_.result_int() == static_cast<unsigned>(r.status) &&
                               response_.keep_alive() == keep_alive_ && response_.body() == r.body &&
                               response_[http::field::content_type] == r.content_type;
     if (!same_as_last) {
@@ -229,10 +230,11 @@ class Session : public std::enable_shared_from_this<Session> {
       response_.keep_alive(keep_alive_);
       response_.body() = std::move(r.body);
       response_.prepare_payload();
-      out_.clear();  // keeps the capacity of the session's previous response
-      out_serialized_ = false;
-      if (AppendSerialized(response_, out_)) return Close();  // a string body's writer cannot fail
-      out_serialized_ = true;
+      out_.clear();                             // keeps the capacity of the session's previous response
+      if (AppendSerialized(response_, out_)) {  // a string body's writer cannot fail
+        out_.clear();                           // never a partial serialization to reuse
+        return Close();
+      }
     }
     // Usually the kernel takes the whole response at once: no composed write operation, no
     // completion through the scheduler; OnWrite's continuation runs right here.
@@ -259,10 +261,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnWrite(beast::error_code ec) {
     deadline_ = Clock::time_point::max();
-    if (out_.capacity() > kKeepWriteCapacity) {
-      std::string().swap(out_);
-      out_serialized_ = false;
-    }
+    if (out_.capacity() > kKeepWriteCapacity) std::string().swap(out_);
     Finish();
     if (!ec && body_unread_) return Drain();
     if (ec || !keep_alive_) return Close();
@@ -336,8 +335,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Shared> shared_;
   std::optional<RequestParser> parser_;  // fills request_
   http::response<http::string_body> response_;
-  std::string out_;              // the serialized response being written
-  bool out_serialized_ = false;  // out_ holds the serialization of response_ (reused for an equal response)
+  std::string out_;  // the serialization of response_, being written (and reused for an equal response)
   WebhookRequest request_;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point watchdog_expiry_;
